@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hostexec - message pipe between guest user space and one host fd (UML).
+ *
+ * The host side of umlrun hands the User Mode Linux process one connected
+ * SOCK_SEQPACKET AF_UNIX socket and tells us its number with the "fd"
+ * module parameter.  This module exposes it as /dev/hostexec: every read()
+ * returns exactly one host message, every write() sends exactly one.  It
+ * knows nothing about the protocol spoken over it; it only moves whole
+ * messages of at most HOSTEXEC_MAX_MSG bytes, without dropping any, and
+ * lets a slow host reader stall the guest writer (and vice versa).
+ *
+ * UML registers host fds with epoll in edge-triggered mode, so a "ready"
+ * flag is cleared before every host read/write attempt and only stays
+ * clear when the attempt returned -EAGAIN; the IRQ handlers set it again
+ * and wake the waiters, so no edge can be lost.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bitops.h>
+#include <linux/fs.h>
+#include <linux/interrupt.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/wait.h>
+
+#include <irq_kern.h>
+#include <os.h>
+
+#define HOSTEXEC_MAX_MSG	131072
+
+/* bits in hostexec_dev.flags */
+enum {
+	HOSTEXEC_OPEN,		/* /dev/hostexec is open */
+	HOSTEXEC_READABLE,	/* a host read may succeed */
+	HOSTEXEC_WRITABLE,	/* a host write may succeed */
+};
+
+struct hostexec_dev {
+	int fd;
+	int rx_irq;
+	int tx_irq;
+	unsigned long flags;
+	wait_queue_head_t rx_wait;
+	wait_queue_head_t tx_wait;
+
+	struct mutex rx_lock;	/* protects rx_buf .. rx_err */
+	void *rx_buf;
+	size_t rx_len;		/* length of the pending message */
+	bool rx_pending;	/* rx_buf holds an unread message */
+	bool rx_eof;		/* host peer closed; latched */
+	int rx_err;		/* host error seen by poll, for next read */
+
+	struct mutex tx_lock;	/* protects tx_buf */
+	void *tx_buf;
+};
+
+static struct hostexec_dev hostexec_dev;
+
+static int hostexec_fd = -1;
+module_param_named(fd, hostexec_fd, int, 0444);
+MODULE_PARM_DESC(fd, "host fd (connected SOCK_SEQPACKET socket) to pipe to");
+
+/*
+ * Mark the host fd ready again after an attempt that did not return
+ * -EAGAIN, and wake anybody who went to sleep because it was not.
+ */
+static void hostexec_set_ready(struct hostexec_dev *hx, int bit,
+			       wait_queue_head_t *wq, __poll_t key)
+{
+	set_bit(bit, &hx->flags);
+	if (wq_has_sleeper(wq))
+		wake_up_interruptible_poll(wq, key);
+}
+
+static irqreturn_t hostexec_rx_interrupt(int irq, void *dev_id)
+{
+	struct hostexec_dev *hx = dev_id;
+
+	set_bit(HOSTEXEC_READABLE, &hx->flags);
+	wake_up_interruptible_poll(&hx->rx_wait, EPOLLIN | EPOLLRDNORM);
+	return IRQ_HANDLED;
+}
+
+static irqreturn_t hostexec_tx_interrupt(int irq, void *dev_id)
+{
+	struct hostexec_dev *hx = dev_id;
+
+	set_bit(HOSTEXEC_WRITABLE, &hx->flags);
+	wake_up_interruptible_poll(&hx->tx_wait, EPOLLOUT | EPOLLWRNORM);
+	return IRQ_HANDLED;
+}
+
+/*
+ * Try to read one host message into rx_buf without blocking.  Called with
+ * rx_lock held and no message pending.  Returns the message length, 0 on
+ * EOF (latched), -EAGAIN if nothing is queued, or another -errno.
+ */
+static int hostexec_fetch(struct hostexec_dev *hx)
+{
+	int n;
+
+	lockdep_assert_held(&hx->rx_lock);
+
+	do {
+		clear_bit(HOSTEXEC_READABLE, &hx->flags);
+		/* clear before reading: an IRQ from now on sets it again */
+		smp_mb__after_atomic();
+		n = os_read_file(hx->fd, hx->rx_buf, HOSTEXEC_MAX_MSG);
+	} while (n == -EINTR);
+
+	if (n == -EAGAIN)
+		return n;
+
+	if (n > 0) {
+		hx->rx_len = n;
+		hx->rx_pending = true;
+	} else if (n == 0) {
+		hx->rx_eof = true;
+	}
+	hostexec_set_ready(hx, HOSTEXEC_READABLE, &hx->rx_wait,
+			   EPOLLIN | EPOLLRDNORM);
+	return n;
+}
+
+/* One non-blocking read attempt; -EAGAIN means "wait for the read IRQ". */
+static ssize_t hostexec_read_once(struct hostexec_dev *hx, char __user *buf,
+				  size_t count)
+{
+	int n;
+
+	lockdep_assert_held(&hx->rx_lock);
+
+	if (hx->rx_err) {
+		n = hx->rx_err;
+		hx->rx_err = 0;
+		return n;
+	}
+
+	if (!hx->rx_pending) {
+		if (hx->rx_eof)
+			return 0;
+		n = hostexec_fetch(hx);
+		if (n <= 0)
+			return n;
+	}
+
+	if (count < hx->rx_len)
+		return -EMSGSIZE;
+	if (copy_to_user(buf, hx->rx_buf, hx->rx_len))
+		return -EFAULT;
+
+	hx->rx_pending = false;
+	return hx->rx_len;
+}
+
+static ssize_t hostexec_read(struct file *file, char __user *buf,
+			     size_t count, loff_t *ppos)
+{
+	struct hostexec_dev *hx = &hostexec_dev;
+	ssize_t ret;
+
+	for (;;) {
+		if (mutex_lock_interruptible(&hx->rx_lock))
+			return -ERESTARTSYS;
+		ret = hostexec_read_once(hx, buf, count);
+		mutex_unlock(&hx->rx_lock);
+
+		if (ret != -EAGAIN || (file->f_flags & O_NONBLOCK))
+			return ret;
+
+		/* rx_lock is dropped here so poll() and writers keep going */
+		if (wait_event_interruptible(hx->rx_wait,
+					     test_bit(HOSTEXEC_READABLE,
+						      &hx->flags)))
+			return -ERESTARTSYS;
+	}
+}
+
+static ssize_t hostexec_write(struct file *file, const char __user *buf,
+			      size_t count, loff_t *ppos)
+{
+	struct hostexec_dev *hx = &hostexec_dev;
+	ssize_t ret;
+	int n;
+
+	if (!count)
+		return 0;
+	if (count > HOSTEXEC_MAX_MSG)
+		return -EMSGSIZE;
+
+	if (mutex_lock_interruptible(&hx->tx_lock))
+		return -ERESTARTSYS;
+
+	if (copy_from_user(hx->tx_buf, buf, count)) {
+		ret = -EFAULT;
+		goto out_unlock;
+	}
+
+	for (;;) {
+		clear_bit(HOSTEXEC_WRITABLE, &hx->flags);
+		/* clear before writing: an IRQ from now on sets it again */
+		smp_mb__after_atomic();
+		n = os_write_file(hx->fd, hx->tx_buf, count);
+		if (n == -EINTR)
+			continue;
+		if (n != -EAGAIN)
+			break;
+
+		/* host socket full: backpressure, never drop */
+		if (file->f_flags & O_NONBLOCK) {
+			ret = -EAGAIN;
+			goto out_unlock;
+		}
+		if (wait_event_interruptible(hx->tx_wait,
+					     test_bit(HOSTEXEC_WRITABLE,
+						      &hx->flags))) {
+			ret = -ERESTARTSYS;
+			goto out_unlock;
+		}
+	}
+	hostexec_set_ready(hx, HOSTEXEC_WRITABLE, &hx->tx_wait,
+			   EPOLLOUT | EPOLLWRNORM);
+
+	if (n < 0) {
+		ret = n;
+	} else if ((size_t)n != count) {
+		/* cannot happen on SOCK_SEQPACKET */
+		pr_warn_ratelimited("short host write: %d of %zu bytes\n",
+				    n, count);
+		ret = -EIO;
+	} else {
+		ret = count;
+	}
+
+out_unlock:
+	mutex_unlock(&hx->tx_lock);
+	return ret;
+}
+
+static __poll_t hostexec_poll(struct file *file, poll_table *wait)
+{
+	struct hostexec_dev *hx = &hostexec_dev;
+	__poll_t mask = 0;
+	int n;
+
+	poll_wait(file, &hx->rx_wait, wait);
+	poll_wait(file, &hx->tx_wait, wait);
+
+	mutex_lock(&hx->rx_lock);
+	if (!hx->rx_pending && !hx->rx_eof && !hx->rx_err) {
+		n = hostexec_fetch(hx);
+		if (n < 0 && n != -EAGAIN)
+			hx->rx_err = n;
+	}
+	if (hx->rx_pending)
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (hx->rx_eof)
+		mask |= EPOLLIN | EPOLLRDNORM | EPOLLHUP;
+	if (hx->rx_err)
+		mask |= EPOLLIN | EPOLLRDNORM | EPOLLERR;
+	mutex_unlock(&hx->rx_lock);
+
+	if (test_bit(HOSTEXEC_WRITABLE, &hx->flags))
+		mask |= EPOLLOUT | EPOLLWRNORM;
+
+	return mask;
+}
+
+static int hostexec_open(struct inode *inode, struct file *file)
+{
+	if (test_and_set_bit_lock(HOSTEXEC_OPEN, &hostexec_dev.flags))
+		return -EBUSY;
+
+	return stream_open(inode, file);
+}
+
+static int hostexec_release(struct inode *inode, struct file *file)
+{
+	clear_bit_unlock(HOSTEXEC_OPEN, &hostexec_dev.flags);
+	return 0;
+}
+
+static const struct file_operations hostexec_fops = {
+	.owner		= THIS_MODULE,
+	.open		= hostexec_open,
+	.release	= hostexec_release,
+	.read		= hostexec_read,
+	.write		= hostexec_write,
+	.poll		= hostexec_poll,
+};
+
+static struct miscdevice hostexec_misc = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "hostexec",
+	.fops	= &hostexec_fops,
+	.mode	= 0600,
+};
+
+static int __init hostexec_init(void)
+{
+	struct hostexec_dev *hx = &hostexec_dev;
+	int err;
+
+	if (hostexec_fd < 0) {
+		pr_err("missing or invalid fd=%d parameter\n", hostexec_fd);
+		return -EINVAL;
+	}
+
+	hx->fd = hostexec_fd;
+	hx->flags = BIT(HOSTEXEC_READABLE) | BIT(HOSTEXEC_WRITABLE);
+	mutex_init(&hx->rx_lock);
+	mutex_init(&hx->tx_lock);
+	init_waitqueue_head(&hx->rx_wait);
+	init_waitqueue_head(&hx->tx_wait);
+
+	err = os_set_fd_block(hx->fd, 0);
+	if (err) {
+		pr_err("cannot make host fd %d non-blocking: %d\n", hx->fd, err);
+		return -EINVAL;
+	}
+
+	hx->rx_buf = kvmalloc(HOSTEXEC_MAX_MSG, GFP_KERNEL);
+	if (!hx->rx_buf)
+		return -ENOMEM;
+
+	hx->tx_buf = kvmalloc(HOSTEXEC_MAX_MSG, GFP_KERNEL);
+	if (!hx->tx_buf) {
+		err = -ENOMEM;
+		goto err_free_rx_buf;
+	}
+
+	err = um_request_irq(UM_IRQ_ALLOC, hx->fd, IRQ_READ,
+			     hostexec_rx_interrupt, 0, "hostexec-rx", hx);
+	if (err < 0) {
+		pr_err("cannot register read IRQ: %d\n", err);
+		goto err_free_tx_buf;
+	}
+	hx->rx_irq = err;
+
+	err = um_request_irq(UM_IRQ_ALLOC, hx->fd, IRQ_WRITE,
+			     hostexec_tx_interrupt, 0, "hostexec-tx", hx);
+	if (err < 0) {
+		pr_err("cannot register write IRQ: %d\n", err);
+		goto err_free_rx_irq;
+	}
+	hx->tx_irq = err;
+
+	err = misc_register(&hostexec_misc);
+	if (err) {
+		pr_err("cannot register misc device: %d\n", err);
+		goto err_free_tx_irq;
+	}
+
+	pr_info("host fd %d on /dev/%s\n", hx->fd, hostexec_misc.name);
+	return 0;
+
+err_free_tx_irq:
+	um_free_irq(hx->tx_irq, hx);
+err_free_rx_irq:
+	um_free_irq(hx->rx_irq, hx);
+err_free_tx_buf:
+	kvfree(hx->tx_buf);
+err_free_rx_buf:
+	kvfree(hx->rx_buf);
+	return err;
+}
+
+static void __exit hostexec_exit(void)
+{
+	struct hostexec_dev *hx = &hostexec_dev;
+
+	misc_deregister(&hostexec_misc);
+	um_free_irq(hx->tx_irq, hx);
+	um_free_irq(hx->rx_irq, hx);
+	kvfree(hx->tx_buf);
+	kvfree(hx->rx_buf);
+	/* the host fd belongs to the UML process: leave it open */
+}
+
+module_init(hostexec_init);
+module_exit(hostexec_exit);
+
+MODULE_DESCRIPTION("UML message pipe between /dev/hostexec and a host fd");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * umlinit: the static PID 1 of every umlrun guest. It sets the guest up in
+ * C (no shell, no helper programs: every exec costs 10-20 ms under UML),
+ * loads the hostexec module, fetches the command from the host, runs it
+ * (init_relay.c), reports its exit status and powers the machine off.
+ * It never returns: PID 1 exiting would panic the kernel.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "init.h"
+#include "util.h"
+
+int init_chan = -1;
+
+static char cmdline[4096];
+
+void init_log(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	int fd, n;
+
+	n = snprintf(line, sizeof(line), "<3>umlinit: ");
+	va_start(ap, fmt);
+	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	va_end(ap);
+	fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	(void)write_all(fd, line, strlen(line));
+	close(fd);
+}
+
+void init_poweroff(void)
+{
+	sync();
+	for (;;) {
+		reboot(RB_POWER_OFF);
+		pause();
+	}
+}
+
+void init_send(unsigned int type, unsigned int flags, const void *payload,
+	       size_t len)
+{
+	static uint8_t frame[PROTO_MAX_FRAME];
+	size_t n;
+
+	n = proto_encode(frame, sizeof(frame), type, flags, payload, len);
+	if (!n || init_send_frame(frame, n) < 0)
+		init_poweroff();
+}
+
+int init_send_frame(const void *frame, size_t len)
+{
+	struct pollfd p = { .fd = init_chan, .events = POLLOUT };
+	ssize_t n;
+
+	for (;;) {
+		n = write(init_chan, frame, len);
+		if (n == (ssize_t)len)
+			return 0;
+		if (n >= 0)
+			return -EIO; /* the module sends whole messages */
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN)
+			return -errno;
+		if (poll(&p, 1, -1) < 0 && errno != EINTR)
+			return -errno;
+	}
+}
+
+void init_fatal(int status, const char *fmt, ...)
+{
+	uint8_t buf[4 + PROTO_MAX_ERRMSG];
+	uint32_t st = (uint32_t)status;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf((char *)buf + 4, PROTO_MAX_ERRMSG, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	if (n >= PROTO_MAX_ERRMSG)
+		n = PROTO_MAX_ERRMSG - 1;
+	init_log("%s", (char *)buf + 4);
+	if (init_chan >= 0) {
+		memcpy(buf, &st, 4);
+		init_send(PROTO_ERROR, 0, buf, 4 + (size_t)n);
+	}
+	init_poweroff();
+}
+
+/*
+ * Find "name=value" on the kernel command line; value may be in double
+ * quotes. Returns a copy of the value (never freed: init is short-lived)
+ * or NULL.
+ */
+static const char *init_param(const char *name)
+{
+	char val[4096];
+	size_t nl = strlen(name), i = 0;
+	const char *p = cmdline;
+	int quoted;
+
+	while (*p) {
+		while (*p == ' ' || *p == '\n')
+			p++;
+		if (strncmp(p, name, nl) == 0 && p[nl] == '=') {
+			p += nl + 1;
+			quoted = 0;
+			while (*p && (quoted || (*p != ' ' && *p != '\n')) &&
+			       i < sizeof(val) - 1) {
+				if (*p == '"')
+					quoted = !quoted;
+				else
+					val[i++] = *p;
+				p++;
+			}
+			val[i] = 0;
+			return strdup(val);
+		}
+		quoted = 0;
+		while (*p && (quoted || (*p != ' ' && *p != '\n'))) {
+			if (*p == '"')
+				quoted = !quoted;
+			p++;
+		}
+	}
+	return NULL;
+}
+
+static void init_mount(const char *src, const char *dst, const char *type,
+		       unsigned long flags, const char *data, int required)
+{
+	if (mkdir(dst, 0755) < 0 && errno != EEXIST && required)
+		init_fatal(125, "mkdir %s: %s", dst, strerror(errno));
+	if (mount(src, dst, type, flags, data) == 0)
+		return;
+	if (required)
+		init_fatal(125, "mount %s on %s: %s", type, dst,
+			   strerror(errno));
+	init_log("mount %s on %s: %s", type, dst, strerror(errno));
+}
+
+static void init_read_cmdline(void)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		init_fatal(125, "open /proc/cmdline: %s", strerror(errno));
+	n = read_retry(fd, cmdline, sizeof(cmdline) - 1);
+	close(fd);
+	if (n < 0)
+		init_fatal(125, "read /proc/cmdline: %s", strerror((int)-n));
+	cmdline[n] = 0;
+}
+
+static void init_load_module(void)
+{
+	const char *path = init_param("umlrun.module");
+	const char *fd = init_param("hostexec.fd");
+	char params[64];
+	int mfd;
+
+	if (!path || !fd)
+		init_fatal(125, "umlrun.module= or hostexec.fd= missing");
+	snprintf(params, sizeof(params), "fd=%s", fd);
+	mfd = open(path, O_RDONLY | O_CLOEXEC);
+	if (mfd < 0)
+		init_fatal(125, "open module %s: %s", path, strerror(errno));
+	if (syscall(SYS_finit_module, mfd, params, 0) < 0)
+		init_fatal(125, "load module %s: %s", path, strerror(errno));
+	close(mfd);
+}
+
+static void init_write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 || write_all(fd, val, strlen(val)) < 0)
+		init_fatal(125, "write %s: %s", path, strerror(errno));
+	close(fd);
+}
+
+static void init_loopback_up(void)
+{
+	struct ifreq ifr = { 0 };
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	strcpy(ifr.ifr_name, "lo");
+	if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		init_fatal(125, "lo: %s", strerror(errno));
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+		init_fatal(125, "lo up: %s", strerror(errno));
+	close(s);
+}
+
+static void init_dev_links(void)
+{
+	static const char *const links[][2] = {
+		{ "/proc/self/fd", "/dev/fd" },
+		{ "/proc/self/fd/0", "/dev/stdin" },
+		{ "/proc/self/fd/1", "/dev/stdout" },
+		{ "/proc/self/fd/2", "/dev/stderr" },
+		{ "/proc/kcore", "/dev/core" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(links); i++)
+		if (symlink(links[i][0], links[i][1]) < 0 && errno != EEXIST)
+			init_log("symlink %s: %s", links[i][1],
+				 strerror(errno));
+}
+
+void init_setup(void)
+{
+	const unsigned long nosuid = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	const char *host;
+
+	init_mount("proc", "/proc", "proc", nosuid, NULL, 1);
+	init_read_cmdline();
+	init_mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755", 1);
+	/* Before /tmp gets its tmpfs: the module may live under the host's. */
+	init_load_module();
+	if (!init_param("umlrun.allow_modules"))
+		init_write_file("/proc/sys/kernel/modules_disabled", "1");
+	init_mount("sysfs", "/sys", "sysfs", nosuid, NULL, 1);
+	init_mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+		   "newinstance,ptmxmode=0666,mode=0620,gid=5", 0);
+	init_mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV,
+		   "mode=1777", 0);
+	init_mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777",
+		   1);
+	init_mount("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755",
+		   0);
+	init_mount("tmpfs", "/var/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+		   "mode=1777", 0);
+	init_mount("cgroup2", "/sys/fs/cgroup", "cgroup2", nosuid,
+		   "nsdelegate", 0);
+	init_dev_links();
+	init_loopback_up();
+	host = init_param("umlrun.hostname");
+	if (sethostname(host ? host : "umlrun", strlen(host ? host : "umlrun")))
+		init_log("sethostname: %s", strerror(errno));
+}
+
+/* Read frames until the whole exec description has arrived. */
+static uint8_t *init_fetch_exec(struct proto_reader *rd, size_t *len)
+{
+	static uint8_t msg[PROTO_MAX_FRAME];
+	struct pollfd p = { .fd = init_chan, .events = POLLIN };
+	struct proto_frame f;
+	uint8_t *blob = NULL, *nb;
+	size_t have = 0, off, used;
+	ssize_t n;
+	int r;
+
+	for (;;) {
+		n = read(init_chan, msg, sizeof(msg));
+		if (n < 0 && errno == EAGAIN) {
+			poll(&p, 1, -1);
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			init_fatal(125, "channel closed before the command came");
+		for (off = 0; off < (size_t)n; off += used) {
+			r = proto_reader_feed(rd, msg + off, (size_t)n - off,
+					      &used, &f);
+			if (r < 0)
+				init_fatal(125, "bad frame from host: %s",
+					   strerror(-r));
+			if (r == 0)
+				continue;
+			if (f.type != PROTO_EXEC)
+				init_fatal(125, "expected EXEC, got %u",
+					   f.type);
+			if (have + f.len > PROTO_MAX_EXEC)
+				init_fatal(125, "command too large");
+			nb = realloc(blob, have + f.len + 1);
+			if (!nb)
+				init_fatal(125, "out of memory");
+			blob = nb;
+			memcpy(blob + have, f.payload, f.len);
+			have += f.len;
+			if (f.flags & PROTO_F_LAST) {
+				/* Frames after EXEC stay queued in rd. */
+				if (off + used != (size_t)n)
+					init_fatal(125, "data after EXEC");
+				*len = have;
+				return blob;
+			}
+		}
+	}
+}
+
+int main(void)
+{
+	uint32_t hello[2] = { PROTO_VERSION, PROTO_MAX_PAYLOAD };
+	static struct proto_reader rd;
+	struct proto_exec e;
+	uint32_t exitv[2];
+	uint8_t *blob;
+	size_t len;
+	int status, err;
+
+	signal(SIGPIPE, SIG_IGN);
+	init_setup();
+	init_chan = open("/dev/hostexec", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (init_chan < 0)
+		init_fatal(125, "open /dev/hostexec: %s", strerror(errno));
+	init_send(PROTO_HELLO, 0, hello, sizeof(hello));
+	proto_reader_init(&rd);
+	blob = init_fetch_exec(&rd, &len);
+	err = proto_exec_decode(blob, len, &e);
+	if (err)
+		init_fatal(125, "bad exec description: %s", strerror(-err));
+	status = init_run(&e, &rd);
+	sync();
+	if (WIFSIGNALED(status)) {
+		exitv[0] = PROTO_SIGNALED;
+		exitv[1] = (uint32_t)WTERMSIG(status);
+	} else {
+		exitv[0] = PROTO_EXITED;
+		exitv[1] = (uint32_t)WEXITSTATUS(status);
+	}
+	init_send(PROTO_EXIT, 0, exitv, sizeof(exitv));
+	init_poweroff();
+}

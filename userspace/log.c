@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The launcher's diagnostics: die()/die_errno() for failures before the
+ * kernel runs (they clean up and exit 125), warn() and info() after.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+int log_verbose;
+static void (*log_cleanup)(void);
+
+void log_set_cleanup(void (*fn)(void))
+{
+	log_cleanup = fn;
+}
+
+static void log_line(const char *fmt, va_list ap, const char *err)
+{
+	char line[2048];
+	int n;
+
+	n = snprintf(line, sizeof(line), "umlrun: ");
+	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	if (err) {
+		n = (int)strlen(line);
+		snprintf(line + n, sizeof(line) - (size_t)n, ": %s", err);
+	}
+	fprintf(stderr, "%s\n", line);
+}
+
+void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_line(fmt, ap, NULL);
+	va_end(ap);
+	if (log_cleanup)
+		log_cleanup();
+	exit(EXIT_UMLRUN);
+}
+
+void die_errno(const char *fmt, ...)
+{
+	const char *err = strerror(errno);
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_line(fmt, ap, err);
+	va_end(ap);
+	if (log_cleanup)
+		log_cleanup();
+	exit(EXIT_UMLRUN);
+}
+
+void warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_line(fmt, ap, NULL);
+	va_end(ap);
+}
+
+void info(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!log_verbose)
+		return;
+	va_start(ap, fmt);
+	log_line(fmt, ap, NULL);
+	va_end(ap);
+}

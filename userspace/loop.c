@@ -1,0 +1,575 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The launcher's one poll loop. It answers the guest's HELLO with the exec
+ * description, streams stdin to the guest within the credit the guest
+ * grants, writes STDOUT/STDERR frames to our own stdout/stderr as they
+ * come, keeps the kernel console in a ring (shown on failure and with -v),
+ * forwards SIGINT/SIGTERM/SIGHUP to the command, and enforces --timeout.
+ * Every frame from the guest is untrusted: it is size- and type-checked
+ * before use, and any violation ends the run with 125.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "loop.h"
+#include "proto.h"
+#include "util.h"
+
+#define CONSOLE_RING (64u << 10)
+#define CONSOLE_TAIL_LINES 15
+#define TXQ_MAX 8
+
+enum loop_state { WAIT_HELLO, RUNNING, DONE };
+
+struct tx_frame {
+	struct tx_frame *next;
+	size_t len;
+	uint8_t data[];
+};
+
+struct loop {
+	struct uml *u;
+	const struct options *o;
+	enum loop_state state;
+	int status;
+	const uint8_t *blob;
+	size_t blob_len, blob_off;
+	int exec_sent;
+	int in_fd;		/* our stdin while it is read, else -1 */
+	uint32_t credit;	/* stdin bytes the guest can take now */
+	int out_closed[3];
+	struct proto_reader rd;
+	struct tx_frame *txq, **txq_tail;
+	int txq_len;
+	int log_fd;
+	char ring[CONSOLE_RING];
+	size_t ring_pos;
+	int ring_wrapped;
+	int uml_dead;
+};
+
+static int sig_pipe[2] = { -1, -1 };
+static volatile sig_atomic_t sig_pending[65];
+static volatile sig_atomic_t sig_timeout;
+
+static void loop_on_signal(int sig)
+{
+	int saved = errno;
+	char c = (char)sig;
+
+	if (sig == SIGALRM)
+		sig_timeout = 1;
+	else if (sig > 0 && sig < 65)
+		sig_pending[sig] = 1;
+	if (write(sig_pipe[1], &c, 1) < 0) {
+		/* The pipe is full: a wake-up is already pending. */
+	}
+	errno = saved;
+}
+
+void loop_signals_init(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+				    SIGCHLD, SIGALRM };
+	struct sigaction sa;
+	size_t i;
+
+	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		die_errno("pipe");
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = loop_on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: a blocked write to our stdout must see a timeout. */
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static void loop_console_keep(struct loop *l, const char *buf, size_t n)
+{
+	size_t i;
+
+	if (l->log_fd >= 0)
+		(void)write_all(l->log_fd, buf, n);
+	if (log_verbose)
+		(void)write_all(2, buf, n);
+	for (i = 0; i < n; i++) {
+		l->ring[l->ring_pos++] = buf[i];
+		if (l->ring_pos == CONSOLE_RING) {
+			l->ring_pos = 0;
+			l->ring_wrapped = 1;
+		}
+	}
+}
+
+static void loop_console(struct loop *l)
+{
+	char buf[8192];
+	ssize_t n;
+
+	while (l->u->console >= 0) {
+		n = read(l->u->console, buf, sizeof(buf));
+		if (n > 0) {
+			loop_console_keep(l, buf, (size_t)n);
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		close(l->u->console);
+		l->u->console = -1;
+	}
+}
+
+/* The console as one string, oldest first (malloc'd). */
+static char *loop_console_text(struct loop *l)
+{
+	size_t old = l->ring_wrapped ? CONSOLE_RING - l->ring_pos : 0;
+	char *s = malloc(CONSOLE_RING + 1);
+
+	if (!s)
+		return NULL;
+	memcpy(s, l->ring + l->ring_pos, old);
+	memcpy(s + old, l->ring, l->ring_pos);
+	s[old + l->ring_pos] = 0;
+	return s;
+}
+
+/* On failure: the last kernel lines, unless -v showed them already. */
+static void loop_console_tail(struct loop *l)
+{
+	char *s, *p, *line;
+	int lines = 0;
+
+	loop_console(l);
+	if (log_verbose)
+		return;
+	s = loop_console_text(l);
+	if (!s)
+		return;
+	for (p = s + strlen(s); p > s; p--)
+		if (p[-1] == '\n' && p[0] && ++lines > CONSOLE_TAIL_LINES)
+			break;
+	while (p && *p) {
+		line = strsep(&p, "\n");
+		if (*line)
+			fprintf(stderr, "umlrun: kernel: %s\n", line);
+	}
+	free(s);
+}
+
+static int loop_console_has(struct loop *l, const char *what)
+{
+	char *s = loop_console_text(l);
+	int found = s && strstr(s, what);
+
+	free(s);
+	return found;
+}
+
+static int loop_fail(struct loop *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* End the run as umlrun's own failure: one line, then the kernel's last. */
+static int loop_fail(struct loop *l, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	warn("%s", msg);
+	loop_console_tail(l);
+	l->state = DONE;
+	l->status = EXIT_UMLRUN;
+	return -1;
+}
+
+static int loop_queue(struct loop *l, unsigned int type, unsigned int flags,
+		      const void *payload, size_t len)
+{
+	struct tx_frame *t = malloc(sizeof(*t) + PROTO_HDR_SIZE + len);
+
+	if (!t)
+		return loop_fail(l, "out of memory");
+	t->next = NULL;
+	t->len = proto_encode(t->data, PROTO_HDR_SIZE + len, type, flags,
+			      payload, len);
+	*l->txq_tail = t;
+	l->txq_tail = &t->next;
+	l->txq_len++;
+	return 0;
+}
+
+static void loop_fill_exec(struct loop *l)
+{
+	size_t n;
+
+	while (!l->exec_sent && l->txq_len < TXQ_MAX) {
+		n = l->blob_len - l->blob_off;
+		if (n > PROTO_MAX_PAYLOAD)
+			n = PROTO_MAX_PAYLOAD;
+		if (loop_queue(l, PROTO_EXEC,
+			       l->blob_off + n == l->blob_len ? PROTO_F_LAST : 0,
+			       l->blob + l->blob_off, n))
+			return;
+		l->blob_off += n;
+		if (l->blob_off == l->blob_len) {
+			l->exec_sent = 1;
+			if (l->o->no_stdin)
+				loop_queue(l, PROTO_STDIN_EOF, 0, NULL, 0);
+		}
+	}
+}
+
+static int loop_flush(struct loop *l)
+{
+	struct tx_frame *t;
+	ssize_t n;
+
+	while ((t = l->txq)) {
+		n = send(l->u->chan, t->data, t->len,
+			 MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == ENOBUFS))
+			return 0;
+		if (n < 0)
+			return 0; /* the guest is gone: the loop sees it */
+		l->txq = t->next;
+		if (!l->txq)
+			l->txq_tail = &l->txq;
+		l->txq_len--;
+		free(t);
+		if (l->state == RUNNING)
+			loop_fill_exec(l);
+	}
+	return 0;
+}
+
+/* Write to our stdout/stderr; a timeout interrupts a stalled reader. */
+static int loop_write_out(int fd, const uint8_t *p, size_t len)
+{
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR && !sig_timeout)
+				continue;
+			return -errno;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static void loop_output(struct loop *l, int fd, const struct proto_frame *f)
+{
+	uint32_t which = (uint32_t)fd;
+	int err;
+
+	if (l->out_closed[fd] || !f->len)
+		return;
+	err = loop_write_out(fd, f->payload, f->len);
+	if (err == -EINTR)
+		return; /* timed out: the loop ends the run */
+	if (err) {
+		/* EPIPE and friends: the command should see it too. */
+		l->out_closed[fd] = 1;
+		loop_queue(l, PROTO_OUT_CLOSED, 0, &which, sizeof(which));
+	}
+}
+
+static void loop_error_frame(struct loop *l, const struct proto_frame *f)
+{
+	char msg[PROTO_MAX_ERRMSG + 1];
+	uint32_t i, n = f->len - 4;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = f->payload[4 + i];
+
+		msg[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+	}
+	msg[n] = 0;
+	warn("%s", msg);
+	l->status = (int)proto_get_u32(f->payload);
+	if (l->status == EXIT_UMLRUN)
+		loop_console_tail(l);
+	l->state = DONE;
+}
+
+static int loop_frame(struct loop *l, const struct proto_frame *f)
+{
+	uint32_t a, b;
+
+	if (proto_check_from_guest(f) < 0)
+		return loop_fail(l, "protocol error: bad frame (type %u, %u bytes) from the guest",
+				 f->type, f->len);
+	if (l->state == WAIT_HELLO && f->type != PROTO_HELLO)
+		return loop_fail(l, "protocol error: frame type %u before HELLO",
+				 f->type);
+	switch (f->type) {
+	case PROTO_HELLO:
+		if (l->state != WAIT_HELLO)
+			return loop_fail(l, "protocol error: second HELLO");
+		a = proto_get_u32(f->payload);
+		if (a != PROTO_VERSION)
+			return loop_fail(l, "guest init speaks protocol %u, this umlrun %u (rebuild with make)",
+					 a, PROTO_VERSION);
+		l->state = RUNNING;
+		loop_fill_exec(l);
+		break;
+	case PROTO_STDOUT:
+		loop_output(l, 1, f);
+		break;
+	case PROTO_STDERR:
+		loop_output(l, 2, f);
+		break;
+	case PROTO_CREDIT:
+		a = proto_get_u32(f->payload);
+		if (a > PROTO_STDIN_WINDOW - l->credit)
+			return loop_fail(l, "protocol error: stdin credit overflow");
+		l->credit += a;
+		break;
+	case PROTO_EXIT:
+		a = proto_get_u32(f->payload);
+		b = proto_get_u32(f->payload + 4);
+		l->status = a == PROTO_EXITED ? (int)b : 128 + (int)b;
+		l->state = DONE;
+		break;
+	case PROTO_ERROR:
+		loop_error_frame(l, f);
+		break;
+	}
+	return 0;
+}
+
+static int loop_channel(struct loop *l)
+{
+	static uint8_t msg[PROTO_MAX_FRAME];
+	struct proto_frame f;
+	size_t off, used;
+	ssize_t n;
+	int r;
+
+	while (l->state != DONE) {
+		n = recv(l->u->chan, msg, sizeof(msg), MSG_DONTWAIT | MSG_TRUNC);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return 0;
+		if (n <= 0)
+			return -1; /* the kernel is gone */
+		if ((size_t)n > sizeof(msg))
+			return loop_fail(l, "protocol error: oversized message from the guest");
+		for (off = 0; off < (size_t)n && l->state != DONE; off += used) {
+			r = proto_reader_feed(&l->rd, msg + off, (size_t)n - off,
+					      &used, &f);
+			if (r < 0)
+				return loop_fail(l, "protocol error: %s from the guest",
+						 r == -EMSGSIZE ? "oversized frame" :
+								  "bad frame header");
+			if (r == 1 && loop_frame(l, &f) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static void loop_stdin(struct loop *l)
+{
+	uint8_t buf[PROTO_MAX_PAYLOAD];
+	size_t want = l->credit < sizeof(buf) ? l->credit : sizeof(buf);
+	ssize_t n;
+
+	n = read(l->in_fd, buf, want);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		l->in_fd = -1;
+		loop_queue(l, PROTO_STDIN_EOF, 0, NULL, 0);
+		return;
+	}
+	l->credit -= (uint32_t)n;
+	loop_queue(l, PROTO_STDIN, 0, buf, (size_t)n);
+}
+
+static long long loop_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void loop_arm_timeout(long long ms)
+{
+	struct itimerval it = { 0 };
+
+	it.it_value.tv_sec = ms / 1000;
+	it.it_value.tv_usec = (ms % 1000) * 1000;
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+/* Forward SIGINT/SIGTERM/SIGHUP/SIGQUIT to the command. */
+static void loop_forward_signals(struct loop *l)
+{
+	static const int fwd[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	uint32_t sig;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(fwd); i++) {
+		if (!sig_pending[fwd[i]])
+			continue;
+		sig_pending[fwd[i]] = 0;
+		sig = (uint32_t)fwd[i];
+		if (l->state == RUNNING && l->exec_sent) {
+			info("forwarding signal %u to the command", sig);
+			loop_queue(l, PROTO_SIGNAL, 0, &sig, sizeof(sig));
+		} else {
+			/* Nothing to forward to yet: stop the run. */
+			warn("interrupted by signal %u", sig);
+			l->state = DONE;
+			l->status = 128 + (int)sig;
+		}
+	}
+}
+
+static void loop_check_kernel(struct loop *l)
+{
+	int status;
+
+	if (l->uml_dead || waitpid(l->u->pid, &status, WNOHANG) <= 0)
+		return;
+	l->uml_dead = 1;
+	l->u->pid = 0;
+}
+
+static void loop_kernel_gone(struct loop *l)
+{
+	/* Frames the guest sent before it went still count. */
+	loop_channel(l);
+	if (l->state == DONE)
+		return;
+	loop_console(l);
+	if (loop_console_has(l, "Kernel panic"))
+		loop_fail(l, "kernel panic before the command finished");
+	else if (l->state == WAIT_HELLO)
+		loop_fail(l, "kernel %s stopped before the guest init was ready",
+			  l->u->kernel);
+	else
+		loop_fail(l, "kernel stopped before the command finished");
+}
+
+int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
+	     size_t blob_len)
+{
+	struct loop *l = calloc(1, sizeof(*l));
+	long long deadline = 0, left;
+	struct pollfd p[4];
+	char drain[64];
+	int status, timeout;
+
+	if (!l)
+		die("out of memory");
+	l->u = u;
+	l->o = o;
+	l->blob = blob;
+	l->blob_len = blob_len;
+	l->in_fd = o->no_stdin ? -1 : 0;
+	l->credit = PROTO_STDIN_WINDOW;
+	l->txq_tail = &l->txq;
+	l->log_fd = -1;
+	proto_reader_init(&l->rd);
+	if (o->log_file) {
+		l->log_fd = open(o->log_file, O_WRONLY | O_CREAT | O_TRUNC |
+						      O_CLOEXEC, 0644);
+		if (l->log_fd < 0)
+			warn("cannot write log %s: %s", o->log_file,
+			     strerror(errno));
+	}
+	if (o->timeout_ms) {
+		deadline = loop_now_ms() + o->timeout_ms;
+		loop_arm_timeout(o->timeout_ms);
+	}
+
+	while (l->state != DONE) {
+		loop_forward_signals(l);
+		if (sig_timeout || (deadline && loop_now_ms() >= deadline)) {
+			warn("timed out after %lld ms", o->timeout_ms);
+			l->status = EXIT_TIMEOUT;
+			break;
+		}
+		loop_check_kernel(l);
+		if (l->uml_dead) {
+			loop_kernel_gone(l);
+			break;
+		}
+		loop_flush(l);
+		p[0] = (struct pollfd){ .fd = u->chan, .events = POLLIN };
+		if (l->txq)
+			p[0].events |= POLLOUT;
+		p[1] = (struct pollfd){ .fd = u->console, .events = POLLIN };
+		p[2] = (struct pollfd){ .fd = sig_pipe[0], .events = POLLIN };
+		p[3] = (struct pollfd){ .fd = -1, .events = POLLIN };
+		if (l->in_fd >= 0 && l->exec_sent && l->credit && !l->txq)
+			p[3].fd = l->in_fd;
+		timeout = -1;
+		if (deadline) {
+			left = deadline - loop_now_ms();
+			timeout = left < 0 ? 0 : (int)(left > 60000 ? 60000 : left);
+		}
+		if (poll(p, 4, timeout) < 0) {
+			if (errno == EINTR)
+				continue;
+			loop_fail(l, "poll: %s", strerror(errno));
+			break;
+		}
+		if (p[2].revents)
+			while (read(sig_pipe[0], drain, sizeof(drain)) > 0)
+				;
+		if (p[1].revents)
+			loop_console(l);
+		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			if (loop_channel(l) < 0 && l->state != DONE) {
+				/* Channel EOF: wait for the kernel to go. */
+				if (u->pid > 0)
+					waitpid(u->pid, &status, 0);
+				l->uml_dead = 1;
+				u->pid = 0;
+				loop_kernel_gone(l);
+			}
+		}
+		if (p[3].fd >= 0 && p[3].revents)
+			loop_stdin(l);
+	}
+	loop_arm_timeout(0);
+	status = l->status;
+	if (l->log_fd >= 0) {
+		loop_console(l);
+		close(l->log_fd);
+	}
+	while (l->txq) {
+		struct tx_frame *t = l->txq;
+
+		l->txq = t->next;
+		free(t);
+	}
+	free(l);
+	return status;
+}

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * umlrun: run one command in a freshly booted User Mode Linux kernel and
+ * behave like the command run locally (stdout, stderr, stdin, exit status).
+ * This file glues the parts together: options, the exec description sent
+ * to the guest, starting the kernel, the event loop and the teardown.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "loop.h"
+#include "options.h"
+#include "proto.h"
+#include "spawn.h"
+
+extern char **environ;
+
+static struct uml uml = { .pid = 0, .chan = -1, .console = -1 };
+
+static void main_cleanup(void)
+{
+	spawn_kill(&uml);
+	spawn_cleanup(&uml);
+}
+
+/* Make sure fds 0-2 exist, so nothing we open lands on them. */
+static void main_std_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0)
+			continue;
+		if (open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
+			exit(EXIT_UMLRUN);
+	}
+}
+
+/* Set NAME=VALUE in a NULL-terminated vector, replacing any NAME. */
+static char **main_env_set(char **env, size_t *n, const char *kv)
+{
+	size_t klen = strcspn(kv, "="), i;
+
+	for (i = 0; i < *n; i++) {
+		if (!strncmp(env[i], kv, klen) && env[i][klen] == '=') {
+			env[i] = (char *)kv;
+			return env;
+		}
+	}
+	env = realloc(env, (*n + 2) * sizeof(char *));
+	if (!env)
+		die("out of memory");
+	env[(*n)++] = (char *)kv;
+	env[*n] = NULL;
+	return env;
+}
+
+static char **main_env(const struct options *o, size_t *n)
+{
+	char **env = calloc(1, sizeof(char *));
+	const char *val;
+	size_t i;
+
+	*n = 0;
+	if (!env)
+		die("out of memory");
+	for (i = 0; !o->clean_env && environ[i]; i++)
+		if (strchr(environ[i], '='))
+			env = main_env_set(env, n, environ[i]);
+	for (i = 0; i < o->n_env_add; i++) {
+		if (strchr(o->env_add[i], '=')) {
+			env = main_env_set(env, n, o->env_add[i]);
+			continue;
+		}
+		/* -e NAME: copy the caller's value, if it has one. */
+		val = getenv(o->env_add[i]);
+		if (val) {
+			char *kv;
+
+			if (asprintf(&kv, "%s=%s", o->env_add[i], val) < 0)
+				die("out of memory");
+			env = main_env_set(env, n, kv);
+		}
+	}
+	return env;
+}
+
+static void main_exec_blob(const struct options *o, uint8_t **blob,
+			   size_t *len)
+{
+	static char cwd[PATH_MAX];
+	struct proto_exec e = { 0 };
+	size_t nenv;
+	int err;
+
+	if (o->cwd)
+		snprintf(cwd, sizeof(cwd), "%s", o->cwd);
+	else if (!getcwd(cwd, sizeof(cwd)))
+		strcpy(cwd, "/");
+	for (e.argc = 0; o->argv[e.argc]; e.argc++)
+		;
+	e.argv = o->argv;
+	e.envp = main_env(o, &nenv);
+	e.envc = (uint32_t)nenv;
+	e.cwd = cwd;
+	err = proto_exec_encode(&e, blob, len);
+	if (err == -E2BIG)
+		die("arguments and environment are too large");
+	if (err)
+		die("cannot encode the command: %s", strerror(-err));
+	free(e.envp);
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	uint8_t *blob;
+	size_t len;
+	int status;
+
+	main_std_fds();
+	options_parse(&o, argc, argv);
+	spawn_locate(&uml, &o);
+	main_exec_blob(&o, &blob, &len);
+	loop_signals_init();
+	log_set_cleanup(main_cleanup);
+	spawn_start(&uml, &o);
+	status = loop_run(&uml, &o, blob, len);
+	main_cleanup();
+	free(blob);
+	return status;
+}

@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Starting the UML kernel process. The launcher finds the kernel, the
+ * hostexec module and the guest init, makes a private run directory (UML's
+ * umid directory and memory file live there, on tmpfs when possible), and
+ * starts the kernel with everything on its command line: the channel is an
+ * inherited socket at fd 3, the console goes to a pipe the launcher reads.
+ * Nothing is passed through files. The kernel runs in its own session with
+ * address-space randomisation off (faster boot, steady memory use) and dies
+ * with the launcher.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "spawn.h"
+#include "util.h"
+
+/* Preset delay-loop calibration: skips ~40 ms of boot. UML barely uses it. */
+#define DEFAULT_LPJ "4000000"
+#define RUNDIR_PREFIX "umlrun-"
+
+static void spawn_exe_dir(char *buf, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+	char *slash;
+
+	if (n < 0)
+		die_errno("readlink /proc/self/exe");
+	buf[n] = 0;
+	slash = strrchr(buf, '/');
+	if (slash)
+		*slash = 0;
+}
+
+/* The directory holding umlinit and kernels/: in the tree or installed. */
+static void spawn_libdir(char *buf, size_t len)
+{
+	char exe[PATH_MAX - 32];
+
+	spawn_exe_dir(exe, sizeof(exe));
+	snprintf(buf, len, "%s/build", exe);
+	if (access(buf, F_OK) == 0)
+		return;
+	snprintf(buf, len, "%s/../lib/umlrun", exe);
+}
+
+static void spawn_resolve(char *out, const char *path, const char *what,
+			  const char *hint)
+{
+	if (!realpath(path, out)) {
+		if (errno == ENOENT && hint)
+			die("%s %s not found%s", what, path, hint);
+		die_errno("%s %s", what, path);
+	}
+	if (access(out, R_OK) < 0)
+		die_errno("%s %s", what, out);
+}
+
+static void spawn_check_elf(const char *path, const char *what)
+{
+	unsigned char hdr[18];
+	struct stat st;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die_errno("%s %s", what, path);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    read_retry(fd, hdr, sizeof(hdr)) != (ssize_t)sizeof(hdr) ||
+	    memcmp(hdr, "\177ELF", 4) || (hdr[16] != 2 && hdr[16] != 3))
+		die("%s %s is not an ELF executable", what, path);
+	close(fd);
+	if (access(path, X_OK) < 0)
+		die_errno("%s %s", what, path);
+}
+
+void spawn_locate(struct uml *u, const struct options *o)
+{
+	char lib[PATH_MAX], path[PATH_MAX + 64];
+	const char *env;
+
+	spawn_libdir(lib, sizeof(lib));
+	env = getenv("UMLRUN_KERNEL");
+	if (o->kernel) {
+		spawn_resolve(u->kernel, o->kernel, "kernel", NULL);
+	} else if (env && *env) {
+		spawn_resolve(u->kernel, env, "kernel (UMLRUN_KERNEL)", NULL);
+	} else {
+		snprintf(path, sizeof(path), "%s/kernels/%s/linux", lib,
+			 o->kernel_version);
+		spawn_resolve(u->kernel, path, "kernel",
+			      " (build it with make)");
+	}
+	spawn_check_elf(u->kernel, "kernel");
+
+	if (o->module) {
+		spawn_resolve(u->module, o->module, "module", NULL);
+	} else {
+		snprintf(path, sizeof(path), "%s", u->kernel);
+		*strrchr(path, '/') = 0;
+		strcat(path, "/hostexec.ko");
+		spawn_resolve(u->module, path, "module",
+			      " (it belongs next to the kernel; or use --module)");
+	}
+
+	env = getenv("UMLRUN_INIT");
+	if (o->init) {
+		spawn_resolve(u->init, o->init, "init", NULL);
+	} else if (env && *env) {
+		spawn_resolve(u->init, env, "init (UMLRUN_INIT)", NULL);
+	} else {
+		snprintf(path, sizeof(path), "%s/umlinit", lib);
+		spawn_resolve(u->init, path, "init", " (build it with make)");
+	}
+	spawn_check_elf(u->init, "init");
+}
+
+static int spawn_rm_tree(int dirfd, const char *name)
+{
+	struct dirent *d;
+	DIR *dir;
+	int fd;
+
+	if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
+		return 0;
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+				 O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while ((d = readdir(dir)))
+		if (strcmp(d->d_name, ".") && strcmp(d->d_name, ".."))
+			spawn_rm_tree(fd, d->d_name);
+	closedir(dir);
+	return unlinkat(dirfd, name, AT_REMOVEDIR) < 0 ? -errno : 0;
+}
+
+/* Remove run directories left by launchers that were SIGKILLed. */
+static void spawn_reap_stale(const char *base)
+{
+	struct dirent *d;
+	struct stat st;
+	DIR *dir;
+	long pid;
+	char *end;
+
+	dir = opendir(base);
+	if (!dir)
+		return;
+	while ((d = readdir(dir))) {
+		if (strncmp(d->d_name, RUNDIR_PREFIX, strlen(RUNDIR_PREFIX)))
+			continue;
+		pid = strtol(d->d_name + strlen(RUNDIR_PREFIX), &end, 10);
+		if (*end != '-' || pid <= 0 ||
+		    fstatat(dirfd(dir), d->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
+		    !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		info("removing stale run directory %s/%s", base, d->d_name);
+		spawn_rm_tree(dirfd(dir), d->d_name);
+	}
+	closedir(dir);
+}
+
+/* /dev/shm if it is a writable tmpfs that allows exec, else the usual. */
+static const char *spawn_run_base(void)
+{
+	const char *env = getenv("UMLRUN_RUNDIR");
+	struct statvfs sv;
+
+	if (env && *env)
+		return env;
+	if (statvfs("/dev/shm", &sv) == 0 && !(sv.f_flag & ST_NOEXEC) &&
+	    !(sv.f_flag & ST_RDONLY) && access("/dev/shm", W_OK | X_OK) == 0)
+		return "/dev/shm";
+	env = getenv("XDG_RUNTIME_DIR");
+	if (env && *env && access(env, W_OK | X_OK) == 0)
+		return env;
+	env = getenv("TMPDIR");
+	return env && *env ? env : "/tmp";
+}
+
+static void spawn_rundir(struct uml *u)
+{
+	const char *base = spawn_run_base();
+
+	spawn_reap_stale(base);
+	snprintf(u->rundir, sizeof(u->rundir), "%s/" RUNDIR_PREFIX "%d-XXXXXX",
+		 base, (int)getpid());
+	if (!mkdtemp(u->rundir)) {
+		int err = errno;
+
+		u->rundir[0] = 0;
+		errno = err;
+		die_errno("cannot make a run directory in %s", base);
+	}
+	info("run directory %s", u->rundir);
+}
+
+/* One kernel parameter; values with spaces are quoted as the kernel wants. */
+static char *spawn_param(const char *name, const char *val)
+{
+	char *s;
+
+	if (strpbrk(val, "\"\n"))
+		die("cannot pass '%s' on the kernel command line", val);
+	if (asprintf(&s, strchr(val, ' ') ? "%s=\"%s\"" : "%s=%s", name,
+		     val) < 0)
+		die("out of memory");
+	return s;
+}
+
+static char **spawn_args(const struct uml *u, const struct options *o)
+{
+	static char *argv[32];
+	const char *lpj = getenv("UMLRUN_LPJ");
+	char mem[32];
+	int n = 0;
+
+	snprintf(mem, sizeof(mem), "%luM", o->mem_mb);
+	argv[n++] = (char *)u->kernel;
+	argv[n++] = spawn_param("mem", mem);
+	argv[n++] = "root=/dev/root";
+	argv[n++] = "rootfstype=hostfs";
+	argv[n++] = "rootflags=/";
+	argv[n++] = "ro";
+	argv[n++] = spawn_param("init", u->init);
+	argv[n++] = "hostexec.fd=3";
+	argv[n++] = spawn_param("umlrun.module", u->module);
+	argv[n++] = spawn_param("uml_dir", u->rundir);
+	argv[n++] = "umid=uml";
+	argv[n++] = "con=null";
+	argv[n++] = "con0=null,fd:1";
+	argv[n++] = spawn_param("lpj", lpj && *lpj ? lpj : DEFAULT_LPJ);
+	if (!o->verbose)
+		argv[n++] = "quiet";
+	argv[n] = NULL;
+	return argv;
+}
+
+static void spawn_child(const struct uml *u, char **argv, int chan, int con,
+			int report, pid_t parent)
+{
+	char tmpdir[PATH_MAX + 8];
+	char *envp[] = { tmpdir, "PATH=/usr/local/bin:/usr/bin:/bin", NULL };
+	sigset_t none;
+	int devnull, err;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(127);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	personality(ADDR_NO_RANDOMIZE);
+	snprintf(tmpdir, sizeof(tmpdir), "TMPDIR=%s", u->rundir);
+	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	/* Move everything above 3 first, so no dup2 clobbers another. */
+	chan = fcntl(chan, F_DUPFD_CLOEXEC, 10);
+	con = fcntl(con, F_DUPFD_CLOEXEC, 10);
+	devnull = fcntl(devnull, F_DUPFD_CLOEXEC, 10);
+	if (chan < 0 || con < 0 || devnull < 0 || dup2(devnull, 0) < 0 ||
+	    dup2(con, 1) < 0 || dup2(con, 2) < 0 || dup2(chan, 3) < 0)
+		goto fail;
+	execve(u->kernel, argv, envp);
+fail:
+	err = errno;
+	(void)write_all(report, &err, sizeof(err));
+	_exit(127);
+}
+
+void spawn_start(struct uml *u, const struct options *o)
+{
+	int sv[2], con[2], rep[2], err;
+	pid_t self = getpid();
+	char **argv;
+	ssize_t n;
+	int i;
+
+	spawn_rundir(u);
+	argv = spawn_args(u, o);
+	if (log_verbose) {
+		fprintf(stderr, "umlrun: starting");
+		for (i = 0; argv[i]; i++)
+			fprintf(stderr, " %s", argv[i]);
+		fprintf(stderr, "\n");
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		die_errno("socketpair");
+	if (pipe2(con, O_CLOEXEC) < 0 || pipe2(rep, O_CLOEXEC) < 0)
+		die_errno("pipe");
+	/* Orphaned kernel helpers come back to us, so none can survive. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	u->pid = fork();
+	if (u->pid < 0)
+		die_errno("fork");
+	if (u->pid == 0)
+		spawn_child(u, argv, sv[1], con[1], rep[1], self);
+	close(sv[1]);
+	close(con[1]);
+	close(rep[1]);
+	u->chan = sv[0];
+	u->console = con[0];
+	n = read_retry(rep[0], &err, sizeof(err));
+	close(rep[0]);
+	if (n == (ssize_t)sizeof(err)) {
+		errno = err;
+		spawn_kill(u);
+		die_errno("cannot start kernel %s", u->kernel);
+	}
+	fcntl(u->chan, F_SETFL, O_NONBLOCK);
+	fcntl(u->console, F_SETFL, O_NONBLOCK);
+}
+
+/* SIGKILL every child we have: kernel helpers reparented to us included. */
+static void spawn_kill_children(void)
+{
+	char path[64], buf[4096], *p, *end;
+	long pid;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children",
+		 (int)syscall(SYS_gettid));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read_retry(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = 0;
+	for (p = buf; *p; p = end) {
+		pid = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		if (pid > 0)
+			kill((pid_t)pid, SIGKILL);
+	}
+}
+
+void spawn_kill(struct uml *u)
+{
+	int status;
+	pid_t pid;
+
+	if (u->pid > 0) {
+		kill(-u->pid, SIGKILL);
+		kill(u->pid, SIGKILL);
+		while (waitpid(u->pid, &status, 0) < 0 && errno == EINTR)
+			;
+		u->pid = 0;
+	}
+	/* Reap every helper the kernel left behind (we are their subreaper). */
+	for (;;) {
+		pid = waitpid(-1, &status, WNOHANG);
+		if (pid > 0 || (pid < 0 && errno == EINTR))
+			continue;
+		if (pid < 0)
+			break;
+		spawn_kill_children();
+		usleep(1000);
+	}
+}
+
+void spawn_cleanup(struct uml *u)
+{
+	if (u->rundir[0]) {
+		spawn_rm_tree(AT_FDCWD, u->rundir);
+		u->rundir[0] = 0;
+	}
+}
