@@ -147,11 +147,19 @@ static char *loop_console_text(struct loop *l)
 	return s;
 }
 
+/* Stack dumps say little to a user; the lines around them say more. */
+static int loop_console_noise(const char *line)
+{
+	return !*line || strstr(line, "[<") || strstr(line, "Call Trace") ||
+	       strstr(line, "Stack:") ||
+	       strspn(line, " 0123456789abcdef") == strlen(line);
+}
+
 /* On failure: the last kernel lines, unless -v showed them already. */
 static void loop_console_tail(struct loop *l)
 {
-	char *s, *p, *line;
-	int lines = 0;
+	char *s, *p, *line, *keep[CONSOLE_TAIL_LINES];
+	int n = 0, i;
 
 	loop_console(l);
 	if (log_verbose)
@@ -159,22 +167,34 @@ static void loop_console_tail(struct loop *l)
 	s = loop_console_text(l);
 	if (!s)
 		return;
-	for (p = s + strlen(s); p > s; p--)
-		if (p[-1] == '\n' && p[0] && ++lines > CONSOLE_TAIL_LINES)
-			break;
-	while (p && *p) {
+	for (p = s; p;) {
 		line = strsep(&p, "\n");
-		if (*line)
-			fprintf(stderr, "umlrun: kernel: %s\n", line);
+		if (loop_console_noise(line))
+			continue;
+		if (n == CONSOLE_TAIL_LINES) {
+			memmove(keep, keep + 1, sizeof(keep) - sizeof(keep[0]));
+			n--;
+		}
+		keep[n++] = line;
 	}
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "umlrun: kernel: %s\n", keep[i]);
 	free(s);
 }
 
-static int loop_console_has(struct loop *l, const char *what)
+/* Copy the rest of the console line after `what` into out, if found. */
+static int loop_console_find(struct loop *l, const char *what, char *out,
+			     size_t len)
 {
-	char *s = loop_console_text(l);
-	int found = s && strstr(s, what);
+	char *s = loop_console_text(l), *p;
+	int found = 0;
 
+	p = s ? strstr(s, what) : NULL;
+	if (p) {
+		p += strlen(what);
+		snprintf(out, len, "%.*s", (int)strcspn(p, "\n"), p);
+		found = 1;
+	}
 	free(s);
 	return found;
 }
@@ -462,13 +482,16 @@ static void loop_check_kernel(struct loop *l)
 
 static void loop_kernel_gone(struct loop *l)
 {
+	char why[256];
+
 	/* Frames the guest sent before it went still count. */
 	loop_channel(l);
 	if (l->state == DONE)
 		return;
 	loop_console(l);
-	if (loop_console_has(l, "Kernel panic"))
-		loop_fail(l, "kernel panic before the command finished");
+	if (loop_console_find(l, "Kernel panic - not syncing: ", why,
+			      sizeof(why)))
+		loop_fail(l, "kernel panic: %s", why);
 	else if (l->state == WAIT_HELLO)
 		loop_fail(l, "kernel %s stopped before the guest init was ready",
 			  l->u->kernel);

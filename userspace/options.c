@@ -22,6 +22,7 @@ enum {
 	OPT_MODULE,
 	OPT_INIT,
 	OPT_LOG,
+	OPT_NO_STDIN,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -37,7 +38,7 @@ static const struct option long_opts[] = {
 	{ "env", required_argument, NULL, 'e' },
 	{ "clean-env", no_argument, NULL, OPT_CLEAN_ENV },
 	{ "cwd", required_argument, NULL, 'C' },
-	{ "no-stdin", no_argument, NULL, 'n' },
+	{ "no-stdin", no_argument, NULL, OPT_NO_STDIN },
 	{ "log", required_argument, NULL, OPT_LOG },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -57,7 +58,7 @@ static void options_help(void)
 	       "  -e, --env NAME=VALUE     set a variable for the command; NAME alone\n"
 	       "                           copies it from the caller (repeatable)\n"
 	       "      --clean-env          start from an empty environment\n"
-	       "  -n, --no-stdin           give the command /dev/null as stdin (umlrun\n"
+	       "      --no-stdin           give the command /dev/null as stdin (umlrun\n"
 	       "                           then reads nothing from its own stdin)\n"
 	       "      --timeout DURATION   kill the guest after DURATION (e.g. 30, 1.5s,\n"
 	       "                           2m, 500ms) and exit 124\n"
@@ -153,7 +154,7 @@ void options_parse(struct options *o, int argc, char **argv)
 	o->mem_mb = DEFAULT_MEM_MB;
 	o->kernel_version = DEFAULT_KERNEL_VERSION;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:m:k:ve:C:n", long_opts,
+	while ((c = getopt_long(argc, argv, "+:m:k:ve:C:", long_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'm':
@@ -200,7 +201,7 @@ void options_parse(struct options *o, int argc, char **argv)
 				usage_error("empty directory for -C");
 			o->cwd = optarg;
 			break;
-		case 'n':
+		case OPT_NO_STDIN:
 			o->no_stdin = 1;
 			break;
 		case OPT_LOG:

@@ -23,7 +23,7 @@ struct options {
 	const char **env_add;		/* -e, in order */
 	size_t n_env_add;
 	int clean_env;			/* --clean-env */
-	int no_stdin;			/* -n: stdin is /dev/null */
+	int no_stdin;			/* --no-stdin: stdin is /dev/null */
 	int verbose;			/* -v */
 	char **argv;			/* the command, NULL-terminated */
 };

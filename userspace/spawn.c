@@ -234,7 +234,7 @@ static char *spawn_param(const char *name, const char *val)
 
 static char **spawn_args(const struct uml *u, const struct options *o)
 {
-	static char *argv[32];
+	static char *argv[64];
 	const char *lpj = getenv("UMLRUN_LPJ");
 	char mem[32];
 	int n = 0;
@@ -254,7 +254,7 @@ static char **spawn_args(const struct uml *u, const struct options *o)
 	argv[n++] = "con=null";
 	argv[n++] = "con0=null,fd:1";
 	argv[n++] = spawn_param("lpj", lpj && *lpj ? lpj : DEFAULT_LPJ);
-	if (!o->verbose)
+	if (!o->verbose && !o->log_file)
 		argv[n++] = "quiet";
 	argv[n] = NULL;
 	return argv;

@@ -1,0 +1,139 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The core promise, through the real kernel: argv, stdio, exit status, cwd,
+# environment and umlrun's own failures behave as if the command ran locally.
+. "$(dirname "$0")/lib.sh"
+need_kernel
+
+# --- the guest is a real UML kernel of ours --------------------------------
+um -- uname -r
+like "$(cat "$T/out")" '-umlrun$' "uname -r is our UML kernel"
+is "$rc" 0 "uname exits 0"
+um -- cat /proc/1/cmdline
+like "$(tr '\0' ' ' <"$T/out")" 'umlinit' "pid 1 is umlinit, the guest's own /proc"
+
+# --- argv verbatim, no re-quoting -----------------------------------------
+um -- printf '%s|' 'a b' "c'd" '' '$HOME' '*' $'tab\there' $'\xff\xfe'
+is "$(cat "$T/out")" "a b|c'd||\$HOME|*|"$'tab\there|\xff\xfe|' "argv passes verbatim"
+
+# --- stdout and stderr stay separate --------------------------------------
+um -- sh -c 'echo out; echo err >&2; echo out2'
+is "$(cat "$T/out")" $'out\nout2' "stdout carries only stdout"
+is "$(cat "$T/err")" "err" "stderr carries only stderr"
+um -- sh -c 'printf "no newline"'
+is "$(od -An -c "$T/out" | tr -d ' \n')" "nonewline" "output without newline kept"
+is "$(stat -c %s "$T/out")" 10 "exactly 10 bytes"
+
+# --- output streams live ---------------------------------------------------
+mkfifo "$T/fifo"
+timeout 60 "$UMLRUN" -- sh -c 'echo first; sleep 4; echo second' >"$T/fifo" 2>/dev/null &
+pid=$!
+exec 7<"$T/fifo"
+read -r -t 30 first <&7
+alive=1
+kill -0 "$pid" 2>/dev/null || alive=0
+read -r -t 30 second <&7
+exec 7<&-
+wait "$pid"
+is "$first/$alive" "first/1" "first line arrives while the command still runs"
+is "$second" "second" "second line follows"
+
+# --- stdin ------------------------------------------------------------------
+printf 'x\ny\n' | um -- wc -l
+is "$(cat "$T/out")" 2 "stdin forwarded with EOF"
+um -- cat </dev/null
+is "$(stat -c %s "$T/out")/$rc" "0/0" "empty stdin is EOF at once"
+head -c 20000000 /dev/urandom >"$T/in.bin"
+um -- sha256sum <"$T/in.bin"
+is "$(cut -d' ' -f1 "$T/out")" "$(sha256sum <"$T/in.bin" | cut -d' ' -f1)" "20 MB of binary stdin byte-exact"
+um --no-stdin -- cat </dev/zero
+is "$(stat -c %s "$T/out")/$rc" "0/0" "--no-stdin gives the command /dev/null"
+
+# --- stdout volume ------------------------------------------------------------
+head -c 50000000 /dev/urandom >"$T/out.bin"
+timeout 120 "$UMLRUN" -- cat "$T/out.bin" | sha256sum >"$T/sum"
+is "$(cut -d' ' -f1 "$T/sum")" "$(sha256sum <"$T/out.bin" | cut -d' ' -f1)" "50 MB of binary stdout byte-exact"
+um -- sh -c "cat '$T/out.bin' >&2"
+is "$(sha256sum <"$T/err" | cut -d' ' -f1)" "$(sha256sum <"$T/out.bin" | cut -d' ' -f1)" "50 MB of binary stderr byte-exact"
+: >"$T/err"
+
+# --- exit status --------------------------------------------------------------
+for code in 0 1 42 255; do
+	um -- sh -c "exit $code"
+	is "$rc" "$code" "exit $code comes back as $code"
+done
+um -- sh -c 'kill -9 $$'
+is "$rc" 137 "SIGKILL comes back as 137"
+um -- sh -c 'kill -TERM $$'
+is "$rc" 143 "SIGTERM comes back as 143"
+um -- /nonexistent/command
+is "$rc" 127 "missing command is 127"
+like "$(cat "$T/err")" '^umlrun: .*/nonexistent/command: No such file or directory$' "missing command says so on one line"
+um -- no-such-command-anywhere
+is "$rc" 127 "command not on PATH is 127"
+printf 'echo hi\n' >"$T/noexec.sh"
+chmod 644 "$T/noexec.sh"
+um -- "$T/noexec.sh"
+is "$rc" 126 "non-executable file is 126"
+like "$(cat "$T/err")" 'Permission denied' "non-executable says permission denied"
+um -- "$T"
+is "$rc" 126 "a directory is 126"
+
+# --- cwd and environment ---------------------------------------------------
+(cd "$T" && um -- pwd)
+is "$(cat "$T/out")" "$T" "cwd is the caller's cwd"
+um -C /etc -- pwd
+is "$(cat "$T/out")" "/etc" "-C sets the cwd"
+um -C /nonexistent-dir -- pwd
+is "$rc" 125 "missing cwd in the guest is 125"
+like "$(cat "$T/err")" '^umlrun: cannot change to /nonexistent-dir' "missing cwd says so"
+um -- printenv PATH
+is "$(cat "$T/out")" "$PATH" "PATH is the caller's"
+UMLRUN_TEST_VAR='a b=c' um -- printenv UMLRUN_TEST_VAR
+is "$(cat "$T/out")" "a b=c" "environment is the caller's"
+UMLRUN_TEST_VAR=old um -e UMLRUN_TEST_VAR=new -e OTHER=1 -- sh -c 'echo $UMLRUN_TEST_VAR$OTHER'
+is "$(cat "$T/out")" "new1" "-e adds and overrides"
+UMLRUN_TEST_VAR=copied um --clean-env -e UMLRUN_TEST_VAR -- /usr/bin/env
+is "$(cat "$T/out")" "UMLRUN_TEST_VAR=copied" "--clean-env starts empty, -e NAME copies"
+
+# --- umlrun's own failures: 125 and one clear line ------------------------
+um --bogus -- true
+is "$rc" 125 "unknown option is 125"
+is "$(wc -l <"$T/err")" 1 "unknown option is one line"
+like "$(cat "$T/err")" "^umlrun: unknown option '--bogus'" "unknown option is named"
+um
+is "$rc" 125 "no command is 125"
+um -m lots -- true
+is "$rc" 125 "bad memory size is 125"
+um --timeout soon -- true
+is "$rc" 125 "bad timeout is 125"
+um -k /nonexistent/linux -- true
+is "$rc" 125 "missing kernel is 125"
+like "$(cat "$T/err")" '^umlrun: kernel /nonexistent/linux: No such file or directory$' "missing kernel is named"
+um -k /etc/passwd -- true
+is "$rc" 125 "non-ELF kernel is 125"
+like "$(cat "$T/err")" 'not an ELF executable' "non-ELF kernel says so"
+cp /bin/true "$T/linux"
+cp "$(dirname "$KERNEL")/hostexec.ko" "$T/"
+um -k "$T/linux" -- true
+is "$rc" 125 "a program that is not a UML kernel is 125"
+like "$(head -1 "$T/err")" '^umlrun: kernel .* stopped before the guest init was ready' "says the kernel did not start the guest"
+um --init /bin/false -- true
+is "$rc" 125 "kernel panic at boot is 125"
+like "$(head -1 "$T/err")" '^umlrun: kernel panic: Attempted to kill init' "panic is reported with its reason"
+like "$(cat "$T/err")" 'umlrun: kernel: .*Kernel panic' "last kernel lines are shown"
+um --module /etc/hostname -- true
+is "$rc" 125 "module that fails to load is 125"
+like "$(cat "$T/err")" 'load module /etc/hostname' "module failure is reported"
+
+# --- the kernel console stays out of the command's streams ------------------
+um -- sh -c 'echo "<2>umlrun-console-test" >/dev/kmsg; echo done'
+is "$(cat "$T/out")" "done" "kernel messages are not on stdout"
+is "$(cat "$T/err")" "" "kernel messages are not on stderr"
+um -v -- true
+like "$(cat "$T/err")" 'Linux version' "-v shows the kernel log on stderr"
+is "$(cat "$T/out")" "" "-v keeps stdout clean"
+um --log "$T/kernel.log" -- true
+like "$(cat "$T/kernel.log")" 'Linux version' "--log keeps the kernel log"
+
+finish

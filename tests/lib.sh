@@ -1,0 +1,111 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for the integration tests (TAP scripts run by prove).
+# Source it from a tests/*.t script. It gives:
+#   need_kernel           skip the whole script when no kernel can be had
+#                         (never when UMLRUN_MUST_WORK=1: then it fails)
+#   um ARGS...            run ./umlrun with a hard timeout; sets $rc and
+#                         leaves stdout in $T/out and stderr in $T/err
+#   ok/is/like            TAP assertions, diagnostics on failure
+#   T                     a scratch directory inside the tree (the guest
+#                         has its own /tmp, so host /tmp is not shared)
+#   finish                the leak checks, then the TAP plan line
+set -u
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+UMLRUN=$ROOT/umlrun
+KERNEL=$ROOT/build/kernels/${KERNEL_VERSION:-6.12}/linux
+TEST_TIMEOUT=${TEST_TIMEOUT:-120}
+n=0
+failed=0
+
+mkdir -p "$ROOT/build"
+T=$(mktemp -d "$ROOT/build/test.XXXXXX")
+chmod 755 "$T"
+trap 'rm -rf "$T"' EXIT
+
+need_kernel() {
+	if [ -x "$KERNEL" ] && [ -x "$UMLRUN" ]; then
+		return 0
+	fi
+	if [ "${UMLRUN_MUST_WORK:-0}" = 1 ]; then
+		echo "Bail out! no kernel at $KERNEL or no $UMLRUN (run make)"
+		exit 1
+	fi
+	echo "1..0 # SKIP no kernel at $KERNEL (run make)"
+	exit 0
+}
+
+# um ARGS...: run umlrun; stdin is the caller's unless redirected.
+um() {
+	timeout -k 5 "$TEST_TIMEOUT" "$UMLRUN" "$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	return 0
+}
+
+diag() {
+	sed 's/^/# /' >&2
+}
+
+ok() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=$((failed + 1))
+		if [ -s "$T/err" ]; then
+			echo "last stderr:" | diag
+			head -c 2000 "$T/err" | diag
+		fi
+	fi
+}
+
+# is GOT WANT DESC
+is() {
+	if [ "$1" = "$2" ]; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		printf 'got:  %q\nwant: %q\n' "$1" "$2" | diag
+	fi
+}
+
+# like TEXT REGEX DESC
+like() {
+	if printf '%s' "$1" | grep -Eq -- "$2"; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		printf 'text: %q\nwant match: %s\n' "$1" "$2" | diag
+	fi
+}
+
+# unlike TEXT REGEX DESC
+unlike() {
+	if printf '%s' "$1" | grep -Eq -- "$2"; then
+		ok 1 "$3"
+		printf 'text: %q\nmust not match: %s\n' "$1" "$2" | diag
+	else
+		ok 0 "$3"
+	fi
+}
+
+# Processes of ours still running the kernel (or a stub kernel).
+leftover_procs() {
+	pgrep -f -- "${1:-$ROOT/build/kernels/}" | grep -vx "$$" || true
+}
+
+leftover_rundirs() {
+	find /dev/shm "${XDG_RUNTIME_DIR:-/nonexistent}" "${TMPDIR:-/tmp}" \
+		-maxdepth 1 -name 'umlrun-*' -user "$(id -u)" 2>/dev/null || true
+}
+
+finish() {
+	local procs dirs
+	procs=$(leftover_procs "$(readlink -f "$KERNEL")")
+	is "$procs" "" "no kernel process left behind"
+	dirs=$(leftover_rundirs)
+	is "$dirs" "" "no run directory left behind"
+	echo "1..$n"
+	[ "$failed" = 0 ]
+}
