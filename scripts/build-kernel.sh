@@ -56,7 +56,7 @@ if [ -e "$art/.done" ]; then
 fi
 
 mkdir -p "$cache/trees" "$cache/kernels"
-exec 9>"$cache/.lock-$series"
+exec 9>"$cache/.lock-$series-$treekey"
 flock 9
 if [ -e "$art/.done" ]; then
 	echo "$art"

@@ -21,7 +21,12 @@ failed=0
 mkdir -p "$ROOT/build"
 T=$(mktemp -d "$ROOT/build/test.XXXXXX")
 chmod 755 "$T"
-trap 'rm -rf "$T"' EXIT
+# Each script's runs keep their run directories in a base of their own, so
+# the leak checks see exactly this script's kernels, whatever else runs.
+UMLRUN_RUNDIR=$(mktemp -d /dev/shm/umlrun-test.XXXXXX)
+chmod 1777 "$UMLRUN_RUNDIR"
+export UMLRUN_RUNDIR
+trap 'rm -rf "$T" "$UMLRUN_RUNDIR"' EXIT
 
 need_kernel() {
 	if [ -x "$KERNEL" ] && [ -x "$UMLRUN" ]; then
@@ -90,19 +95,19 @@ unlike() {
 	fi
 }
 
-# Processes of ours still running the kernel (or a stub kernel).
+# Kernel processes of this script's runs still alive (their command lines
+# name their run directory).
 leftover_procs() {
-	pgrep -f -- "${1:-$ROOT/build/kernels/}" | grep -vx "$$" || true
+	pgrep -f -- "uml_dir=$UMLRUN_RUNDIR/" || true
 }
 
 leftover_rundirs() {
-	find /dev/shm "${XDG_RUNTIME_DIR:-/nonexistent}" "${TMPDIR:-/tmp}" \
-		-maxdepth 1 -name 'umlrun-*' -user "$(id -u)" 2>/dev/null || true
+	find "$UMLRUN_RUNDIR" -mindepth 1 -maxdepth 1 2>/dev/null || true
 }
 
 finish() {
 	local procs dirs
-	procs=$(leftover_procs "$(readlink -f "$KERNEL")")
+	procs=$(leftover_procs)
 	is "$procs" "" "no kernel process left behind"
 	dirs=$(leftover_rundirs)
 	is "$dirs" "" "no run directory left behind"
