@@ -31,6 +31,8 @@
 #define CONSOLE_RING (64u << 10)
 #define CONSOLE_TAIL_LINES 15
 #define TXQ_MAX 8
+/* After forwarding a signal, how long the command may take to end. */
+#define SIGNAL_GRACE_MS 10000
 
 enum loop_state { WAIT_HELLO, RUNNING, DONE };
 
@@ -59,17 +61,22 @@ struct loop {
 	size_t ring_pos;
 	int ring_wrapped;
 	int uml_dead;
+	long long grace_deadline;	/* 0, or when a signalled run ends hard */
+	int grace_sig;
 };
 
 static int sig_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t sig_pending[65];
 static volatile sig_atomic_t sig_timeout;
+static volatile sig_atomic_t sigint_count;
 
 static void loop_on_signal(int sig)
 {
 	int saved = errno;
 	char c = (char)sig;
 
+	if (sig == SIGINT)
+		sigint_count++;
 	if (sig == SIGALRM)
 		sig_timeout = 1;
 	else if (sig > 0 && sig < 65)
@@ -288,7 +295,8 @@ static int loop_write_out(int fd, const uint8_t *p, size_t len)
 	while (len) {
 		n = write(fd, p, len);
 		if (n < 0) {
-			if (errno == EINTR && !sig_timeout)
+			/* A timeout or a second Ctrl-C beats a stalled reader. */
+			if (errno == EINTR && !sig_timeout && sigint_count < 2)
 				continue;
 			return -errno;
 		}
@@ -446,13 +454,32 @@ static void loop_arm_timeout(long long ms)
 	setitimer(ITIMER_REAL, &it, NULL);
 }
 
-/* Forward SIGINT/SIGTERM/SIGHUP/SIGQUIT to the command. */
+static long long loop_now_ms(void);
+
+/*
+ * Forward SIGINT/SIGTERM/SIGHUP/SIGQUIT to the command, which decides what
+ * to do. A second SIGINT, or a command still running SIGNAL_GRACE_MS after
+ * a forwarded signal, ends the guest hard with 128+signal.
+ */
 static void loop_forward_signals(struct loop *l)
 {
 	static const int fwd[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 	uint32_t sig;
 	size_t i;
 
+	if (sigint_count >= 2) {
+		warn("interrupted twice: stopping the guest");
+		l->state = DONE;
+		l->status = 128 + SIGINT;
+		return;
+	}
+	if (l->grace_deadline && loop_now_ms() >= l->grace_deadline) {
+		warn("the command did not end %d s after signal %d: stopping the guest",
+		     SIGNAL_GRACE_MS / 1000, l->grace_sig);
+		l->state = DONE;
+		l->status = 128 + l->grace_sig;
+		return;
+	}
 	for (i = 0; i < ARRAY_SIZE(fwd); i++) {
 		if (!sig_pending[fwd[i]])
 			continue;
@@ -461,6 +488,11 @@ static void loop_forward_signals(struct loop *l)
 		if (l->state == RUNNING && l->exec_sent) {
 			info("forwarding signal %u to the command", sig);
 			loop_queue(l, PROTO_SIGNAL, 0, &sig, sizeof(sig));
+			if (!l->grace_deadline) {
+				l->grace_deadline = loop_now_ms() +
+						    SIGNAL_GRACE_MS;
+				l->grace_sig = (int)sig;
+			}
 		} else {
 			/* Nothing to forward to yet: stop the run. */
 			warn("interrupted by signal %u", sig);
@@ -503,7 +535,7 @@ int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
 	     size_t blob_len)
 {
 	struct loop *l = calloc(1, sizeof(*l));
-	long long deadline = 0, left;
+	long long deadline = 0, left, next;
 	struct pollfd p[4];
 	char drain[64];
 	int status, timeout;
@@ -534,7 +566,11 @@ int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
 	while (l->state != DONE) {
 		loop_forward_signals(l);
 		if (sig_timeout || (deadline && loop_now_ms() >= deadline)) {
-			warn("timed out after %lld ms", o->timeout_ms);
+			if (o->timeout_ms % 1000)
+				warn("timed out after %lld ms", o->timeout_ms);
+			else
+				warn("timed out after %lld s",
+				     o->timeout_ms / 1000);
 			l->status = EXIT_TIMEOUT;
 			break;
 		}
@@ -553,8 +589,11 @@ int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
 		if (l->in_fd >= 0 && l->exec_sent && l->credit && !l->txq)
 			p[3].fd = l->in_fd;
 		timeout = -1;
-		if (deadline) {
-			left = deadline - loop_now_ms();
+		next = deadline;
+		if (l->grace_deadline && (!next || l->grace_deadline < next))
+			next = l->grace_deadline;
+		if (next) {
+			left = next - loop_now_ms();
 			timeout = left < 0 ? 0 : (int)(left > 60000 ? 60000 : left);
 		}
 		if (poll(p, 4, timeout) < 0) {
