@@ -11,7 +11,8 @@ PREFIX ?= /usr/local
 # Debian packages the build and the tests need.
 PACKAGES := gcc make libc6-dev bc bison flex libelf-dev libssl-dev \
 	pkg-config xz-utils patch perl musl-tools libslirp-dev \
-	linux-source-6.12 busybox-static util-linux
+	linux-source-6.12 busybox-static util-linux clang libclang-rt-14-dev \
+	valgrind
 
 ifeq ($(V),1)
 Q :=
@@ -80,7 +81,8 @@ $(B)/guest/%.o: userspace/%.c $(HEADERS) | deps
 	$(Q)mkdir -p $(@D)
 	$(Q)$(MUSL_CC) $(INIT_CFLAGS) -c -o $@ $<
 
-umlrun: $(LAUNCHER_OBJ)
+LAUNCHER_OUT ?= umlrun
+$(LAUNCHER_OUT): $(LAUNCHER_OBJ)
 	$(quiet) LD $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^
 
@@ -102,8 +104,51 @@ $(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(HEADERS) | deps
 	$(Q)$(CC) $(CFLAGS) -fsanitize=address,undefined -Iuserspace \
 		-o $@ $< $(filter-out $(B)/host/main.o,$(LAUNCHER_OBJ:$(B)/host/%.o=userspace/%.c))
 
-check: all $(UNIT_BIN)
+# --- fuzzing (libFuzzer): a short smoke run in check, long runs with fuzz --
+FUZZ_SECONDS ?= 600
+FUZZ_SMOKE_SECONDS ?= 20
+FUZZERS := fuzz_frames fuzz_exec
+FUZZ_BIN := $(FUZZERS:%=$(B)/fuzz/%)
+
+$(B)/fuzz/%: tests/fuzz/%.c userspace/proto.c userspace/proto.h | deps
+	$(quiet) FUZZCC $@
+	$(Q)mkdir -p $(@D)
+	$(Q)clang -g -O1 -fsanitize=fuzzer,address,undefined -Iuserspace \
+		-o $@ $< userspace/proto.c
+
+$(B)/fuzz/seeds: tests/fuzz/seeds.c userspace/proto.c userspace/proto.h | deps
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Iuserspace -o $@ $< userspace/proto.c
+
+fuzz-corpus: $(B)/fuzz/seeds
+	$(Q)mkdir -p $(B)/fuzz/corpus-frames $(B)/fuzz/corpus-exec
+	$(Q)$(B)/fuzz/seeds $(B)/fuzz/corpus-frames $(B)/fuzz/corpus-exec
+
+fuzz-smoke: FUZZ_SECONDS = $(FUZZ_SMOKE_SECONDS)
+fuzz fuzz-smoke: $(FUZZ_BIN) fuzz-corpus
+	$(Q)for f in $(FUZZERS); do \
+		echo "  FUZZ    $$f for $(FUZZ_SECONDS) s"; \
+		c=$(B)/fuzz/corpus-$${f#fuzz_}; \
+		$(B)/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -max_len=200000 \
+			-artifact_prefix=$(B)/fuzz/$$f- $$c \
+			>$(B)/fuzz/$$f.log 2>&1 || { tail -30 $(B)/fuzz/$$f.log; exit 1; }; \
+		tail -1 $(B)/fuzz/$$f.log | sed 's/^/          /'; \
+	done
+
+check: all $(UNIT_BIN) fuzz-smoke
 	$(Q)UMLRUN_MUST_WORK=$${UMLRUN_MUST_WORK:-1} prove -f $(UNIT_BIN) tests/*.t
+
+# The whole integration suite again with a launcher built with ASan and
+# UBSan and an init built with UBSan (trapping: musl has no sanitizer runtime).
+check-sanitize: all
+	$(Q)$(MAKE) --no-print-directory B=$(B)/asan SANITIZE=1 \
+		INIT_CFLAGS="$(INIT_CFLAGS) -fsanitize=undefined -fsanitize-undefined-trap-on-error" \
+		LAUNCHER_OUT=$(B)/asan/umlrun $(B)/asan/umlrun $(B)/asan/umlinit
+	$(Q)UMLRUN_MUST_WORK=1 UMLRUN_BIN=$(CURDIR)/$(B)/asan/umlrun \
+		UMLRUN_LIBDIR=$(CURDIR)/$(B) UMLRUN_INIT=$(CURDIR)/$(B)/asan/umlinit \
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		prove -f tests/*.t
 
 check-unit: $(UNIT_BIN)
 	$(Q)prove -f $(UNIT_BIN)
@@ -112,4 +157,4 @@ clean:
 	$(quiet) CLEAN $(B)
 	$(Q)rm -rf $(B)/host $(B)/guest $(B)/tests $(B)/umlinit $(B)/kernels umlrun
 
-.PHONY: all deps kernels check check-unit clean
+.PHONY: all deps kernels check check-unit check-sanitize clean fuzz fuzz-smoke fuzz-corpus

@@ -92,9 +92,9 @@ is "$(cat "$T/out")" "$PATH" "PATH is the caller's"
 UMLRUN_TEST_VAR='a b=c' um -- printenv UMLRUN_TEST_VAR
 is "$(cat "$T/out")" "a b=c" "environment is the caller's"
 UMLRUN_TEST_VAR=old um -e UMLRUN_TEST_VAR=new -e OTHER=1 -- sh -c 'echo $UMLRUN_TEST_VAR$OTHER'
-is "$(cat "$T/out")" "new1" "-e adds and overrides"
+is "$(cat "$T/out")/$rc" "new1/0" "-e adds and overrides"
 UMLRUN_TEST_VAR=copied um --clean-env -e UMLRUN_TEST_VAR -- /usr/bin/env
-is "$(cat "$T/out")" "UMLRUN_TEST_VAR=copied" "--clean-env starts empty, -e NAME copies"
+is "$(cat "$T/out")/$rc" "UMLRUN_TEST_VAR=copied/0" "--clean-env starts empty, -e NAME copies"
 
 # --- umlrun's own failures: 125 and one clear line ------------------------
 um --bogus -- true

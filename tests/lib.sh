@@ -12,7 +12,8 @@
 set -u
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-UMLRUN=$ROOT/umlrun
+# UMLRUN_BIN runs the suite with another launcher (the sanitizer build).
+UMLRUN=${UMLRUN_BIN:-$ROOT/umlrun}
 KERNEL=$ROOT/build/kernels/${KERNEL_VERSION:-6.12}/linux
 TEST_TIMEOUT=${TEST_TIMEOUT:-120}
 n=0

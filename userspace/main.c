@@ -62,6 +62,10 @@ static char **main_env_set(char **env, size_t *n, const char *kv)
 	return env;
 }
 
+/* "NAME=value" strings made for -e NAME, freed once the blob is encoded. */
+static char *env_owned[4096];
+static size_t n_env_owned;
+
 static char **main_env(const struct options *o, size_t *n)
 {
 	char **env = calloc(1, sizeof(char *));
@@ -84,8 +88,10 @@ static char **main_env(const struct options *o, size_t *n)
 		if (val) {
 			char *kv;
 
-			if (asprintf(&kv, "%s=%s", o->env_add[i], val) < 0)
-				die("out of memory");
+			if (n_env_owned == sizeof(env_owned) / sizeof(env_owned[0]) ||
+			    asprintf(&kv, "%s=%s", o->env_add[i], val) < 0)
+				die("too many -e options");
+			env_owned[n_env_owned++] = kv;
 			env = main_env_set(env, n, kv);
 		}
 	}
@@ -116,6 +122,8 @@ static void main_exec_blob(const struct options *o, uint8_t **blob,
 	if (err)
 		die("cannot encode the command: %s", strerror(-err));
 	free(e.envp);
+	while (n_env_owned)
+		free(env_owned[--n_env_owned]);
 }
 
 int main(int argc, char **argv)
@@ -129,6 +137,7 @@ int main(int argc, char **argv)
 	options_parse(&o, argc, argv);
 	spawn_locate(&uml, &o);
 	main_exec_blob(&o, &blob, &len);
+	options_free(&o);
 	loop_signals_init();
 	log_set_cleanup(main_cleanup);
 	spawn_start(&uml, &o);

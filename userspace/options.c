@@ -146,6 +146,13 @@ int options_parse_mem(const char *s, unsigned long *mb)
 	return 0;
 }
 
+void options_free(struct options *o)
+{
+	free(o->env_add);
+	o->env_add = NULL;
+	o->n_env_add = 0;
+}
+
 void options_parse(struct options *o, int argc, char **argv)
 {
 	int c;

@@ -30,6 +30,7 @@ struct options {
 
 /* Fill o from argv; prints help/version and exits where asked. */
 void options_parse(struct options *o, int argc, char **argv);
+void options_free(struct options *o);
 
 /* Parsers, exported for unit tests; return 0 or -EINVAL. */
 int options_parse_duration(const char *s, long long *ms);

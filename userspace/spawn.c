@@ -52,8 +52,13 @@ static void spawn_exe_dir(char *buf, size_t len)
 /* The directory holding umlinit and kernels/: in the tree or installed. */
 static void spawn_libdir(char *buf, size_t len)
 {
+	const char *env = getenv("UMLRUN_LIBDIR");
 	char exe[PATH_MAX - 32];
 
+	if (env && *env) {
+		snprintf(buf, len, "%s", env);
+		return;
+	}
 	spawn_exe_dir(exe, sizeof(exe));
 	snprintf(buf, len, "%s/build", exe);
 	if (access(buf, F_OK) == 0)
