@@ -119,6 +119,16 @@ for code in $(seq 0 255); do
 done
 is "$bad" "" "every exit status 0-255 comes back exactly (256 runs)"
 
+# --- the launcher under valgrind's memcheck ------------------------------------
+if command -v valgrind >/dev/null; then
+	printf 'in\n' | timeout 120 valgrind -q --error-exitcode=99 --leak-check=full \
+		--errors-for-leak-kinds=definite "$UMLRUN" -e X=1 -- sh -c 'cat; echo $X; exit 3' \
+		>"$T/out" 2>"$T/err"
+	is "$?/$(tr '\n' ' ' <"$T/out")" "3/in 1 " "memcheck finds nothing in one run of the launcher"
+else
+	ok 1 "valgrind is not installed (make installs it)"
+fi
+
 # --- load -----------------------------------------------------------------------
 head -c 1000000 /dev/urandom >"$T/load.bin"
 want=$(sha256sum <"$T/load.bin" | cut -d' ' -f1)
