@@ -11,7 +11,7 @@ PREFIX ?= /usr/local
 # Debian packages the build and the tests need.
 PACKAGES := gcc make libc6-dev bc bison flex libelf-dev libssl-dev \
 	pkg-config xz-utils patch perl musl-tools libslirp-dev \
-	linux-source-6.12 busybox-static util-linux clang libclang-rt-14-dev \
+	linux-source-6.12 busybox-static util-linux clang libclang-rt-14-dev tmux \
 	valgrind
 
 ifeq ($(V),1)
@@ -38,7 +38,7 @@ endif
 INIT_CFLAGS := -Os $(WARNINGS) -std=gnu11 -static
 
 B := build
-LAUNCHER_SRC := main.c options.c spawn.c loop.c log.c proto.c util.c
+LAUNCHER_SRC := main.c options.c spawn.c loop.c log.c proto.c util.c tty.c
 INIT_SRC := init.c init_relay.c proto.c util.c
 LAUNCHER_OBJ := $(LAUNCHER_SRC:%.c=$(B)/host/%.o)
 INIT_OBJ := $(INIT_SRC:%.c=$(B)/guest/%.o)

@@ -268,14 +268,15 @@ void init_setup(void)
 		init_log("sethostname: %s", strerror(errno));
 }
 
-/* Read frames until the whole exec description has arrived. */
-static uint8_t *init_fetch_exec(struct proto_reader *rd, size_t *len)
+/*
+ * Block until the next frame from the host. Before the command runs the
+ * host sends one frame per message, so a message must hold exactly one.
+ */
+static void init_recv(struct proto_reader *rd, struct proto_frame *f)
 {
 	static uint8_t msg[PROTO_MAX_FRAME];
 	struct pollfd p = { .fd = init_chan, .events = POLLIN };
-	struct proto_frame f;
-	uint8_t *blob = NULL, *nb;
-	size_t have = 0, off, used;
+	size_t used;
 	ssize_t n;
 	int r;
 
@@ -289,32 +290,38 @@ static uint8_t *init_fetch_exec(struct proto_reader *rd, size_t *len)
 			continue;
 		if (n <= 0)
 			init_fatal(125, "channel closed before the command came");
-		for (off = 0; off < (size_t)n; off += used) {
-			r = proto_reader_feed(rd, msg + off, (size_t)n - off,
-					      &used, &f);
-			if (r < 0)
-				init_fatal(125, "bad frame from host: %s",
-					   strerror(-r));
-			if (r == 0)
-				continue;
-			if (f.type != PROTO_EXEC)
-				init_fatal(125, "expected EXEC, got %u",
-					   f.type);
-			if (have + f.len > PROTO_MAX_EXEC)
-				init_fatal(125, "command too large");
-			nb = realloc(blob, have + f.len + 1);
-			if (!nb)
-				init_fatal(125, "out of memory");
-			blob = nb;
-			memcpy(blob + have, f.payload, f.len);
-			have += f.len;
-			if (f.flags & PROTO_F_LAST) {
-				/* Frames after EXEC stay queued in rd. */
-				if (off + used != (size_t)n)
-					init_fatal(125, "data after EXEC");
-				*len = have;
-				return blob;
-			}
+		r = proto_reader_feed(rd, msg, (size_t)n, &used, f);
+		if (r < 0)
+			init_fatal(125, "bad frame from host: %s", strerror(-r));
+		if (r == 1 && used != (size_t)n)
+			init_fatal(125, "more than one frame in a message");
+		if (r == 1)
+			return;
+	}
+}
+
+/* Read frames until the whole exec description has arrived. */
+static uint8_t *init_fetch_exec(struct proto_reader *rd, size_t *len)
+{
+	struct proto_frame f;
+	uint8_t *blob = NULL, *nb;
+	size_t have = 0;
+
+	for (;;) {
+		init_recv(rd, &f);
+		if (f.type != PROTO_EXEC)
+			init_fatal(125, "expected EXEC, got %u", f.type);
+		if (have + f.len > PROTO_MAX_EXEC)
+			init_fatal(125, "command too large");
+		nb = realloc(blob, have + f.len + 1);
+		if (!nb)
+			init_fatal(125, "out of memory");
+		blob = nb;
+		memcpy(blob + have, f.payload, f.len);
+		have += f.len;
+		if (f.flags & PROTO_F_LAST) {
+			*len = have;
+			return blob;
 		}
 	}
 }
@@ -324,7 +331,7 @@ int main(void)
 	uint32_t hello[2] = { PROTO_VERSION, PROTO_MAX_PAYLOAD };
 	static struct proto_reader rd;
 	struct proto_exec e;
-	uint32_t exitv[2];
+	uint32_t exitv[2], winsize[2] = { 24, 80 };
 	uint8_t *blob;
 	size_t len;
 	int status, err;
@@ -340,7 +347,16 @@ int main(void)
 	err = proto_exec_decode(blob, len, &e);
 	if (err)
 		init_fatal(125, "bad exec description: %s", strerror(-err));
-	status = init_run(&e, &rd);
+	if (e.flags & PROTO_EXEC_PTY) {
+		struct proto_frame f;
+
+		init_recv(&rd, &f);
+		if (f.type != PROTO_WINSIZE || proto_check_from_host(&f))
+			init_fatal(125, "expected WINSIZE, got %u", f.type);
+		winsize[0] = proto_get_u32(f.payload);
+		winsize[1] = proto_get_u32(f.payload + 4);
+	}
+	status = init_run(&e, &rd, winsize);
 	sync();
 	if (WIFSIGNALED(status)) {
 		exitv[0] = PROTO_SIGNALED;

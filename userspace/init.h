@@ -30,7 +30,12 @@ void init_poweroff(void) __attribute__((noreturn));
 
 /* Set up the guest: mounts, loopback, hostname, the hostexec module. */
 void init_setup(void);
-/* Run the command described by e, relay its stdio; returns its wait status. */
-int init_run(const struct proto_exec *e, struct proto_reader *rd);
+/*
+ * Run the command described by e, relay its stdio; returns its wait status.
+ * With PROTO_EXEC_PTY the command runs on a pseudo-terminal of winsize
+ * (rows, columns).
+ */
+int init_run(const struct proto_exec *e, struct proto_reader *rd,
+	     const uint32_t *winsize);
 
 #endif

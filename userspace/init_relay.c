@@ -14,8 +14,10 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "init.h"
@@ -31,6 +33,7 @@ struct relay {
 	int status;
 	int exited;
 	int in_w, out_r, err_r, sfd;
+	int pty;		/* out_r is the master of the command's pty */
 	int in_eof;
 	uint8_t *ring;
 	size_t head, fill;
@@ -44,7 +47,7 @@ struct exec_failure {
 };
 
 static void relay_child(const struct proto_exec *e, int in, int out, int err,
-			int report)
+			int report, int tty)
 {
 	struct exec_failure fail = { 0 };
 	sigset_t all;
@@ -55,6 +58,10 @@ static void relay_child(const struct proto_exec *e, int in, int out, int err,
 	setsid();
 	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) {
 		fail = (struct exec_failure){ 125, errno, "dup2" };
+		goto out;
+	}
+	if (tty && ioctl(0, TIOCSCTTY, 0) < 0) {
+		fail = (struct exec_failure){ 125, errno, "TIOCSCTTY" };
 		goto out;
 	}
 	if (e->flags & PROTO_EXEC_SET_IDS) {
@@ -78,11 +85,12 @@ out:
 	_exit(fail.status);
 }
 
+static void relay_wait_exec(struct relay *r, const struct proto_exec *e,
+			    int rep[2]);
+
 static void relay_spawn(struct relay *r, const struct proto_exec *e)
 {
 	int in[2], out[2], err[2], rep[2];
-	struct exec_failure fail;
-	ssize_t n;
 
 	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) ||
 	    pipe2(err, O_CLOEXEC) || pipe2(rep, O_CLOEXEC))
@@ -94,10 +102,55 @@ static void relay_spawn(struct relay *r, const struct proto_exec *e)
 	if (r->pid < 0)
 		init_fatal(125, "fork: %s", strerror(errno));
 	if (r->pid == 0)
-		relay_child(e, in[0], out[1], err[1], rep[1]);
+		relay_child(e, in[0], out[1], err[1], rep[1], 0);
 	close(in[0]);
 	close(out[1]);
 	close(err[1]);
+	r->in_w = in[1];
+	r->out_r = out[0];
+	r->err_r = err[0];
+	relay_wait_exec(r, e, rep);
+}
+
+/* The command on a pseudo-terminal: stdin, stdout and stderr are its slave. */
+static void relay_spawn_pty(struct relay *r, const struct proto_exec *e,
+			    const uint32_t *winsize)
+{
+	struct winsize ws = { .ws_row = (unsigned short)winsize[0],
+			      .ws_col = (unsigned short)winsize[1] };
+	int master, slave, rep[2], unlock = 0;
+
+	master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0)
+		master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0 || ioctl(master, TIOCSPTLCK, &unlock) < 0)
+		init_fatal(125, "pty: %s", strerror(errno));
+	slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (slave < 0 || pipe2(rep, O_CLOEXEC) < 0)
+		init_fatal(125, "pty: %s", strerror(errno));
+	if (ws.ws_row && ws.ws_col)
+		ioctl(master, TIOCSWINSZ, &ws);
+	r->pid = fork();
+	if (r->pid < 0)
+		init_fatal(125, "fork: %s", strerror(errno));
+	if (r->pid == 0)
+		relay_child(e, slave, slave, slave, rep[1], 1);
+	close(slave);
+	r->pty = 1;
+	r->out_r = master;
+	r->in_w = fcntl(master, F_DUPFD_CLOEXEC, 3);
+	r->err_r = -1;
+	fcntl(master, F_SETFL, O_NONBLOCK);
+	relay_wait_exec(r, e, rep);
+}
+
+/* Wait until the command was executed, or report why it was not. */
+static void relay_wait_exec(struct relay *r, const struct proto_exec *e,
+			    int rep[2])
+{
+	struct exec_failure fail;
+	ssize_t n;
+
 	close(rep[1]);
 	n = read_retry(rep[0], &fail, sizeof(fail));
 	close(rep[0]);
@@ -109,9 +162,6 @@ static void relay_spawn(struct relay *r, const struct proto_exec *e)
 		init_fatal(fail.status, "%s %s: %s", fail.what, e->argv[0],
 			   strerror(fail.err));
 	}
-	r->in_w = in[1];
-	r->out_r = out[0];
-	r->err_r = err[0];
 	fcntl(r->in_w, F_SETFL, O_NONBLOCK);
 }
 
@@ -225,6 +275,16 @@ static void relay_frame(struct relay *r, const struct proto_frame *f)
 		if (!r->exited)
 			kill(r->pid, (int)proto_get_u32(f->payload));
 		break;
+	case PROTO_WINSIZE:
+		if (r->pty && r->out_r >= 0) {
+			struct winsize ws = {
+				.ws_row = (unsigned short)proto_get_u32(f->payload),
+				.ws_col = (unsigned short)proto_get_u32(f->payload + 4),
+			};
+
+			ioctl(r->out_r, TIOCSWINSZ, &ws);
+		}
+		break;
 	default:
 		init_fatal(125, "unexpected frame type %u from host", f->type);
 	}
@@ -279,7 +339,8 @@ static void relay_drain(int *fd, unsigned int type)
 	relay_close(fd);
 }
 
-int init_run(const struct proto_exec *e, struct proto_reader *rd)
+int init_run(const struct proto_exec *e, struct proto_reader *rd,
+	     const uint32_t *winsize)
 {
 	struct relay r = { .in_w = -1, .out_r = -1, .err_r = -1 };
 	struct pollfd p[5];
@@ -294,7 +355,10 @@ int init_run(const struct proto_exec *e, struct proto_reader *rd)
 	r.sfd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (r.sfd < 0)
 		init_fatal(125, "signalfd: %s", strerror(errno));
-	relay_spawn(&r, e);
+	if (e->flags & PROTO_EXEC_PTY)
+		relay_spawn_pty(&r, e, winsize);
+	else
+		relay_spawn(&r, e);
 
 	while (!r.exited) {
 		p[0] = (struct pollfd){ .fd = init_chan, .events = POLLIN };

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "tty.h"
 
 int log_verbose;
 static void (*log_cleanup)(void);
@@ -24,6 +25,8 @@ static void log_line(const char *fmt, va_list ap, const char *err)
 	char line[2048];
 	int n;
 
+	/* Messages in a raw terminal would staircase: give it back first. */
+	tty_restore();
 	n = snprintf(line, sizeof(line), "umlrun: ");
 	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
 	if (err) {

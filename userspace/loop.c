@@ -26,6 +26,7 @@
 #include "log.h"
 #include "loop.h"
 #include "proto.h"
+#include "tty.h"
 #include "util.h"
 
 #define CONSOLE_RING (64u << 10)
@@ -90,7 +91,7 @@ static void loop_on_signal(int sig)
 void loop_signals_init(void)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT,
-				    SIGCHLD, SIGALRM };
+				    SIGCHLD, SIGALRM, SIGWINCH };
 	struct sigaction sa;
 	size_t i;
 
@@ -241,6 +242,15 @@ static int loop_queue(struct loop *l, unsigned int type, unsigned int flags,
 	return 0;
 }
 
+/* Tell the guest's pty the size of our terminal. */
+static void loop_winsize(struct loop *l)
+{
+	uint32_t ws[2];
+
+	tty_winsize(&ws[0], &ws[1]);
+	loop_queue(l, PROTO_WINSIZE, 0, ws, sizeof(ws));
+}
+
 static void loop_fill_exec(struct loop *l)
 {
 	size_t n;
@@ -256,6 +266,8 @@ static void loop_fill_exec(struct loop *l)
 		l->blob_off += n;
 		if (l->blob_off == l->blob_len) {
 			l->exec_sent = 1;
+			if (l->o->tty)
+				loop_winsize(l);
 			if (l->o->no_stdin)
 				loop_queue(l, PROTO_STDIN_EOF, 0, NULL, 0);
 		}
@@ -360,6 +372,9 @@ static int loop_frame(struct loop *l, const struct proto_frame *f)
 			return loop_fail(l, "guest init speaks protocol %u, this umlrun %u (rebuild with make)",
 					 a, PROTO_VERSION);
 		l->state = RUNNING;
+		/* The guest is up: from now on the terminal is the guest's. */
+		if (l->o->tty && isatty(0) && tty_raw() < 0)
+			info("cannot put the terminal in raw mode");
 		loop_fill_exec(l);
 		break;
 	case PROTO_STDOUT:
@@ -479,6 +494,11 @@ static void loop_forward_signals(struct loop *l)
 		l->state = DONE;
 		l->status = 128 + l->grace_sig;
 		return;
+	}
+	if (sig_pending[SIGWINCH]) {
+		sig_pending[SIGWINCH] = 0;
+		if (l->o->tty && l->exec_sent)
+			loop_winsize(l);
 	}
 	for (i = 0; i < ARRAY_SIZE(fwd); i++) {
 		if (!sig_pending[fwd[i]])

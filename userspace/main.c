@@ -19,6 +19,7 @@
 #include "options.h"
 #include "proto.h"
 #include "spawn.h"
+#include "tty.h"
 
 extern char **environ;
 
@@ -26,6 +27,7 @@ static struct uml uml = { .pid = 0, .chan = -1, .console = -1 };
 
 static void main_cleanup(void)
 {
+	tty_restore();
 	spawn_kill(&uml);
 	spawn_cleanup(&uml);
 }
@@ -116,6 +118,8 @@ static void main_exec_blob(const struct options *o, uint8_t **blob,
 	e.envp = main_env(o, &nenv);
 	e.envc = (uint32_t)nenv;
 	e.cwd = cwd;
+	if (o->tty)
+		e.flags |= PROTO_EXEC_PTY;
 	err = proto_exec_encode(&e, blob, len);
 	if (err == -E2BIG)
 		die("arguments and environment are too large");

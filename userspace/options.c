@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "options.h"
@@ -34,6 +35,7 @@ static const struct option long_opts[] = {
 	{ "module", required_argument, NULL, OPT_MODULE },
 	{ "init", required_argument, NULL, OPT_INIT },
 	{ "verbose", no_argument, NULL, 'v' },
+	{ "tty", no_argument, NULL, 't' },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "env", required_argument, NULL, 'e' },
 	{ "clean-env", no_argument, NULL, OPT_CLEAN_ENV },
@@ -47,9 +49,10 @@ static const struct option long_opts[] = {
 
 static void options_help(void)
 {
-	printf("Usage: umlrun [OPTION]... -- COMMAND [ARG]...\n"
+	printf("Usage: umlrun [OPTION]... [--] [COMMAND [ARG]...]\n"
 	       "Run COMMAND as root in a freshly booted User Mode Linux kernel, with\n"
 	       "the same stdin, stdout, stderr and exit status as if run locally.\n"
+	       "Without COMMAND, run the caller's $SHELL (on a pty if on a terminal).\n"
 	       "\n"
 	       "Guest:\n"
 	       "  -m, --mem SIZE           guest memory, e.g. 512M or 2G (default %dM)\n"
@@ -60,6 +63,8 @@ static void options_help(void)
 	       "      --clean-env          start from an empty environment\n"
 	       "      --no-stdin           give the command /dev/null as stdin (umlrun\n"
 	       "                           then reads nothing from its own stdin)\n"
+	       "  -t, --tty                run the command on a pseudo-terminal; the host\n"
+	       "                           terminal goes raw while it runs\n"
 	       "      --timeout DURATION   kill the guest after DURATION (e.g. 30, 1.5s,\n"
 	       "                           2m, 500ms) and exit 124\n"
 	       "\n"
@@ -161,7 +166,7 @@ void options_parse(struct options *o, int argc, char **argv)
 	o->mem_mb = DEFAULT_MEM_MB;
 	o->kernel_version = DEFAULT_KERNEL_VERSION;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:m:k:ve:C:", long_opts,
+	while ((c = getopt_long(argc, argv, "+:m:k:vte:C:", long_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'm':
@@ -186,6 +191,9 @@ void options_parse(struct options *o, int argc, char **argv)
 			break;
 		case 'v':
 			o->verbose = 1;
+			break;
+		case 't':
+			o->tty = 1;
 			break;
 		case OPT_TIMEOUT:
 			if (options_parse_duration(optarg, &o->timeout_ms))
@@ -233,8 +241,16 @@ void options_parse(struct options *o, int argc, char **argv)
 			exit(EXIT_UMLRUN);
 		}
 	}
-	if (optind >= argc)
-		usage_error("no command given");
-	o->argv = argv + optind;
+	if (optind >= argc) {
+		/* No command: an interactive shell, like docker run -it. */
+		o->shell[0] = getenv("SHELL");
+		if (!o->shell[0] || access(o->shell[0], X_OK) < 0)
+			o->shell[0] = "/bin/sh";
+		o->argv = o->shell;
+		if (isatty(0) && isatty(1))
+			o->tty = 1;
+	} else {
+		o->argv = argv + optind;
+	}
 	log_verbose = o->verbose;
 }

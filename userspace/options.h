@@ -25,7 +25,9 @@ struct options {
 	int clean_env;			/* --clean-env */
 	int no_stdin;			/* --no-stdin: stdin is /dev/null */
 	int verbose;			/* -v */
+	int tty;			/* -t, or no command on a terminal */
 	char **argv;			/* the command, NULL-terminated */
+	char *shell[2];			/* the command when none is given */
 };
 
 /* Fill o from argv; prints help/version and exits where asked. */

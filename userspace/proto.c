@@ -176,6 +176,11 @@ int proto_check_from_host(const struct proto_frame *f)
 			return -EPROTO;
 		a = proto_get_u32(f->payload);
 		return a >= 1 && a <= 64 ? 0 : -EPROTO;
+	case PROTO_WINSIZE:
+		if (f->len != 8)
+			return -EPROTO;
+		return proto_get_u32(f->payload) <= 0xffff &&
+		       proto_get_u32(f->payload + 4) <= 0xffff ? 0 : -EPROTO;
 	}
 	return -EPROTO;
 }

@@ -41,6 +41,7 @@ enum proto_type {
 	PROTO_STDIN_EOF = 18,	/* no payload */
 	PROTO_OUT_CLOSED = 19,	/* u32 stream (1 stdout, 2 stderr) host can't take */
 	PROTO_SIGNAL = 20,	/* u32 signal number for the command */
+	PROTO_WINSIZE = 21,	/* u32 rows, u32 columns of the host terminal */
 };
 
 #define PROTO_F_LAST 0x01
@@ -66,6 +67,8 @@ struct proto_reader {
 
 /* Flags of the exec description. */
 #define PROTO_EXEC_SET_IDS 0x01	/* run with uid/gid/groups, not as root */
+/* Run on a pseudo-terminal; a WINSIZE frame follows the exec description. */
+#define PROTO_EXEC_PTY 0x02
 
 struct proto_exec {
 	uint32_t flags;

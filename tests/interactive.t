@@ -1,0 +1,78 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Interactive use on a real terminal (tmux): `umlrun` with no command gives
+# a shell on a pty in the guest; the window size follows the host terminal,
+# Ctrl-C and Ctrl-Z reach the guest's foreground job, the shell's exit
+# status comes back, and the host terminal is restored afterwards.
+. "$(dirname "$0")/lib.sh"
+need_kernel
+command -v tmux >/dev/null || {
+	echo "1..0 # SKIP tmux missing (make installs it)"
+	exit 0
+}
+
+S=umlrun-test-$$
+tm() { tmux -L "$S" "$@"; }
+pane() { tm capture-pane -t "$S" -p -S -100; }
+# wait_for REGEX: until the pane shows it (up to 30 s)
+wait_for() {
+	for _ in $(seq 300); do
+		pane | grep -Eq -- "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+type_line() { tm send-keys -t "$S" -l "$1"; tm send-keys -t "$S" Enter; }
+cleanup_tmux() { tm kill-server 2>/dev/null || true; }
+trap 'cleanup_tmux; rm -rf "$T" "$UMLRUN_RUNDIR"' EXIT
+
+tm new-session -d -s "$S" -x 100 -y 30 \
+	"env -i PATH=$PATH TERM=screen HOME=/root SHELL=/bin/sh UMLRUN_RUNDIR=$UMLRUN_RUNDIR bash --norc --noprofile"
+wait_for '[$#] ?$' || true
+type_line "PS1='host\$ '; stty -g >$T/stty.before; $UMLRUN; echo EXIT=\$?"
+ok "$(wait_for '^# ?$' && echo 0 || echo 1)" "umlrun with no command gives a root shell prompt"
+type_line "tty; id -u"
+wait_for '^0$'
+like "$(pane)" '/dev/pts/[0-9]+' "the shell runs on a pty in the guest"
+type_line "stty size"
+ok "$(wait_for '^30 100$' && echo 0 || echo 1)" "the guest pty has the host terminal's size"
+tm resize-window -t "$S" -x 120 -y 40
+sleep 0.5
+type_line "stty size"
+ok "$(wait_for '^40 120$' && echo 0 || echo 1)" "a resize reaches the guest (SIGWINCH)"
+type_line "sh -c 'echo sleeping; exec sleep 100'"
+wait_for '^sleeping$'
+sleep 0.5
+tm send-keys -t "$S" C-c
+wait_for '^\^C$'
+sleep 0.5
+type_line "echo after-int-\$?"
+ok "$(wait_for '^after-int-130$' && echo 0 || echo 1)" "Ctrl-C interrupts the guest's foreground job"
+type_line "sh -c 'echo napping; exec sleep 100'"
+wait_for '^napping$'
+tm send-keys -t "$S" C-z
+ok "$(wait_for 'Stopped' && echo 0 || echo 1)" "Ctrl-Z stops it (job control works)"
+type_line "fg"
+sleep 1
+tm send-keys -t "$S" C-c
+type_line "echo resumed-\$?"
+ok "$(wait_for '^resumed-130$' && echo 0 || echo 1)" "fg resumes it and Ctrl-C ends it"
+type_line "exit 7"
+ok "$(wait_for '^EXIT=7$' && echo 0 || echo 1)" "the shell's exit status comes back"
+type_line "stty -g >$T/stty.after; echo saved"
+wait_for '^saved$'
+is "$(cat "$T/stty.after" 2>/dev/null)" "$(cat "$T/stty.before" 2>/dev/null)" "the host terminal settings are restored"
+
+# A timeout in raw mode restores the terminal too.
+type_line "$UMLRUN --timeout 2 -t -- sleep 30; echo EXIT2=\$?"
+ok "$(wait_for '^EXIT2=124$' && echo 0 || echo 1)" "a timed-out interactive run exits 124"
+type_line "stty -g >$T/stty.after2; echo saved2"
+wait_for '^saved2$'
+is "$(cat "$T/stty.after2" 2>/dev/null)" "$(cat "$T/stty.before" 2>/dev/null)" "and restores the terminal"
+type_line "$UMLRUN -t -- sh -c 'tty >/dev/null && echo is-a-tty; exit 3'; echo EXIT3=\$?"
+ok "$(wait_for '^EXIT3=3$' && echo 0 || echo 1)" "-t runs a given command on a pty"
+like "$(pane)" 'is-a-tty' "-t gives the command a terminal"
+[ "$failed" = 0 ] || { echo "pane:"; pane; } | diag
+cleanup_tmux
+
+finish
