@@ -101,8 +101,8 @@ um --bogus -- true
 is "$rc" 125 "unknown option is 125"
 is "$(wc -l <"$T/err")" 1 "unknown option is one line"
 like "$(cat "$T/err")" "^umlrun: unknown option '--bogus'" "unknown option is named"
-um
-is "$rc" 125 "no command is 125"
+echo 'echo from-shell; exit 4' | SHELL=/bin/sh um
+is "$(cat "$T/out")/$rc" "from-shell/4" "no command runs the caller's shell on stdin"
 um -m lots -- true
 is "$rc" 125 "bad memory size is 125"
 um --timeout soon -- true
