@@ -10,8 +10,8 @@ PREFIX ?= /usr/local
 
 # Debian packages the build and the tests need.
 PACKAGES := gcc make libc6-dev bc bison flex libelf-dev libssl-dev \
-	pkg-config xz-utils patch perl musl-tools libslirp-dev \
-	linux-source-6.12 busybox-static util-linux
+	pkg-config xz-utils patch perl musl-tools libslirp-dev libglib2.0-dev \
+	linux-source-6.12 busybox-static util-linux python3 socat
 
 ifeq ($(V),1)
 Q :=
@@ -35,10 +35,13 @@ CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
 endif
 INIT_CFLAGS := -Os $(WARNINGS) -std=gnu11 -static
+# Recursive: expanded after `deps` has installed libslirp-dev.
+SLIRP_CFLAGS = $(shell pkg-config --cflags slirp)
+SLIRP_LIBS = $(shell pkg-config --libs slirp)
 
 B := build
-LAUNCHER_SRC := main.c options.c spawn.c loop.c log.c proto.c util.c
-INIT_SRC := init.c init_relay.c proto.c util.c
+LAUNCHER_SRC := main.c options.c spawn.c loop.c log.c proto.c util.c net.c
+INIT_SRC := init.c init_relay.c init_net.c proto.c util.c
 LAUNCHER_OBJ := $(LAUNCHER_SRC:%.c=$(B)/host/%.o)
 INIT_OBJ := $(INIT_SRC:%.c=$(B)/guest/%.o)
 HEADERS := $(wildcard userspace/*.h)
@@ -73,7 +76,7 @@ deps:
 $(B)/host/%.o: userspace/%.c $(HEADERS) | deps
 	$(quiet) CC $@
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) $(SLIRP_CFLAGS) -c -o $@ $<
 
 $(B)/guest/%.o: userspace/%.c $(HEADERS) | deps
 	$(quiet) MUSLCC $@
@@ -82,7 +85,7 @@ $(B)/guest/%.o: userspace/%.c $(HEADERS) | deps
 
 umlrun: $(LAUNCHER_OBJ)
 	$(quiet) LD $@
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(SLIRP_LIBS)
 
 $(B)/umlinit: $(INIT_OBJ)
 	$(quiet) LD $@
@@ -99,8 +102,9 @@ kernel-%: | deps
 $(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(HEADERS) | deps
 	$(quiet) CC $@
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -fsanitize=address,undefined -Iuserspace \
-		-o $@ $< $(filter-out $(B)/host/main.o,$(LAUNCHER_OBJ:$(B)/host/%.o=userspace/%.c))
+	$(Q)$(CC) $(CFLAGS) $(SLIRP_CFLAGS) -fsanitize=address,undefined -Iuserspace \
+		-o $@ $< $(filter-out $(B)/host/main.o,$(LAUNCHER_OBJ:$(B)/host/%.o=userspace/%.c)) \
+		$(SLIRP_LIBS)
 
 check: all $(UNIT_BIN)
 	$(Q)UMLRUN_MUST_WORK=$${UMLRUN_MUST_WORK:-1} prove -f $(UNIT_BIN) tests/*.t

@@ -30,6 +30,8 @@ void init_poweroff(void) __attribute__((noreturn));
 
 /* Set up the guest: mounts, loopback, hostname, the hostexec module. */
 void init_setup(void);
+/* -n: eth0 with slirp's addresses and a resolv.conf (init_net.c). */
+void init_net_setup(void);
 /* Run the command described by e, relay its stdio; returns its wait status. */
 int init_run(const struct proto_exec *e, struct proto_reader *rd);
 

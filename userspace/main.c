@@ -16,17 +16,19 @@
 
 #include "log.h"
 #include "loop.h"
+#include "net.h"
 #include "options.h"
 #include "proto.h"
 #include "spawn.h"
 
 extern char **environ;
 
-static struct uml uml = { .pid = 0, .chan = -1, .console = -1 };
+static struct uml uml = { .pid = 0, .chan = -1, .console = -1, .net_fd = -1 };
 
 static void main_cleanup(void)
 {
 	spawn_kill(&uml);
+	net_cleanup();
 	spawn_cleanup(&uml);
 }
 
@@ -131,6 +133,7 @@ int main(int argc, char **argv)
 	main_exec_blob(&o, &blob, &len);
 	loop_signals_init();
 	log_set_cleanup(main_cleanup);
+	uml.net_fd = net_init(&o);
 	spawn_start(&uml, &o);
 	status = loop_run(&uml, &o, blob, len);
 	main_cleanup();
