@@ -343,6 +343,7 @@ int main(void)
 	if (err)
 		init_fatal(125, "bad exec description: %s", strerror(-err));
 	status = init_run(&e, &rd);
+	init_net_drain();
 	sync();
 	if (WIFSIGNALED(status)) {
 		exitv[0] = PROTO_SIGNALED;

@@ -32,6 +32,8 @@ void init_poweroff(void) __attribute__((noreturn));
 void init_setup(void);
 /* -n: eth0 with slirp's addresses and a resolv.conf (init_net.c). */
 void init_net_setup(void);
+/* After the command: wait (bounded) until its TCP data has left the guest. */
+void init_net_drain(void);
 /* Run the command described by e, relay its stdio; returns its wait status. */
 int init_run(const struct proto_exec *e, struct proto_reader *rd);
 

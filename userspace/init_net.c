@@ -33,6 +33,10 @@
 #define NET_GATEWAY "10.0.2.2"
 #define NET_DNS "10.0.2.3"
 #define NET_RESOLV "/run/umlrun/resolv.conf"
+/* At most this long, the guest waits for its TCP data to leave. */
+#define NET_DRAIN_MS 3000
+
+static int net_on;
 
 static void net_sockaddr(struct sockaddr *sa, const char *ip)
 {
@@ -163,4 +167,54 @@ void init_net_setup(void)
 	net_iface_up(s);
 	close(s);
 	net_resolv_conf();
+	net_on = 1;
+}
+
+/* Bytes not yet acknowledged by the peer, over all TCP sockets. */
+static unsigned long net_tcp_unacked(const char *table)
+{
+	static char buf[64 << 10];
+	unsigned long total = 0, txq;
+	unsigned int st;
+	char *line, *p;
+	ssize_t n;
+	int fd;
+
+	fd = open(table, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read_retry(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	p = buf;
+	strsep(&p, "\n"); /* the header */
+	while ((line = strsep(&p, "\n"))) {
+		/* sl local rem st tx_queue:rx_queue ... */
+		if (sscanf(line, "%*s %*s %*s %x %lx:", &st, &txq) == 2 &&
+		    st != 0x0a)
+			total += txq;
+	}
+	return total;
+}
+
+/*
+ * The command has exited, but what it wrote to TCP sockets may still sit
+ * in this kernel's send queues: powering off now would cut the tail of a
+ * transfer. Wait (bounded) until the peers have acknowledged everything.
+ */
+void init_net_drain(void)
+{
+	int waited;
+
+	if (!net_on)
+		return;
+	for (waited = 0; waited < NET_DRAIN_MS; waited += 5) {
+		if (!net_tcp_unacked("/proc/net/tcp") &&
+		    !net_tcp_unacked("/proc/net/tcp6"))
+			return;
+		usleep(5000);
+	}
+	init_log("network: unsent TCP data left after %d ms", NET_DRAIN_MS);
 }

@@ -136,6 +136,8 @@ int main(int argc, char **argv)
 	uml.net_fd = net_init(&o);
 	spawn_start(&uml, &o);
 	status = loop_run(&uml, &o, blob, len);
+	if (status != EXIT_UMLRUN && status != EXIT_TIMEOUT)
+		net_drain(NET_DRAIN_MS);
 	main_cleanup();
 	free(blob);
 	return status;

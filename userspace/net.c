@@ -55,10 +55,12 @@ static struct {
 	int idx;		/* its index in the pollset, -1 when not polled */
 	int guest_gone;
 	int throttle;		/* do not read host sockets this round */
+	int host_pending;	/* slirp sockets with data for the host */
 	struct pollset *ps;
 	struct net_frame *q, **q_tail;
-	size_t q_bytes;
-	unsigned long long dropped, guest_errors;
+	size_t q_bytes, q_peak;
+	unsigned long long to_guest, from_guest, queued, dropped;
+	unsigned long long guest_errors;
 	struct net_timer *timers;
 } net = { .fd = -1, .idx = -1 };
 
@@ -96,6 +98,7 @@ static ssize_t net_send_packet(const void *buf, size_t len, void *opaque)
 	struct net_frame *f;
 	ssize_t n;
 
+	net.to_guest++;
 	if (!net.q) {
 		do {
 			n = send(net.fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -114,6 +117,9 @@ static ssize_t net_send_packet(const void *buf, size_t len, void *opaque)
 	*net.q_tail = f;
 	net.q_tail = &f->next;
 	net.q_bytes += len;
+	net.queued++;
+	if (net.q_bytes > net.q_peak)
+		net.q_peak = net.q_bytes;
 	return (ssize_t)len;
 }
 
@@ -205,8 +211,10 @@ static int net_add_poll(int fd, int events, void *opaque)
 
 	if ((events & SLIRP_POLL_IN) && !net.throttle)
 		ev |= POLLIN;
-	if (events & SLIRP_POLL_OUT)
+	if (events & SLIRP_POLL_OUT) {
 		ev |= POLLOUT;
+		net.host_pending++;
+	}
 	if (events & SLIRP_POLL_PRI)
 		ev |= POLLPRI;
 	return pollset_add(net.ps, fd, ev) < 0 ? -1 : (int)net.ps->n - 1;
@@ -255,6 +263,7 @@ static void net_from_guest(void)
 			net.guest_errors++;
 			continue;
 		}
+		net.from_guest++;
 		slirp_input(net.slirp, buf, (int)n);
 	}
 }
@@ -344,6 +353,7 @@ void net_fill_pollfds(struct pollset *ps, int *timeout_ms)
 		net.idx = pollset_add(ps, net.fd, ev);
 	}
 	net.throttle = net.q_bytes > NET_QUEUE_HIGH;
+	net.host_pending = 0;
 	slirp_pollfds_fill(net.slirp, &t, net_add_poll, NULL);
 	now = net_now_ns() / 1000000;
 	for (tm = net.timers; tm; tm = tm->next) {
@@ -377,6 +387,34 @@ void net_handle_pollfds(const struct pollset *ps)
 	net.idx = -1;
 }
 
+void net_drain(int max_ms)
+{
+	int64_t end = net_now_ns() / 1000000 + max_ms, left;
+	struct pollset ps = { 0 };
+	int timeout;
+
+	while (net.slirp) {
+		ps.n = 0;
+		timeout = -1;
+		net_fill_pollfds(&ps, &timeout);
+		left = end - net_now_ns() / 1000000;
+		if (!net.host_pending || left <= 0)
+			break;
+		if (timeout < 0 || timeout > left)
+			timeout = (int)left;
+		if (poll(ps.fds, ps.n, timeout) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		net_handle_pollfds(&ps);
+	}
+	if (net.host_pending)
+		info("network: %d connections still had data for the host after %d ms",
+		     net.host_pending, max_ms);
+	pollset_free(&ps);
+}
+
 void net_cleanup(void)
 {
 	struct net_timer *t;
@@ -400,11 +438,13 @@ void net_cleanup(void)
 		close(net.fd);
 		net.fd = -1;
 	}
+	if (net.to_guest || net.from_guest)
+		info("network: %llu frames from the guest, %llu to it (%llu waited in the queue, peak %zu KiB), %llu dropped, %llu bad",
+		     net.from_guest, net.to_guest, net.queued,
+		     net.q_peak >> 10, net.dropped, net.guest_errors);
 	if (net.dropped)
 		warn("network: %llu frames to the guest were dropped (the guest stopped reading)",
 		     net.dropped);
-	if (net.guest_errors)
-		info("network: %llu bad frames from the guest",
-		     net.guest_errors);
-	net.dropped = net.guest_errors = 0;
+	net.to_guest = net.from_guest = net.queued = net.dropped = 0;
+	net.guest_errors = 0;
 }

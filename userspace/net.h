@@ -20,6 +20,8 @@
  */
 #define NET_MTU 16384
 #define NET_GUEST_MAC "52:54:00:12:34:56"
+/* How long data for host sockets may still flow after the command's exit. */
+#define NET_DRAIN_MS 3000
 
 /*
  * Before the kernel starts: make the socketpair and the slirp stack, bind
@@ -32,6 +34,12 @@ int net_init(const struct options *o);
 void net_fill_pollfds(struct pollset *ps, int *timeout_ms);
 /* After poll: move frames, let slirp serve its sockets and timers. */
 void net_handle_pollfds(const struct pollset *ps);
+/*
+ * After the command's exit: let slirp hand the host what the guest sent
+ * (data it acknowledged to the guest but the host socket had no room for
+ * yet), for at most max_ms.
+ */
+void net_drain(int max_ms);
 /* Close everything; reports frames that had to be dropped. Idempotent. */
 void net_cleanup(void);
 
