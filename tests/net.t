@@ -157,6 +157,22 @@ suite() { # LABEL
 	# --- the launcher reports no loss -----------------------------------
 	run -v -n -- curl -sS -o /dev/null "http://10.0.2.2:$HTTP_PORT/big"
 	like "$(grep 'umlrun: network:' "$T/err")" ' 0 dropped, 0 bad$' "$L: launcher dropped no frame"
+
+	# --- backpressure: tiny socket buffers, so both sides meet a full
+	# socket all the time (launcher queue and throttle, guest TX queue)
+	UMLRUN_NET_SOCKBUF=16384 run -v -n -- sh -c "curl -sS http://10.0.2.2:$HTTP_PORT/big | sha256sum; cat /sys/class/net/eth0/statistics/rx_dropped /sys/class/net/eth0/statistics/tx_dropped"
+	is "$(sed -n 1p "$T/out" | cut -d' ' -f1)" "$BIG_SUM" "$L: $BIG_MB MB byte-exact through 16 KB socket buffers"
+	like "$(grep 'umlrun: network:' "$T/err")" '[1-9][0-9]* waited in the queue.* 0 dropped, 0 bad$' "$L: launcher queued frames and dropped none"
+	is "$(sed -n '2,3p' "$T/out" | tr '\n' ' ')" "0 0 " "$L: guest dropped no frame either way"
+	up=$(free_port tcp)
+	socat -u -b 131072 "TCP-LISTEN:$up,bind=127.0.0.1,reuseaddr" \
+		"CREATE:$T/upload" &
+	PIDS+=($!)
+	wait_host_port_listen "$up"
+	UMLRUN_NET_SOCKBUF=16384 run -n -- sh -c "socat -b 131072 -u OPEN:$T/www/big TCP:10.0.2.2:$up; cat /sys/class/net/eth0/statistics/tx_dropped"
+	wait "${PIDS[-1]}" 2>/dev/null
+	is "$(sum <"$T/upload")/$(cat "$T/out")" "$BIG_SUM/0" "$L: $BIG_MB MB guest -> host through 16 KB socket buffers, no guest drop"
+	rm -f "$T/upload"
 }
 
 # wait_host_port_listen PORT: a one-shot listener must not be consumed by a

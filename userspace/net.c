@@ -270,7 +270,12 @@ static void net_from_guest(void)
 
 static void net_sockbuf(int fd)
 {
+	const char *env = getenv("UMLRUN_NET_SOCKBUF");
 	int size = NET_SOCKBUF;
+
+	/* For tests: small buffers make both sides meet a full socket. */
+	if (env && *env)
+		size = atoi(env);
 
 	/* FORCE works with CAP_NET_ADMIN; otherwise up to wmem/rmem_max. */
 	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)))
