@@ -10,9 +10,9 @@ PREFIX ?= /usr/local
 
 # Debian packages the build and the tests need.
 PACKAGES := gcc make libc6-dev bc bison flex libelf-dev libssl-dev \
-	pkg-config xz-utils patch perl musl-tools libslirp-dev \
+	pkg-config xz-utils patch perl musl-tools libslirp-dev libglib2.0-dev \
 	linux-source-6.12 busybox-static util-linux clang libclang-rt-14-dev tmux \
-	valgrind
+	valgrind python3 socat
 
 ifeq ($(V),1)
 Q :=
@@ -36,10 +36,13 @@ CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
 endif
 INIT_CFLAGS := -Os $(WARNINGS) -std=gnu11 -static
+# Recursive: expanded after `deps` has installed libslirp-dev.
+SLIRP_CFLAGS = $(shell pkg-config --cflags slirp)
+SLIRP_LIBS = $(shell pkg-config --libs slirp)
 
 B := build
-LAUNCHER_SRC := main.c options.c spawn.c loop.c log.c proto.c util.c tty.c
-INIT_SRC := init.c init_relay.c proto.c util.c
+LAUNCHER_SRC := main.c options.c spawn.c loop.c log.c proto.c util.c tty.c net.c
+INIT_SRC := init.c init_relay.c init_net.c proto.c util.c
 LAUNCHER_OBJ := $(LAUNCHER_SRC:%.c=$(B)/host/%.o)
 INIT_OBJ := $(INIT_SRC:%.c=$(B)/guest/%.o)
 HEADERS := $(wildcard userspace/*.h)
@@ -74,7 +77,7 @@ deps:
 $(B)/host/%.o: userspace/%.c $(HEADERS) | deps
 	$(quiet) CC $@
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) $(SLIRP_CFLAGS) -c -o $@ $<
 
 $(B)/guest/%.o: userspace/%.c $(HEADERS) | deps
 	$(quiet) MUSLCC $@
@@ -84,7 +87,7 @@ $(B)/guest/%.o: userspace/%.c $(HEADERS) | deps
 LAUNCHER_OUT ?= umlrun
 $(LAUNCHER_OUT): $(LAUNCHER_OBJ)
 	$(quiet) LD $@
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(SLIRP_LIBS)
 
 $(B)/umlinit: $(INIT_OBJ)
 	$(quiet) LD $@
@@ -101,8 +104,9 @@ kernel-%: | deps
 $(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(HEADERS) | deps
 	$(quiet) CC $@
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -fsanitize=address,undefined -Iuserspace \
-		-o $@ $< $(filter-out $(B)/host/main.o,$(LAUNCHER_OBJ:$(B)/host/%.o=userspace/%.c))
+	$(Q)$(CC) $(CFLAGS) $(SLIRP_CFLAGS) -fsanitize=address,undefined -Iuserspace \
+		-o $@ $< $(filter-out $(B)/host/main.o,$(LAUNCHER_OBJ:$(B)/host/%.o=userspace/%.c)) \
+		$(SLIRP_LIBS)
 
 # --- fuzzing (libFuzzer): a short smoke run in check, long runs with fuzz --
 FUZZ_SECONDS ?= 600

@@ -263,6 +263,8 @@ void init_setup(void)
 		   "nsdelegate", 0);
 	init_dev_links();
 	init_loopback_up();
+	if (init_param("umlrun.net"))
+		init_net_setup();
 	host = init_param("umlrun.hostname");
 	if (sethostname(host ? host : "umlrun", strlen(host ? host : "umlrun")))
 		init_log("sethostname: %s", strerror(errno));
@@ -357,6 +359,7 @@ int main(void)
 		winsize[1] = proto_get_u32(f.payload + 4);
 	}
 	status = init_run(&e, &rd, winsize);
+	init_net_drain();
 	sync();
 	if (WIFSIGNALED(status)) {
 		exitv[0] = PROTO_SIGNALED;

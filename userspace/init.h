@@ -30,6 +30,10 @@ void init_poweroff(void) __attribute__((noreturn));
 
 /* Set up the guest: mounts, loopback, hostname, the hostexec module. */
 void init_setup(void);
+/* -n: eth0 with slirp's addresses and a resolv.conf (init_net.c). */
+void init_net_setup(void);
+/* After the command: wait (bounded) until its TCP data has left the guest. */
+void init_net_drain(void);
 /*
  * Run the command described by e, relay its stdio; returns its wait status.
  * With PROTO_EXEC_PTY the command runs on a pseudo-terminal of winsize

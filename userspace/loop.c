@@ -4,7 +4,8 @@
  * description, streams stdin to the guest within the credit the guest
  * grants, writes STDOUT/STDERR frames to our own stdout/stderr as they
  * come, keeps the kernel console in a ring (shown on failure and with -v),
- * forwards SIGINT/SIGTERM/SIGHUP to the command, and enforces --timeout.
+ * forwards SIGINT/SIGTERM/SIGHUP to the command, enforces --timeout, and
+ * gives the network (net.c) its share of the same poll.
  * Every frame from the guest is untrusted: it is size- and type-checked
  * before use, and any violation ends the run with 125.
  */
@@ -25,6 +26,7 @@
 
 #include "log.h"
 #include "loop.h"
+#include "net.h"
 #include "proto.h"
 #include "tty.h"
 #include "util.h"
@@ -556,7 +558,8 @@ int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
 {
 	struct loop *l = calloc(1, sizeof(*l));
 	long long deadline = 0, left, next;
-	struct pollfd p[4];
+	struct pollset ps = { 0 };
+	struct pollfd *p;
 	char drain[64];
 	int status, timeout;
 
@@ -600,14 +603,19 @@ int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
 			break;
 		}
 		loop_flush(l);
-		p[0] = (struct pollfd){ .fd = u->chan, .events = POLLIN };
-		if (l->txq)
-			p[0].events |= POLLOUT;
-		p[1] = (struct pollfd){ .fd = u->console, .events = POLLIN };
-		p[2] = (struct pollfd){ .fd = sig_pipe[0], .events = POLLIN };
-		p[3] = (struct pollfd){ .fd = -1, .events = POLLIN };
-		if (l->in_fd >= 0 && l->exec_sent && l->credit && !l->txq)
-			p[3].fd = l->in_fd;
+		/* Fixed slots 0-3, then the network's fds. */
+		ps.n = 0;
+		if (pollset_add(&ps, u->chan,
+				POLLIN | (l->txq ? POLLOUT : 0)) < 0 ||
+		    pollset_add(&ps, u->console, POLLIN) < 0 ||
+		    pollset_add(&ps, sig_pipe[0], POLLIN) < 0 ||
+		    pollset_add(&ps, l->in_fd >= 0 && l->exec_sent &&
+					     l->credit && !l->txq ?
+					     l->in_fd : -1,
+				POLLIN) < 0) {
+			loop_fail(l, "out of memory");
+			break;
+		}
 		timeout = -1;
 		next = deadline;
 		if (l->grace_deadline && (!next || l->grace_deadline < next))
@@ -616,12 +624,15 @@ int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
 			left = next - loop_now_ms();
 			timeout = left < 0 ? 0 : (int)(left > 60000 ? 60000 : left);
 		}
-		if (poll(p, 4, timeout) < 0) {
+		net_fill_pollfds(&ps, &timeout);
+		p = ps.fds;
+		if (poll(p, ps.n, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			loop_fail(l, "poll: %s", strerror(errno));
 			break;
 		}
+		net_handle_pollfds(&ps);
 		if (p[2].revents)
 			while (read(sig_pipe[0], drain, sizeof(drain)) > 0)
 				;
@@ -641,6 +652,7 @@ int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
 			loop_stdin(l);
 	}
 	loop_arm_timeout(0);
+	pollset_free(&ps);
 	status = l->status;
 	if (l->log_fd >= 0) {
 		loop_console(l);

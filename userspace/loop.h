@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The launcher's event loop: one poll over the channel, the kernel console,
- * stdin and the signal pipe, from HELLO to the command's exit.
+ * stdin, the signal pipe and the network, from HELLO to the command's exit.
  */
 #ifndef UMLRUN_LOOP_H
 #define UMLRUN_LOOP_H

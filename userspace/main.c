@@ -16,6 +16,7 @@
 
 #include "log.h"
 #include "loop.h"
+#include "net.h"
 #include "options.h"
 #include "proto.h"
 #include "spawn.h"
@@ -23,12 +24,13 @@
 
 extern char **environ;
 
-static struct uml uml = { .pid = 0, .chan = -1, .console = -1 };
+static struct uml uml = { .pid = 0, .chan = -1, .console = -1, .net_fd = -1 };
 
 static void main_cleanup(void)
 {
 	tty_restore();
 	spawn_kill(&uml);
+	net_cleanup();
 	spawn_cleanup(&uml);
 }
 
@@ -141,12 +143,15 @@ int main(int argc, char **argv)
 	options_parse(&o, argc, argv);
 	spawn_locate(&uml, &o);
 	main_exec_blob(&o, &blob, &len);
-	options_free(&o);
 	loop_signals_init();
 	log_set_cleanup(main_cleanup);
+	uml.net_fd = net_init(&o);
 	spawn_start(&uml, &o);
 	status = loop_run(&uml, &o, blob, len);
+	if (status != EXIT_UMLRUN && status != EXIT_TIMEOUT)
+		net_drain(NET_DRAIN_MS);
 	main_cleanup();
+	options_free(&o);
 	free(blob);
 	return status;
 }

@@ -5,6 +5,7 @@
  * checks, a usage error is one line on stderr and exit status 125.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -42,6 +43,8 @@ static const struct option long_opts[] = {
 	{ "cwd", required_argument, NULL, 'C' },
 	{ "no-stdin", no_argument, NULL, OPT_NO_STDIN },
 	{ "log", required_argument, NULL, OPT_LOG },
+	{ "net", no_argument, NULL, 'n' },
+	{ "publish", required_argument, NULL, 'p' },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -67,6 +70,14 @@ static void options_help(void)
 	       "                           terminal goes raw while it runs\n"
 	       "      --timeout DURATION   kill the guest after DURATION (e.g. 30, 1.5s,\n"
 	       "                           2m, 500ms) and exit 124\n"
+	       "\n"
+	       "Network (no host privileges needed):\n"
+	       "  -n, --net                give the guest eth0 with user-mode networking\n"
+	       "                           (10.0.2.15/24, gateway and host 10.0.2.2,\n"
+	       "                           DNS 10.0.2.3); default: only lo\n"
+	       "  -p, --publish [HOSTADDR:]HOSTPORT:GUESTPORT[/tcp|/udp]\n"
+	       "                           forward a host port into the guest (HOSTADDR\n"
+	       "                           defaults to 127.0.0.1; repeatable; implies -n)\n"
 	       "\n"
 	       "Kernel:\n"
 	       "  -k, --kernel PATH        a UML kernel binary (hostexec.ko next to it)\n"
@@ -156,6 +167,60 @@ void options_free(struct options *o)
 	free(o->env_add);
 	o->env_add = NULL;
 	o->n_env_add = 0;
+	free(o->publish);
+	o->publish = NULL;
+	o->n_publish = 0;
+}
+
+static int options_port(const char *s, size_t len, unsigned short *port)
+{
+	char buf[8], *end;
+	long v;
+
+	if (!len || len >= sizeof(buf) || s[0] < '0' || s[0] > '9')
+		return -EINVAL;
+	memcpy(buf, s, len);
+	buf[len] = 0;
+	errno = 0;
+	v = strtol(buf, &end, 10);
+	if (errno || *end || v < 1 || v > 65535)
+		return -EINVAL;
+	*port = (unsigned short)v;
+	return 0;
+}
+
+/* [HOSTADDR:]HOSTPORT:GUESTPORT[/tcp|/udp], IPv4 only. */
+int options_parse_publish(const char *s, struct publish *p)
+{
+	const char *slash = strchr(s, '/'), *end, *c1, *c2;
+	char addr[INET_ADDRSTRLEN];
+
+	memset(p, 0, sizeof(*p));
+	end = slash ? slash : s + strlen(s);
+	if (slash) {
+		if (!strcmp(slash, "/udp"))
+			p->udp = 1;
+		else if (strcmp(slash, "/tcp"))
+			return -EINVAL;
+	}
+	c2 = memrchr(s, ':', (size_t)(end - s));
+	if (!c2)
+		return -EINVAL;
+	c1 = memrchr(s, ':', (size_t)(c2 - s));
+	p->host_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (c1) {
+		if ((size_t)(c1 - s) >= sizeof(addr))
+			return -EINVAL;
+		memcpy(addr, s, (size_t)(c1 - s));
+		addr[c1 - s] = 0;
+		if (inet_pton(AF_INET, addr, &p->host_addr) != 1)
+			return -EINVAL;
+	}
+	if (options_port(c1 ? c1 + 1 : s, (size_t)(c2 - (c1 ? c1 + 1 : s)),
+			 &p->host_port) ||
+	    options_port(c2 + 1, (size_t)(end - c2 - 1), &p->guest_port))
+		return -EINVAL;
+	return 0;
 }
 
 void options_parse(struct options *o, int argc, char **argv)
@@ -166,7 +231,7 @@ void options_parse(struct options *o, int argc, char **argv)
 	o->mem_mb = DEFAULT_MEM_MB;
 	o->kernel_version = DEFAULT_KERNEL_VERSION;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:m:k:vte:C:", long_opts,
+	while ((c = getopt_long(argc, argv, "+:m:k:vte:C:np:", long_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'm':
@@ -221,6 +286,21 @@ void options_parse(struct options *o, int argc, char **argv)
 			break;
 		case OPT_LOG:
 			o->log_file = optarg;
+			break;
+		case 'n':
+			o->net = 1;
+			break;
+		case 'p':
+			o->publish = realloc(o->publish, (o->n_publish + 1) *
+							 sizeof(*o->publish));
+			if (!o->publish)
+				die("out of memory");
+			if (options_parse_publish(optarg,
+						  &o->publish[o->n_publish]))
+				usage_error("bad port forward '%s' (want [HOSTADDR:]HOSTPORT:GUESTPORT[/tcp|/udp])",
+					    optarg);
+			o->n_publish++;
+			o->net = 1;
 			break;
 		case OPT_HELP:
 			options_help();

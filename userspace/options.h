@@ -5,11 +5,20 @@
 #ifndef UMLRUN_OPTIONS_H
 #define UMLRUN_OPTIONS_H
 
+#include <netinet/in.h>
 #include <stddef.h>
 
 #define UMLRUN_VERSION "0.1.0"
 #define DEFAULT_KERNEL_VERSION "6.12"
 #define DEFAULT_MEM_MB 256
+
+/* One -p: a host port forwarded into the guest. */
+struct publish {
+	struct in_addr host_addr;	/* 127.0.0.1 unless given */
+	unsigned short host_port;
+	unsigned short guest_port;
+	int udp;
+};
 
 struct options {
 	const char *kernel;		/* -k: a prebuilt UML kernel */
@@ -26,6 +35,9 @@ struct options {
 	int no_stdin;			/* --no-stdin: stdin is /dev/null */
 	int verbose;			/* -v */
 	int tty;			/* -t, or no command on a terminal */
+	int net;			/* -n: user-mode networking */
+	struct publish *publish;	/* -p, in order */
+	size_t n_publish;
 	char **argv;			/* the command, NULL-terminated */
 	char *shell[2];			/* the command when none is given */
 };
@@ -37,5 +49,6 @@ void options_free(struct options *o);
 /* Parsers, exported for unit tests; return 0 or -EINVAL. */
 int options_parse_duration(const char *s, long long *ms);
 int options_parse_mem(const char *s, unsigned long *mb);
+int options_parse_publish(const char *s, struct publish *p);
 
 #endif

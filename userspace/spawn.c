@@ -29,8 +29,12 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "net.h"
 #include "spawn.h"
 #include "util.h"
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 /* Preset delay-loop calibration: skips ~40 ms of boot. UML barely uses it. */
 #define DEFAULT_LPJ "4000000"
@@ -259,6 +263,11 @@ static char **spawn_args(const struct uml *u, const struct options *o)
 	argv[n++] = "con=null";
 	argv[n++] = "con0=null,fd:1";
 	argv[n++] = spawn_param("lpj", lpj && *lpj ? lpj : DEFAULT_LPJ);
+	if (u->net_fd >= 0) {
+		argv[n++] = "vec0:transport=fd,fd=" STR(NET_GUEST_FD)
+			    ",mtu=" STR(NET_MTU) ",mac=" NET_GUEST_MAC;
+		argv[n++] = "umlrun.net=1";
+	}
 	if (!o->verbose && !o->log_file)
 		argv[n++] = "quiet";
 	argv[n] = NULL;
@@ -268,6 +277,7 @@ static char **spawn_args(const struct uml *u, const struct options *o)
 static void spawn_child(const struct uml *u, char **argv, int chan, int con,
 			int report, pid_t parent)
 {
+	int net = u->net_fd;
 	char tmpdir[PATH_MAX + 8];
 	char *envp[] = { tmpdir, "PATH=/usr/local/bin:/usr/bin:/bin", NULL };
 	sigset_t none;
@@ -286,8 +296,12 @@ static void spawn_child(const struct uml *u, char **argv, int chan, int con,
 	chan = fcntl(chan, F_DUPFD_CLOEXEC, 10);
 	con = fcntl(con, F_DUPFD_CLOEXEC, 10);
 	devnull = fcntl(devnull, F_DUPFD_CLOEXEC, 10);
+	if (net >= 0)
+		net = fcntl(net, F_DUPFD_CLOEXEC, 10);
 	if (chan < 0 || con < 0 || devnull < 0 || dup2(devnull, 0) < 0 ||
 	    dup2(con, 1) < 0 || dup2(con, 2) < 0 || dup2(chan, 3) < 0)
+		goto fail;
+	if (u->net_fd >= 0 && (net < 0 || dup2(net, NET_GUEST_FD) < 0))
 		goto fail;
 	execve(u->kernel, argv, envp);
 fail:
@@ -326,6 +340,10 @@ void spawn_start(struct uml *u, const struct options *o)
 	close(sv[1]);
 	close(con[1]);
 	close(rep[1]);
+	if (u->net_fd >= 0) {
+		close(u->net_fd);
+		u->net_fd = -1;
+	}
 	u->chan = sv[0];
 	u->console = con[0];
 	n = read_retry(rep[0], &err, sizeof(err));

@@ -19,6 +19,7 @@ struct uml {
 	pid_t pid;		/* the UML kernel process (its own session) */
 	int chan;		/* our end of the channel socketpair */
 	int console;		/* read end of the kernel's stdout/stderr */
+	int net_fd;		/* the guest's end of the network, or -1 */
 };
 
 /* Resolve kernel, module and init paths from options; dies on failure. */

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Full-transfer I/O helpers shared by the launcher and the guest init.
+ * Full-transfer I/O helpers shared by the launcher and the guest init, and
+ * the launcher's growable pollfd array.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -33,4 +35,28 @@ ssize_t read_retry(int fd, void *buf, size_t len)
 		n = read(fd, buf, len);
 	} while (n < 0 && errno == EINTR);
 	return n < 0 ? -errno : n;
+}
+
+int pollset_add(struct pollset *ps, int fd, short events)
+{
+	struct pollfd *nf;
+	size_t cap;
+
+	if (ps->n == ps->cap) {
+		cap = ps->cap ? ps->cap * 2 : 16;
+		nf = realloc(ps->fds, cap * sizeof(*nf));
+		if (!nf)
+			return -ENOMEM;
+		ps->fds = nf;
+		ps->cap = cap;
+	}
+	ps->fds[ps->n] = (struct pollfd){ .fd = fd, .events = events };
+	return (int)ps->n++;
+}
+
+void pollset_free(struct pollset *ps)
+{
+	free(ps->fds);
+	ps->fds = NULL;
+	ps->n = ps->cap = 0;
 }

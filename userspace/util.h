@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Small helpers shared by the launcher and the guest init: full read and
- * write loops that survive EINTR and short transfers.
+ * write loops that survive EINTR and short transfers, a growable pollfd
+ * array.
  */
 #ifndef UMLRUN_UTIL_H
 #define UMLRUN_UTIL_H
 
+#include <poll.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -15,5 +17,15 @@
 int write_all(int fd, const void *buf, size_t len);
 /* read() that retries on EINTR; returns bytes or -errno. */
 ssize_t read_retry(int fd, void *buf, size_t len);
+
+/* A growable pollfd array: the launcher's loop refills it each round. */
+struct pollset {
+	struct pollfd *fds;
+	size_t n, cap;
+};
+
+/* Append fd; returns its index, or -ENOMEM. */
+int pollset_add(struct pollset *ps, int fd, short events);
+void pollset_free(struct pollset *ps);
 
 #endif
