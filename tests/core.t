@@ -101,7 +101,7 @@ um --bogus -- true
 is "$rc" 125 "unknown option is 125"
 is "$(wc -l <"$T/err")" 1 "unknown option is one line"
 like "$(cat "$T/err")" "^umlrun: unknown option '--bogus'" "unknown option is named"
-echo 'echo from-shell; exit 4' | SHELL=/bin/sh um
+SHELL=/bin/sh um <<<'echo from-shell; exit 4'
 is "$(cat "$T/out")/$rc" "from-shell/4" "no command runs the caller's shell on stdin"
 um -m lots -- true
 is "$rc" 125 "bad memory size is 125"
