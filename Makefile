@@ -37,13 +37,14 @@ endif
 INIT_CFLAGS := -Os $(WARNINGS) -std=gnu11 -static
 
 B := build
-LAUNCHER_SRC := main.c options.c spawn.c loop.c log.c proto.c util.c
-INIT_SRC := init.c init_relay.c proto.c util.c
+LAUNCHER_SRC := main.c options.c spawn.c loop.c log.c proto.c util.c \
+	mounts.c landlock.c
+INIT_SRC := init.c init_relay.c init_mounts.c proto.c util.c
 LAUNCHER_OBJ := $(LAUNCHER_SRC:%.c=$(B)/host/%.o)
 INIT_OBJ := $(INIT_SRC:%.c=$(B)/guest/%.o)
 HEADERS := $(wildcard userspace/*.h)
 
-UNIT_TESTS := test_proto test_options
+UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_TESTS:%=$(B)/tests/%)
 
 all: deps umlrun $(B)/umlinit kernels

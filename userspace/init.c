@@ -340,6 +340,7 @@ int main(void)
 	err = proto_exec_decode(blob, len, &e);
 	if (err)
 		init_fatal(125, "bad exec description: %s", strerror(-err));
+	init_mounts(&e);
 	status = init_run(&e, &rd);
 	sync();
 	if (WIFSIGNALED(status)) {

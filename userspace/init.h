@@ -30,6 +30,8 @@ void init_poweroff(void) __attribute__((noreturn));
 
 /* Set up the guest: mounts, loopback, hostname, the hostexec module. */
 void init_setup(void);
+/* Apply the mount table of e (binds, tmpfs, overlay root); fatal on error. */
+void init_mounts(const struct proto_exec *e);
 /* Run the command described by e, relay its stdio; returns its wait status. */
 int init_run(const struct proto_exec *e, struct proto_reader *rd);
 

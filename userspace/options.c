@@ -25,6 +25,10 @@ enum {
 	OPT_NO_STDIN,
 	OPT_HELP,
 	OPT_VERSION,
+	OPT_BIND,
+	OPT_TMPFS,
+	OPT_OVERLAY,
+	OPT_ALLOW_MODULES,
 };
 
 static const struct option long_opts[] = {
@@ -40,6 +44,11 @@ static const struct option long_opts[] = {
 	{ "cwd", required_argument, NULL, 'C' },
 	{ "no-stdin", no_argument, NULL, OPT_NO_STDIN },
 	{ "log", required_argument, NULL, OPT_LOG },
+	{ "bind", required_argument, NULL, OPT_BIND },
+	{ "tmpfs", required_argument, NULL, OPT_TMPFS },
+	{ "overlay", no_argument, NULL, OPT_OVERLAY },
+	{ "user", no_argument, NULL, 'u' },
+	{ "allow-modules", no_argument, NULL, OPT_ALLOW_MODULES },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -54,7 +63,7 @@ static void options_help(void)
 	       "Guest:\n"
 	       "  -m, --mem SIZE           guest memory, e.g. 512M or 2G (default %dM)\n"
 	       "  -C, --cwd DIR            working directory in the guest (default: the\n"
-	       "                           caller's)\n"
+	       "                           caller's; created if missing with --overlay)\n"
 	       "  -e, --env NAME=VALUE     set a variable for the command; NAME alone\n"
 	       "                           copies it from the caller (repeatable)\n"
 	       "      --clean-env          start from an empty environment\n"
@@ -62,6 +71,20 @@ static void options_help(void)
 	       "                           then reads nothing from its own stdin)\n"
 	       "      --timeout DURATION   kill the guest after DURATION (e.g. 30, 1.5s,\n"
 	       "                           2m, 500ms) and exit 124\n"
+	       "\n"
+	       "Filesystem and isolation (the host's / is read-only in the guest,\n"
+	       "enforced on the host side):\n"
+	       "      --bind SRC[:DST][:ro|rw]\n"
+	       "                           show host directory SRC at DST (default: SRC)\n"
+	       "                           in the guest, read-only (default) or writable;\n"
+	       "                           DST is created if missing (repeatable)\n"
+	       "      --tmpfs PATH         an empty tmpfs at PATH in the guest (repeatable)\n"
+	       "      --overlay            make / a writable copy-on-write overlay: writes\n"
+	       "                           stay in guest memory and vanish at exit\n"
+	       "  -u, --user               run the command as the caller's uid, gid and\n"
+	       "                           groups instead of root\n"
+	       "      --allow-modules      let the guest load kernel modules (needs\n"
+	       "                           Landlock on the host, which then alone guards it)\n"
 	       "\n"
 	       "Kernel:\n"
 	       "  -k, --kernel PATH        a UML kernel binary (hostexec.ko next to it)\n"
@@ -146,6 +169,21 @@ int options_parse_mem(const char *s, unsigned long *mb)
 	return 0;
 }
 
+static void options_mount(struct options *o, int bind, const char *arg)
+{
+	struct mount_opt *m;
+	const char *err;
+
+	o->mounts = realloc(o->mounts, (o->n_mounts + 1) * sizeof(*o->mounts));
+	if (!o->mounts)
+		die("out of memory");
+	m = &o->mounts[o->n_mounts++];
+	err = bind ? mounts_parse_bind(arg, m) : mounts_parse_tmpfs(arg, m);
+	if (err)
+		usage_error("bad %s '%s': %s", bind ? "--bind" : "--tmpfs", arg,
+			    err);
+}
+
 void options_parse(struct options *o, int argc, char **argv)
 {
 	int c;
@@ -154,7 +192,7 @@ void options_parse(struct options *o, int argc, char **argv)
 	o->mem_mb = DEFAULT_MEM_MB;
 	o->kernel_version = DEFAULT_KERNEL_VERSION;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:m:k:ve:C:", long_opts,
+	while ((c = getopt_long(argc, argv, "+:m:k:ve:C:u", long_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'm':
@@ -206,6 +244,19 @@ void options_parse(struct options *o, int argc, char **argv)
 			break;
 		case OPT_LOG:
 			o->log_file = optarg;
+			break;
+		case OPT_BIND:
+		case OPT_TMPFS:
+			options_mount(o, c == OPT_BIND, optarg);
+			break;
+		case OPT_OVERLAY:
+			o->overlay = 1;
+			break;
+		case 'u':
+			o->user = 1;
+			break;
+		case OPT_ALLOW_MODULES:
+			o->allow_modules = 1;
 			break;
 		case OPT_HELP:
 			options_help();

@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include "mounts.h"
+
 #define UMLRUN_VERSION "0.1.0"
 #define DEFAULT_KERNEL_VERSION "6.12"
 #define DEFAULT_MEM_MB 256
@@ -25,6 +27,11 @@ struct options {
 	int clean_env;			/* --clean-env */
 	int no_stdin;			/* --no-stdin: stdin is /dev/null */
 	int verbose;			/* -v */
+	struct mount_opt *mounts;	/* --bind and --tmpfs, in order */
+	size_t n_mounts;
+	int overlay;			/* --overlay */
+	int user;			/* -u: the caller's ids, not root */
+	int allow_modules;		/* --allow-modules */
 	char **argv;			/* the command, NULL-terminated */
 };
 
