@@ -41,13 +41,14 @@ SLIRP_CFLAGS = $(shell pkg-config --cflags slirp)
 SLIRP_LIBS = $(shell pkg-config --libs slirp)
 
 B := build
-LAUNCHER_SRC := main.c options.c spawn.c loop.c log.c proto.c util.c tty.c net.c
-INIT_SRC := init.c init_relay.c init_net.c proto.c util.c
+LAUNCHER_SRC := main.c options.c spawn.c loop.c log.c proto.c util.c tty.c net.c \
+	mounts.c landlock.c
+INIT_SRC := init.c init_relay.c init_net.c init_mounts.c proto.c util.c
 LAUNCHER_OBJ := $(LAUNCHER_SRC:%.c=$(B)/host/%.o)
 INIT_OBJ := $(INIT_SRC:%.c=$(B)/guest/%.o)
 HEADERS := $(wildcard userspace/*.h)
 
-UNIT_TESTS := test_proto test_options
+UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_TESTS:%=$(B)/tests/%)
 
 all: deps umlrun $(B)/umlinit kernels

@@ -349,6 +349,7 @@ int main(void)
 	err = proto_exec_decode(blob, len, &e);
 	if (err)
 		init_fatal(125, "bad exec description: %s", strerror(-err));
+	init_mounts(&e);
 	if (e.flags & PROTO_EXEC_PTY) {
 		struct proto_frame f;
 

@@ -30,6 +30,8 @@ void init_poweroff(void) __attribute__((noreturn));
 
 /* Set up the guest: mounts, loopback, hostname, the hostexec module. */
 void init_setup(void);
+/* Apply the mount table of e (binds, tmpfs, overlay root); fatal on error. */
+void init_mounts(const struct proto_exec *e);
 /* -n: eth0 with slirp's addresses and a resolv.conf (init_net.c). */
 void init_net_setup(void);
 /* After the command: wait (bounded) until its TCP data has left the guest. */

@@ -102,6 +102,25 @@ static char **main_env(const struct options *o, size_t *n)
 	return env;
 }
 
+/* -u: the command runs with the caller's uid, gid and groups. */
+static void main_user_ids(struct proto_exec *e)
+{
+	static uint32_t groups[PROTO_MAX_GROUPS];
+	static gid_t gids[PROTO_MAX_GROUPS];
+	int i, n;
+
+	n = getgroups(PROTO_MAX_GROUPS, gids);
+	if (n < 0)
+		die_errno("getgroups");
+	for (i = 0; i < n; i++)
+		groups[i] = (uint32_t)gids[i];
+	e->flags |= PROTO_EXEC_SET_IDS;
+	e->uid = (uint32_t)getuid();
+	e->gid = (uint32_t)getgid();
+	e->ngroups = (uint32_t)n;
+	e->groups = groups;
+}
+
 static void main_exec_blob(const struct options *o, uint8_t **blob,
 			   size_t *len)
 {
@@ -122,6 +141,10 @@ static void main_exec_blob(const struct options *o, uint8_t **blob,
 	e.cwd = cwd;
 	if (o->tty)
 		e.flags |= PROTO_EXEC_PTY;
+	if (o->user)
+		main_user_ids(&e);
+	e.mounts = mounts_table(o->mounts, o->n_mounts, o->overlay,
+				&e.nmounts);
 	err = proto_exec_encode(&e, blob, len);
 	if (err == -E2BIG)
 		die("arguments and environment are too large");
@@ -130,6 +153,7 @@ static void main_exec_blob(const struct options *o, uint8_t **blob,
 	free(e.envp);
 	while (n_env_owned)
 		free(env_owned[--n_env_owned]);
+	free(e.mounts);
 }
 
 int main(int argc, char **argv)

@@ -27,6 +27,10 @@ enum {
 	OPT_NO_STDIN,
 	OPT_HELP,
 	OPT_VERSION,
+	OPT_BIND,
+	OPT_TMPFS,
+	OPT_OVERLAY,
+	OPT_ALLOW_MODULES,
 };
 
 static const struct option long_opts[] = {
@@ -45,6 +49,11 @@ static const struct option long_opts[] = {
 	{ "log", required_argument, NULL, OPT_LOG },
 	{ "net", no_argument, NULL, 'n' },
 	{ "publish", required_argument, NULL, 'p' },
+	{ "bind", required_argument, NULL, OPT_BIND },
+	{ "tmpfs", required_argument, NULL, OPT_TMPFS },
+	{ "overlay", no_argument, NULL, OPT_OVERLAY },
+	{ "user", no_argument, NULL, 'u' },
+	{ "allow-modules", no_argument, NULL, OPT_ALLOW_MODULES },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -60,7 +69,7 @@ static void options_help(void)
 	       "Guest:\n"
 	       "  -m, --mem SIZE           guest memory, e.g. 512M or 2G (default %dM)\n"
 	       "  -C, --cwd DIR            working directory in the guest (default: the\n"
-	       "                           caller's)\n"
+	       "                           caller's; created if missing with --overlay)\n"
 	       "  -e, --env NAME=VALUE     set a variable for the command; NAME alone\n"
 	       "                           copies it from the caller (repeatable)\n"
 	       "      --clean-env          start from an empty environment\n"
@@ -78,6 +87,19 @@ static void options_help(void)
 	       "  -p, --publish [HOSTADDR:]HOSTPORT:GUESTPORT[/tcp|/udp]\n"
 	       "                           forward a host port into the guest (HOSTADDR\n"
 	       "                           defaults to 127.0.0.1; repeatable; implies -n)\n"
+	       "Filesystem and isolation (the host's / is read-only in the guest,\n"
+	       "enforced on the host side):\n"
+	       "      --bind SRC[:DST][:ro|rw]\n"
+	       "                           show host directory SRC at DST (default: SRC)\n"
+	       "                           in the guest, read-only (default) or writable;\n"
+	       "                           DST is created if missing (repeatable)\n"
+	       "      --tmpfs PATH         an empty tmpfs at PATH in the guest (repeatable)\n"
+	       "      --overlay            make / a writable copy-on-write overlay: writes\n"
+	       "                           stay in guest memory and vanish at exit\n"
+	       "  -u, --user               run the command as the caller's uid, gid and\n"
+	       "                           groups instead of root\n"
+	       "      --allow-modules      let the guest load kernel modules (needs\n"
+	       "                           Landlock on the host, which then alone guards it)\n"
 	       "\n"
 	       "Kernel:\n"
 	       "  -k, --kernel PATH        a UML kernel binary (hostexec.ko next to it)\n"
@@ -170,6 +192,9 @@ void options_free(struct options *o)
 	free(o->publish);
 	o->publish = NULL;
 	o->n_publish = 0;
+	free(o->mounts);
+	o->mounts = NULL;
+	o->n_mounts = 0;
 }
 
 static int options_port(const char *s, size_t len, unsigned short *port)
@@ -223,6 +248,21 @@ int options_parse_publish(const char *s, struct publish *p)
 	return 0;
 }
 
+static void options_mount(struct options *o, int bind, const char *arg)
+{
+	struct mount_opt *m;
+	const char *err;
+
+	o->mounts = realloc(o->mounts, (o->n_mounts + 1) * sizeof(*o->mounts));
+	if (!o->mounts)
+		die("out of memory");
+	m = &o->mounts[o->n_mounts++];
+	err = bind ? mounts_parse_bind(arg, m) : mounts_parse_tmpfs(arg, m);
+	if (err)
+		usage_error("bad %s '%s': %s", bind ? "--bind" : "--tmpfs", arg,
+			    err);
+}
+
 void options_parse(struct options *o, int argc, char **argv)
 {
 	int c;
@@ -231,7 +271,7 @@ void options_parse(struct options *o, int argc, char **argv)
 	o->mem_mb = DEFAULT_MEM_MB;
 	o->kernel_version = DEFAULT_KERNEL_VERSION;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:m:k:vte:C:np:", long_opts,
+	while ((c = getopt_long(argc, argv, "+:m:k:vte:C:np:u", long_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'm':
@@ -301,6 +341,19 @@ void options_parse(struct options *o, int argc, char **argv)
 					    optarg);
 			o->n_publish++;
 			o->net = 1;
+			break;
+		case OPT_BIND:
+		case OPT_TMPFS:
+			options_mount(o, c == OPT_BIND, optarg);
+			break;
+		case OPT_OVERLAY:
+			o->overlay = 1;
+			break;
+		case 'u':
+			o->user = 1;
+			break;
+		case OPT_ALLOW_MODULES:
+			o->allow_modules = 1;
 			break;
 		case OPT_HELP:
 			options_help();

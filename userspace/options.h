@@ -8,6 +8,8 @@
 #include <netinet/in.h>
 #include <stddef.h>
 
+#include "mounts.h"
+
 #define UMLRUN_VERSION "0.1.0"
 #define DEFAULT_KERNEL_VERSION "6.12"
 #define DEFAULT_MEM_MB 256
@@ -38,6 +40,11 @@ struct options {
 	int net;			/* -n: user-mode networking */
 	struct publish *publish;	/* -p, in order */
 	size_t n_publish;
+	struct mount_opt *mounts;	/* --bind and --tmpfs, in order */
+	size_t n_mounts;
+	int overlay;			/* --overlay */
+	int user;			/* -u: the caller's ids, not root */
+	int allow_modules;		/* --allow-modules */
 	char **argv;			/* the command, NULL-terminated */
 	char *shell[2];			/* the command when none is given */
 };

@@ -208,6 +208,34 @@ static uint8_t *strvec_put(uint8_t *p, char *const *v, uint32_t n)
 	return p;
 }
 
+/* The mount table: three strings (kind, src, dst) per entry. */
+static size_t mounts_size(const struct proto_exec *e)
+{
+	size_t total = 0;
+	uint32_t i;
+
+	for (i = 0; i < e->nmounts; i++)
+		total += strlen(e->mounts[i].kind) + strlen(e->mounts[i].src) +
+			 strlen(e->mounts[i].dst) + 3;
+	return total;
+}
+
+static void mounts_put(uint8_t *p, const struct proto_exec *e)
+{
+	const char *s[3];
+	uint32_t i, j;
+
+	for (i = 0; i < e->nmounts; i++) {
+		s[0] = e->mounts[i].kind;
+		s[1] = e->mounts[i].src;
+		s[2] = e->mounts[i].dst;
+		for (j = 0; j < 3; j++) {
+			memcpy(p, s[j], strlen(s[j]) + 1);
+			p += strlen(s[j]) + 1;
+		}
+	}
+}
+
 int proto_exec_encode(const struct proto_exec *e, uint8_t **blob,
 		      size_t *len)
 {
@@ -218,8 +246,13 @@ int proto_exec_encode(const struct proto_exec *e, uint8_t **blob,
 
 	if (e->argc < 1 || e->ngroups > PROTO_MAX_GROUPS)
 		return -EINVAL;
+	if (e->nmounts)
+		words[0] |= PROTO_EXEC_MOUNTS;
+	else
+		words[0] &= ~PROTO_EXEC_MOUNTS;
 	size = sizeof(words) + (size_t)e->ngroups * 4 + strlen(e->cwd) + 1 +
-	       strvec_size(e->argv, e->argc) + strvec_size(e->envp, e->envc);
+	       strvec_size(e->argv, e->argc) + strvec_size(e->envp, e->envc) +
+	       mounts_size(e);
 	if (size > PROTO_MAX_EXEC)
 		return -E2BIG;
 	p = malloc(size);
@@ -235,9 +268,11 @@ int proto_exec_encode(const struct proto_exec *e, uint8_t **blob,
 	memcpy(p, e->cwd, strlen(e->cwd) + 1);
 	p += strlen(e->cwd) + 1;
 	p = strvec_put(p, e->argv, e->argc);
-	strvec_put(p, e->envp, e->envc);
+	p = strvec_put(p, e->envp, e->envc);
+	mounts_put(p, e);
 	return 0;
 }
+
 
 /* Point v[0..n) at n NUL-terminated strings starting at *pos. */
 static int strvec_take(uint8_t *blob, size_t len, size_t *pos, char **v,
@@ -256,6 +291,33 @@ static int strvec_take(uint8_t *blob, size_t len, size_t *pos, char **v,
 		*pos = (size_t)(nul - blob) + 1;
 	}
 	v[n] = NULL;
+	return 0;
+}
+
+/* The rest of the blob from pos is the mount table: whole triples. */
+static int mounts_take(uint8_t *blob, size_t len, size_t pos,
+		       struct proto_exec *e)
+{
+	char *s[4];
+	size_t n = 0, i;
+	int err;
+
+	for (i = pos; i < len; i++)
+		n += blob[i] == 0;
+	if (pos == len || blob[len - 1] || n % 3 || n / 3 > PROTO_MAX_MOUNTS)
+		return -EBADMSG;
+	e->nmounts = (uint32_t)(n / 3);
+	e->mounts = calloc(e->nmounts, sizeof(*e->mounts));
+	if (!e->mounts)
+		return -ENOMEM;
+	for (i = 0; i < e->nmounts; i++) {
+		err = strvec_take(blob, len, &pos, s, 3);
+		if (err)
+			return err;
+		e->mounts[i].kind = s[0];
+		e->mounts[i].src = s[1];
+		e->mounts[i].dst = s[2];
+	}
 	return 0;
 }
 
@@ -298,6 +360,10 @@ int proto_exec_decode(uint8_t *blob, size_t len, struct proto_exec *e)
 		err = strvec_take(blob, len, &pos, e->argv, e->argc);
 	if (!err)
 		err = strvec_take(blob, len, &pos, e->envp, e->envc);
+	if (!err && (e->flags & PROTO_EXEC_MOUNTS)) {
+		err = mounts_take(blob, len, pos, e);
+		pos = len;
+	}
 	if (!err && pos != len)
 		err = -EBADMSG;
 	if (err)
@@ -309,6 +375,9 @@ void proto_exec_free(struct proto_exec *e)
 {
 	free(e->argv);
 	free(e->envp);
+	free(e->mounts);
 	e->argv = NULL;
 	e->envp = NULL;
+	e->mounts = NULL;
+	e->nmounts = 0;
 }

@@ -24,6 +24,7 @@
 #define PROTO_MAX_EXEC (32u << 20)
 #define PROTO_MAX_ERRMSG 1024
 #define PROTO_MAX_GROUPS 65536
+#define PROTO_MAX_MOUNTS 256
 /* Bytes of stdin the launcher may send before the guest grants more. */
 #define PROTO_STDIN_WINDOW (1u << 20)
 
@@ -68,7 +69,20 @@ struct proto_reader {
 /* Flags of the exec description. */
 #define PROTO_EXEC_SET_IDS 0x01	/* run with uid/gid/groups, not as root */
 /* Run on a pseudo-terminal; a WINSIZE frame follows the exec description. */
-#define PROTO_EXEC_PTY 0x02
+#define PROTO_EXEC_PTY 0x04
+#define PROTO_EXEC_MOUNTS 0x02	/* the blob ends with the mount table */
+
+/*
+ * One entry of the mount table: kind "ro" or "rw" (a hostfs of host
+ * directory src at dst), "tmpfs" (at dst), or "overlay" (the root becomes
+ * a copy-on-write overlay; src and dst empty). The guest applies them in
+ * order.
+ */
+struct proto_mount {
+	const char *kind;
+	const char *src;
+	const char *dst;
+};
 
 struct proto_exec {
 	uint32_t flags;
@@ -81,6 +95,8 @@ struct proto_exec {
 	const char *cwd;
 	char **argv;		/* argc entries plus a NULL */
 	char **envp;		/* envc entries plus a NULL */
+	uint32_t nmounts;	/* with PROTO_EXEC_MOUNTS */
+	struct proto_mount *mounts;
 };
 
 void proto_reader_init(struct proto_reader *r);

@@ -28,7 +28,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "landlock.h"
 #include "log.h"
+#include "mounts.h"
 #include "net.h"
 #include "spawn.h"
 #include "util.h"
@@ -241,6 +243,26 @@ static char *spawn_param(const char *name, const char *val)
 	return s;
 }
 
+/* UMLRUN_KERNEL_ARGS: more kernel parameters, split at spaces (debugging). */
+static int spawn_extra_args(char **argv, int n, size_t max)
+{
+	const char *env = getenv("UMLRUN_KERNEL_ARGS");
+	char *copy, *arg, *save = NULL;
+
+	if (!env || !*env)
+		return n;
+	copy = strdup(env);
+	if (!copy)
+		die("out of memory");
+	for (arg = strtok_r(copy, " ", &save); arg;
+	     arg = strtok_r(NULL, " ", &save)) {
+		if ((size_t)n >= max)
+			die("too many kernel parameters in UMLRUN_KERNEL_ARGS");
+		argv[n++] = arg;
+	}
+	return n;
+}
+
 static char **spawn_args(const struct uml *u, const struct options *o)
 {
 	static char *argv[64];
@@ -270,12 +292,38 @@ static char **spawn_args(const struct uml *u, const struct options *o)
 	}
 	if (!o->verbose && !o->log_file)
 		argv[n++] = "quiet";
+	/* The host-side write policy: without it nothing is writable. */
+	argv[n] = mounts_hostfs_rw(o->mounts, o->n_mounts);
+	if (argv[n])
+		n++;
+	if (o->allow_modules)
+		argv[n++] = "umlrun.allow_modules=1";
+	n = spawn_extra_args(argv, n, ARRAY_SIZE(argv) - 1);
 	argv[n] = NULL;
 	return argv;
 }
 
+/* Landlock: the kernel may write only the run directory and rw binds. */
+static int spawn_landlock(const struct uml *u, const struct options *o)
+{
+	const char **rw;
+	size_t i, n = 0;
+	int ruleset;
+
+	rw = calloc(o->n_mounts + 1, sizeof(*rw));
+	if (!rw)
+		die("out of memory");
+	rw[n++] = u->rundir;
+	for (i = 0; i < o->n_mounts; i++)
+		if (o->mounts[i].kind == MOUNT_BIND_RW)
+			rw[n++] = o->mounts[i].src;
+	ruleset = landlock_prepare(rw, n);
+	free(rw);
+	return ruleset;
+}
+
 static void spawn_child(const struct uml *u, char **argv, int chan, int con,
-			int report, pid_t parent)
+			int report, pid_t parent, int ruleset)
 {
 	int net = u->net_fd;
 	char tmpdir[PATH_MAX + 8];
@@ -290,6 +338,11 @@ static void spawn_child(const struct uml *u, char **argv, int chan, int con,
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
 	personality(ADDR_NO_RANDOMIZE);
+	err = landlock_enforce(ruleset);
+	if (err) {
+		errno = -err;
+		goto fail;
+	}
 	snprintf(tmpdir, sizeof(tmpdir), "TMPDIR=%s", u->rundir);
 	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	/* Move everything above 3 first, so no dup2 clobbers another. */
@@ -312,14 +365,17 @@ fail:
 
 void spawn_start(struct uml *u, const struct options *o)
 {
-	int sv[2], con[2], rep[2], err;
+	int sv[2], con[2], rep[2], err, ruleset;
 	pid_t self = getpid();
 	char **argv;
 	ssize_t n;
 	int i;
 
+	if (o->allow_modules && !landlock_abi())
+		die("--allow-modules needs Landlock, which this host does not offer");
 	spawn_rundir(u);
 	argv = spawn_args(u, o);
+	ruleset = spawn_landlock(u, o);
 	if (log_verbose) {
 		fprintf(stderr, "umlrun: starting");
 		for (i = 0; argv[i]; i++)
@@ -336,7 +392,9 @@ void spawn_start(struct uml *u, const struct options *o)
 	if (u->pid < 0)
 		die_errno("fork");
 	if (u->pid == 0)
-		spawn_child(u, argv, sv[1], con[1], rep[1], self);
+		spawn_child(u, argv, sv[1], con[1], rep[1], self, ruleset);
+	if (ruleset >= 0)
+		close(ruleset);
 	close(sv[1]);
 	close(con[1]);
 	close(rep[1]);

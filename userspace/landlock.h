@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The second isolation layer: a Landlock ruleset on the UML kernel
+ * process, so that even a kernel without our hostfs write policy (or a
+ * guest that loaded a module) can write only where the caller allowed.
+ */
+#ifndef UMLRUN_LANDLOCK_H
+#define UMLRUN_LANDLOCK_H
+
+#include <stddef.h>
+
+/* The host's Landlock ABI version, 0 when unavailable or disabled. */
+int landlock_abi(void);
+/*
+ * Build the ruleset: read and execute everywhere, write only beneath the
+ * nw directories in rw. Returns its fd (close-on-exec), or -1 with a -v
+ * note when Landlock is unavailable; dies on other failures.
+ */
+int landlock_prepare(const char *const *rw, size_t nw);
+/* In the kernel's child process, before exec: 0 or -errno. */
+int landlock_enforce(int ruleset);
+
+#endif

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The guest's filesystem model as the launcher sees it: --bind, --tmpfs
+ * and --overlay, turned into the guest's mount table, the kernel's
+ * host-side write policy (hostfs_rw=) and the list of host directories
+ * the kernel process may write (Landlock).
+ */
+#ifndef UMLRUN_MOUNTS_H
+#define UMLRUN_MOUNTS_H
+
+#include <stddef.h>
+
+#include "proto.h"
+
+enum mount_kind { MOUNT_BIND_RO, MOUNT_BIND_RW, MOUNT_TMPFS };
+
+struct mount_opt {
+	enum mount_kind kind;
+	char *src;	/* host directory (real path); NULL for tmpfs */
+	char *dst;	/* absolute path in the guest */
+};
+
+/*
+ * Parse "SRC[:DST][:ro|rw]" into m, resolving SRC on the host; returns 0
+ * or a usage error message (static).
+ */
+const char *mounts_parse_bind(const char *arg, struct mount_opt *m);
+/* Parse a --tmpfs PATH; returns 0 or a usage error message. */
+const char *mounts_parse_tmpfs(const char *arg, struct mount_opt *m);
+
+/* The guest's mount table (free() it); *n entries. */
+struct proto_mount *mounts_table(const struct mount_opt *m, size_t n,
+				 int overlay, uint32_t *count);
+/* "hostfs_rw=..." for the kernel, or NULL when nothing is writable. */
+char *mounts_hostfs_rw(const struct mount_opt *m, size_t n);
+
+#endif
