@@ -42,7 +42,7 @@ SLIRP_LIBS = $(shell pkg-config --libs slirp)
 
 B := build
 LAUNCHER_SRC := main.c options.c spawn.c loop.c log.c proto.c util.c tty.c net.c \
-	mounts.c landlock.c
+	mounts.c landlock.c result.c doctor.c
 INIT_SRC := init.c init_relay.c init_net.c init_mounts.c proto.c util.c
 LAUNCHER_OBJ := $(LAUNCHER_SRC:%.c=$(B)/host/%.o)
 INIT_OBJ := $(INIT_SRC:%.c=$(B)/guest/%.o)
@@ -158,8 +158,29 @@ check-sanitize: all
 check-unit: $(UNIT_BIN)
 	$(Q)prove -f $(UNIT_BIN)
 
+# --- install: launcher, init, kernels, manual, completion -------------------
+LIBDIR := $(PREFIX)/lib/umlrun
+install: all
+	$(quiet) INSTALL $(DESTDIR)$(PREFIX)
+	$(Q)install -D -m 755 umlrun $(DESTDIR)$(PREFIX)/bin/umlrun
+	$(Q)install -D -m 755 $(B)/umlinit $(DESTDIR)$(LIBDIR)/umlinit
+	$(Q)for v in $(KERNEL_VERSIONS); do \
+		install -D -m 755 $(B)/kernels/$$v/linux $(DESTDIR)$(LIBDIR)/kernels/$$v/linux && \
+		install -D -m 644 $(B)/kernels/$$v/hostexec.ko $(DESTDIR)$(LIBDIR)/kernels/$$v/hostexec.ko || exit 1; \
+	done
+	$(Q)install -D -m 644 userspace/umlrun.1 $(DESTDIR)$(PREFIX)/share/man/man1/umlrun.1
+	$(Q)install -D -m 644 scripts/umlrun-completion.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/umlrun
+
+uninstall:
+	$(quiet) UNINSTALL $(DESTDIR)$(PREFIX)
+	$(Q)rm -f $(DESTDIR)$(PREFIX)/bin/umlrun \
+		$(DESTDIR)$(PREFIX)/share/man/man1/umlrun.1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/umlrun
+	$(Q)rm -rf $(DESTDIR)$(LIBDIR)
+
 clean:
 	$(quiet) CLEAN $(B)
 	$(Q)rm -rf $(B)/host $(B)/guest $(B)/tests $(B)/umlinit $(B)/kernels umlrun
 
-.PHONY: all deps kernels check check-unit check-sanitize clean fuzz fuzz-smoke fuzz-corpus
+.PHONY: all deps kernels check check-unit check-sanitize clean install uninstall fuzz fuzz-smoke fuzz-corpus

@@ -28,6 +28,7 @@
 #include "loop.h"
 #include "net.h"
 #include "proto.h"
+#include "result.h"
 #include "tty.h"
 #include "util.h"
 
@@ -222,6 +223,7 @@ static int loop_fail(struct loop *l, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	warn("%s", msg);
+	snprintf(result.error, sizeof(result.error), "%s", msg);
 	loop_console_tail(l);
 	l->state = DONE;
 	l->status = EXIT_UMLRUN;
@@ -327,6 +329,10 @@ static void loop_output(struct loop *l, int fd, const struct proto_frame *f)
 
 	if (l->out_closed[fd] || !f->len)
 		return;
+	if (fd == 1)
+		result.bytes_stdout += f->len;
+	else
+		result.bytes_stderr += f->len;
 	err = loop_write_out(fd, f->payload, f->len);
 	if (err == -EINTR)
 		return; /* timed out: the loop ends the run */
@@ -349,6 +355,7 @@ static void loop_error_frame(struct loop *l, const struct proto_frame *f)
 	}
 	msg[n] = 0;
 	warn("%s", msg);
+	snprintf(result.error, sizeof(result.error), "%s", msg);
 	l->status = (int)proto_get_u32(f->payload);
 	if (l->status == EXIT_UMLRUN)
 		loop_console_tail(l);
@@ -374,6 +381,7 @@ static int loop_frame(struct loop *l, const struct proto_frame *f)
 			return loop_fail(l, "guest init speaks protocol %u, this umlrun %u (rebuild with make)",
 					 a, PROTO_VERSION);
 		l->state = RUNNING;
+		result.hello_ms = result_now_ms();
 		/* The guest is up: from now on the terminal is the guest's. */
 		if (l->o->tty && isatty(0) && tty_raw() < 0)
 			info("cannot put the terminal in raw mode");
@@ -396,6 +404,9 @@ static int loop_frame(struct loop *l, const struct proto_frame *f)
 		b = proto_get_u32(f->payload + 4);
 		l->status = a == PROTO_EXITED ? (int)b : 128 + (int)b;
 		l->state = DONE;
+		result.exited = a == PROTO_EXITED;
+		result.exit_code = a == PROTO_EXITED ? (int)b : 0;
+		result.signal = a == PROTO_SIGNALED ? (int)b : 0;
 		break;
 	case PROTO_ERROR:
 		loop_error_frame(l, f);
@@ -451,6 +462,7 @@ static void loop_stdin(struct loop *l)
 		return;
 	}
 	l->credit -= (uint32_t)n;
+	result.bytes_stdin += (unsigned long long)n;
 	loop_queue(l, PROTO_STDIN, 0, buf, (size_t)n);
 }
 
@@ -544,8 +556,10 @@ static void loop_kernel_gone(struct loop *l)
 		return;
 	loop_console(l);
 	if (loop_console_find(l, "Kernel panic - not syncing: ", why,
-			      sizeof(why)))
+			      sizeof(why))) {
+		result.panic = 1;
 		loop_fail(l, "kernel panic: %s", why);
+	}
 	else if (l->state == WAIT_HELLO)
 		loop_fail(l, "kernel %s stopped before the guest init was ready",
 			  l->u->kernel);
@@ -595,6 +609,7 @@ int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
 				warn("timed out after %lld s",
 				     o->timeout_ms / 1000);
 			l->status = EXIT_TIMEOUT;
+			result.timed_out = 1;
 			break;
 		}
 		loop_check_kernel(l);

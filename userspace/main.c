@@ -15,10 +15,12 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "doctor.h"
 #include "loop.h"
 #include "net.h"
 #include "options.h"
 #include "proto.h"
+#include "result.h"
 #include "spawn.h"
 #include "tty.h"
 
@@ -163,8 +165,13 @@ int main(int argc, char **argv)
 	size_t len;
 	int status;
 
+	result.start_ms = result_now_ms();
 	main_std_fds();
 	options_parse(&o, argc, argv);
+	if (o.version)
+		return doctor_version(&o);
+	if (o.check)
+		return doctor_check(&o);
 	spawn_locate(&uml, &o);
 	main_exec_blob(&o, &blob, &len);
 	loop_signals_init();
@@ -175,6 +182,10 @@ int main(int argc, char **argv)
 	if (status != EXIT_UMLRUN && status != EXIT_TIMEOUT)
 		net_drain(NET_DRAIN_MS);
 	main_cleanup();
+	result.end_ms = result_now_ms();
+	result.status = status;
+	if (o.result_json && result_write(o.result_json, uml.kernel) < 0)
+		warn("cannot write %s: %s", o.result_json, strerror(errno));
 	options_free(&o);
 	free(blob);
 	return status;

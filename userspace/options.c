@@ -24,6 +24,8 @@ enum {
 	OPT_MODULE,
 	OPT_INIT,
 	OPT_LOG,
+	OPT_RESULT_JSON,
+	OPT_CHECK,
 	OPT_NO_STDIN,
 	OPT_HELP,
 	OPT_VERSION,
@@ -47,6 +49,7 @@ static const struct option long_opts[] = {
 	{ "cwd", required_argument, NULL, 'C' },
 	{ "no-stdin", no_argument, NULL, OPT_NO_STDIN },
 	{ "log", required_argument, NULL, OPT_LOG },
+	{ "result-json", required_argument, NULL, OPT_RESULT_JSON },
 	{ "net", no_argument, NULL, 'n' },
 	{ "publish", required_argument, NULL, 'p' },
 	{ "bind", required_argument, NULL, OPT_BIND },
@@ -56,6 +59,7 @@ static const struct option long_opts[] = {
 	{ "allow-modules", no_argument, NULL, OPT_ALLOW_MODULES },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "check", no_argument, NULL, OPT_CHECK },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -87,6 +91,7 @@ static void options_help(void)
 	       "  -p, --publish [HOSTADDR:]HOSTPORT:GUESTPORT[/tcp|/udp]\n"
 	       "                           forward a host port into the guest (HOSTADDR\n"
 	       "                           defaults to 127.0.0.1; repeatable; implies -n)\n"
+	       "\n"
 	       "Filesystem and isolation (the host's / is read-only in the guest,\n"
 	       "enforced on the host side):\n"
 	       "      --bind SRC[:DST][:ro|rw]\n"
@@ -110,8 +115,12 @@ static void options_help(void)
 	       "Diagnostics:\n"
 	       "  -v, --verbose            show what umlrun does and the kernel log\n"
 	       "      --log FILE           write the kernel log to FILE\n"
+	       "      --result-json FILE   write the outcome as JSON to FILE (exit\n"
+	       "                           status, signal, timeout, panic, kernel,\n"
+	       "                           boot and run time, bytes in and out)\n"
 	       "      --help               show this help and exit\n"
-	       "      --version            show the version and the default kernel\n"
+	       "      --version            show the version and the kernel a run uses\n"
+	       "      --check              check what this host offers umlrun, with fixes\n"
 	       "\n"
 	       "Exit status: the command's own; 128+N if it was killed by signal N;\n"
 	       "124 on --timeout; 125 if umlrun itself failed; 126 if the command could\n"
@@ -327,6 +336,9 @@ void options_parse(struct options *o, int argc, char **argv)
 		case OPT_LOG:
 			o->log_file = optarg;
 			break;
+		case OPT_RESULT_JSON:
+			o->result_json = optarg;
+			break;
 		case 'n':
 			o->net = 1;
 			break;
@@ -359,8 +371,11 @@ void options_parse(struct options *o, int argc, char **argv)
 			options_help();
 			exit(0);
 		case OPT_VERSION:
-			printf("umlrun %s\n", UMLRUN_VERSION);
-			exit(0);
+			o->version = 1;
+			break;
+		case OPT_CHECK:
+			o->check = 1;
+			break;
 		case ':':
 			usage_error("option '%s' needs a value", argv[optind - 1]);
 			break;

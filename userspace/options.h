@@ -28,6 +28,7 @@ struct options {
 	const char *module;		/* --module: hostexec.ko to load */
 	const char *init;		/* --init: the guest init */
 	const char *log_file;		/* --log: keep the kernel log here */
+	const char *result_json;	/* --result-json: the outcome for machines */
 	const char *cwd;		/* -C: working directory in the guest */
 	unsigned long mem_mb;		/* -m */
 	long long timeout_ms;		/* --timeout, 0 for none */
@@ -37,6 +38,8 @@ struct options {
 	int no_stdin;			/* --no-stdin: stdin is /dev/null */
 	int verbose;			/* -v */
 	int tty;			/* -t, or no command on a terminal */
+	int check;			/* --check: report on the host, run nothing */
+	int version;			/* --version */
 	int net;			/* -n: user-mode networking */
 	struct publish *publish;	/* -p, in order */
 	size_t n_publish;

@@ -102,6 +102,49 @@ static void spawn_check_elf(const char *path, const char *what)
 		die_errno("%s %s", what, path);
 }
 
+int spawn_default_kernel(const struct options *o, char *buf, size_t len)
+{
+	const char *env = getenv("UMLRUN_KERNEL");
+	char lib[PATH_MAX];
+	char path[PATH_MAX + 64];
+
+	if (o->kernel) {
+		snprintf(path, sizeof(path), "%s", o->kernel);
+	} else if (env && *env) {
+		snprintf(path, sizeof(path), "%s", env);
+	} else {
+		spawn_libdir(lib, sizeof(lib));
+		snprintf(path, sizeof(path), "%s/kernels/%s/linux", lib,
+			 o->kernel_version);
+	}
+	if (!realpath(path, buf)) {
+		snprintf(buf, len, "%s", path);
+		return -errno;
+	}
+	return 0;
+}
+
+int spawn_default_init(const struct options *o, char *buf, size_t len)
+{
+	const char *env = getenv("UMLRUN_INIT");
+	char lib[PATH_MAX];
+	char path[PATH_MAX + 64];
+
+	if (o->init) {
+		snprintf(path, sizeof(path), "%s", o->init);
+	} else if (env && *env) {
+		snprintf(path, sizeof(path), "%s", env);
+	} else {
+		spawn_libdir(lib, sizeof(lib));
+		snprintf(path, sizeof(path), "%s/umlinit", lib);
+	}
+	if (!realpath(path, buf)) {
+		snprintf(buf, len, "%s", path);
+		return -errno;
+	}
+	return 0;
+}
+
 void spawn_locate(struct uml *u, const struct options *o)
 {
 	char lib[PATH_MAX], path[PATH_MAX + 64];

@@ -7,6 +7,7 @@
 #ifndef UMLRUN_SPAWN_H
 #define UMLRUN_SPAWN_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "options.h"
@@ -22,6 +23,9 @@ struct uml {
 	int net_fd;		/* the guest's end of the network, or -1 */
 };
 
+/* The kernel and init a run would use (resolved); 0 or -errno. */
+int spawn_default_kernel(const struct options *o, char *buf, size_t len);
+int spawn_default_init(const struct options *o, char *buf, size_t len);
 /* Resolve kernel, module and init paths from options; dies on failure. */
 void spawn_locate(struct uml *u, const struct options *o);
 /* Make the run directory and start the kernel; dies on failure. */

@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: GPL-2.0
+# Bash completion for umlrun: options, their values where they have a
+# fixed set, files for paths, then the command's own completion.
+_umlrun() {
+	local cur prev words cword i
+	_init_completion 2>/dev/null || {
+		cur=${COMP_WORDS[COMP_CWORD]}
+		prev=${COMP_WORDS[COMP_CWORD - 1]}
+		words=("${COMP_WORDS[@]}")
+		cword=$COMP_CWORD
+	}
+	# After "--" (or the first non-option word) complete the command.
+	for ((i = 1; i < cword; i++)); do
+		if [[ ${words[i]} == -- ]]; then
+			if declare -F _command_offset >/dev/null; then
+				_command_offset $((i + 1))
+			else
+				COMPREPLY=($(compgen -c -- "$cur"))
+			fi
+			return
+		fi
+	done
+	case $prev in
+	-k | --kernel | --module | --init | --log | --result-json)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return
+		;;
+	-C | --cwd | --bind | --tmpfs)
+		COMPREPLY=($(compgen -d -- "$cur"))
+		return
+		;;
+	--kernel-version)
+		COMPREPLY=($(compgen -W "6.12 6.1" -- "$cur"))
+		return
+		;;
+	-m | --mem)
+		COMPREPLY=($(compgen -W "256M 512M 1G 2G" -- "$cur"))
+		return
+		;;
+	-e | --env)
+		COMPREPLY=($(compgen -e -- "$cur"))
+		return
+		;;
+	--timeout | -p | --publish)
+		return
+		;;
+	esac
+	COMPREPLY=($(compgen -W "--mem --cwd --env --clean-env --no-stdin --tty
+		--timeout --net --publish --bind --tmpfs --overlay --user
+		--allow-modules --kernel --kernel-version --module --init
+		--verbose --log --result-json --check --version --help --" -- "$cur"))
+}
+complete -F _umlrun umlrun

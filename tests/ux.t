@@ -1,0 +1,93 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# What users touch besides running commands: --help, --version, --check,
+# --result-json, the manual, bash completion, make install and uninstall.
+. "$(dirname "$0")/lib.sh"
+need_kernel
+
+# --- --help names every option the parser knows ----------------------------
+"$UMLRUN" --help >"$T/help" 2>&1
+is "$?" 0 "--help exits 0"
+missing=""
+for opt in $(grep -oE '\{ "[a-z-]+", (no|required)_argument' "$ROOT/userspace/options.c" |
+	cut -d'"' -f2); do
+	grep -q -- "--$opt" "$T/help" || missing="$missing --$opt"
+done
+is "$missing" "" "--help documents every long option"
+man_missing=""
+for opt in $(grep -oE '\{ "[a-z-]+", (no|required)_argument' "$ROOT/userspace/options.c" |
+	cut -d'"' -f2); do
+	grep -q -- "\\\\-\\\\-${opt//-/\\\\-}" "$ROOT/userspace/umlrun.1" || man_missing="$man_missing --$opt"
+done
+is "$man_missing" "" "the manual documents every long option"
+readme_missing=""
+for opt in $(grep -oE '\{ "[a-z-]+", (no|required)_argument' "$ROOT/userspace/options.c" |
+	cut -d'"' -f2); do
+	grep -q -- "--$opt" "$ROOT/README.md" || readme_missing="$readme_missing --$opt"
+done
+is "$readme_missing" "" "the README documents every long option"
+
+# --- the manual renders cleanly ------------------------------------------------
+MANWIDTH=80 man --warnings -l "$ROOT/userspace/umlrun.1" >"$T/man" 2>"$T/man.err"
+is "$?/$(cat "$T/man.err")" "0/" "man -l renders the manual without warnings"
+like "$(cat "$T/man")" 'EXIT STATUS' "the manual has the exit-status table"
+
+# --- --version and --check -------------------------------------------------------
+"$UMLRUN" --version >"$T/out" 2>&1
+like "$(head -1 "$T/out")" '^umlrun [0-9]+\.[0-9]+\.[0-9]+$' "--version prints the version"
+like "$(sed -n 2p "$T/out")" "^kernel $(readlink -f "$KERNEL")\$" "--version names the kernel a run uses"
+"$UMLRUN" --check >"$T/out" 2>&1
+is "$?" 0 "--check finds no problem here"
+like "$(cat "$T/out")" 'ok +ptrace' "--check checks ptrace"
+like "$(cat "$T/out")" 'ok +Landlock +ABI [0-9]+' "--check reports the Landlock ABI"
+UMLRUN_KERNEL=/nonexistent "$UMLRUN" --check >"$T/out" 2>&1
+is "$?" 1 "--check exits 1 on a problem"
+like "$(cat "$T/out")" 'PROBLEM +kernel +/nonexistent: No such file' "--check names the problem"
+like "$(cat "$T/out")" 'fix: run make' "--check says how to fix it"
+
+# --- --result-json ---------------------------------------------------------------
+json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
+echo in | um --result-json "$T/r.json" -- sh -c 'cat; echo e >&2; exit 3'
+is "$(json "$T/r.json" 'd["schema"], d["exit_status"], d["exited"], d["exit_code"], d["signal"], d["timed_out"], d["panic"], d["error"]')" \
+	"umlrun-result/1 3 True 3 None False False None" "--result-json: an exit"
+is "$(json "$T/r.json" 'd["bytes"]["stdin"], d["bytes"]["stdout"], d["bytes"]["stderr"]')" "3 3 2" "--result-json counts bytes"
+is "$(json "$T/r.json" 'd["kernel"]["release"].endswith("-umlrun"), d["boot_ms"] >= 0, d["run_ms"] >= 0, d["total_ms"] >= d["boot_ms"]')" \
+	"True True True True" "--result-json has the kernel release and times"
+um --result-json "$T/r.json" -- sh -c 'kill -9 $$'
+is "$(json "$T/r.json" 'd["exit_status"], d["exited"], d["signal"]')" "137 False 9" "--result-json: a signal"
+um --result-json "$T/r.json" --timeout 1 -- sleep 30
+is "$(json "$T/r.json" 'd["exit_status"], d["timed_out"]')" "124 True" "--result-json: a timeout"
+um --result-json "$T/r.json" --init /bin/false -- true
+is "$(json "$T/r.json" 'd["exit_status"], d["panic"], d["error"].startswith("kernel panic")')" "125 True True" "--result-json: a panic"
+
+# --- bash completion ---------------------------------------------------------------
+complete_words() {
+	bash --norc -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1));
+		COMP_LINE="$*"; _umlrun; printf "%s\n" "${COMPREPLY[@]}"' \
+		sh "$ROOT/scripts/umlrun-completion.bash" "$@" | sort | tr '\n' ' '
+}
+is "$(complete_words umlrun --kernel)" "--kernel --kernel-version " "completion completes options"
+is "$(complete_words umlrun --kernel-version '')" "6.1 6.12 " "completion knows the kernel versions"
+like "$(complete_words umlrun -- unam)" 'uname' "completion completes the command after --"
+
+# --- make install / uninstall into a temporary prefix ------------------------------
+P=$T/prefix
+make -s -C "$ROOT" install PREFIX="$P" >"$T/out" 2>&1
+is "$?" 0 "make install PREFIX=... succeeds"
+chmod 755 "$T"
+for f in bin/umlrun lib/umlrun/umlinit lib/umlrun/kernels/6.12/linux \
+	lib/umlrun/kernels/6.12/hostexec.ko share/man/man1/umlrun.1 \
+	share/bash-completion/completions/umlrun; do
+	[ -e "$P/$f" ] || echo "$f" >>"$T/notinstalled"
+done
+is "$(cat "$T/notinstalled" 2>/dev/null)" "" "everything is installed"
+"$P/bin/umlrun" -- uname -r >"$T/out" 2>&1
+like "$(cat "$T/out")" '-umlrun$' "the installed umlrun runs its installed kernel"
+if id nobody >/dev/null 2>&1 && command -v runuser >/dev/null; then
+	runuser -u nobody -- "$P/bin/umlrun" -- id -u >"$T/out" 2>&1
+	is "$(cat "$T/out")" 0 "the installed umlrun works for an unprivileged user"
+fi
+make -s -C "$ROOT" uninstall PREFIX="$P" >/dev/null 2>&1
+is "$(find "$P" -type f | wc -l)" 0 "make uninstall removes every file"
+
+finish

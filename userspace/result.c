@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * --result-json: the outcome of a run for machines. The schema
+ * ("umlrun-result/1") is documented in README.md; fields are only added,
+ * never changed, within one schema version.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "result.h"
+#include "util.h"
+
+struct result result;
+
+long long result_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A JSON string (quoted, escaped) of s into out. */
+static void result_json_str(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	fputc('"', f);
+	for (; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20 || *p >= 0x7f)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+/* The kernel's release, as `linux --version` prints it. */
+static void result_kernel_release(const char *kernel, char *out, size_t len)
+{
+	int pfd[2], status;
+	ssize_t n = 0;
+	pid_t pid;
+
+	snprintf(out, len, "unknown");
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return;
+	pid = fork();
+	if (pid == 0) {
+		dup2(pfd[1], 1);
+		execl(kernel, kernel, "--version", (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[1]);
+	if (pid > 0)
+		n = read_retry(pfd[0], out, len - 1);
+	close(pfd[0]);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	if (n > 0) {
+		out[n] = 0;
+		out[strcspn(out, "\n")] = 0;
+	} else {
+		snprintf(out, len, "unknown");
+	}
+}
+
+int result_write(const char *path, const char *kernel)
+{
+	char release[128];
+	long long boot = result.hello_ms ? result.hello_ms - result.start_ms : -1;
+	long long run = result.hello_ms ? result.end_ms - result.hello_ms : -1;
+	FILE *f;
+
+	result_kernel_release(kernel, release, sizeof(release));
+	f = fopen(path, "we");
+	if (!f)
+		return -errno;
+	fprintf(f, "{\n  \"schema\": \"umlrun-result/1\",\n");
+	fprintf(f, "  \"exit_status\": %d,\n", result.status);
+	fprintf(f, "  \"exited\": %s,\n", result.exited ? "true" : "false");
+	if (result.exited)
+		fprintf(f, "  \"exit_code\": %d,\n", result.exit_code);
+	else
+		fprintf(f, "  \"exit_code\": null,\n");
+	if (result.signal)
+		fprintf(f, "  \"signal\": %d,\n", result.signal);
+	else
+		fprintf(f, "  \"signal\": null,\n");
+	fprintf(f, "  \"timed_out\": %s,\n", result.timed_out ? "true" : "false");
+	fprintf(f, "  \"panic\": %s,\n", result.panic ? "true" : "false");
+	fprintf(f, "  \"error\": ");
+	if (result.error[0])
+		result_json_str(f, result.error);
+	else
+		fprintf(f, "null");
+	fprintf(f, ",\n  \"kernel\": {\"path\": ");
+	result_json_str(f, kernel);
+	fprintf(f, ", \"release\": ");
+	result_json_str(f, release);
+	fprintf(f, "},\n");
+	fprintf(f, "  \"boot_ms\": %lld,\n  \"run_ms\": %lld,\n  \"total_ms\": %lld,\n",
+		boot, run, result.end_ms - result.start_ms);
+	fprintf(f, "  \"bytes\": {\"stdin\": %llu, \"stdout\": %llu, \"stderr\": %llu}\n}\n",
+		result.bytes_stdin, result.bytes_stdout, result.bytes_stderr);
+	if (fclose(f) < 0)
+		return -errno;
+	return 0;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What a run did, for --result-json: filled in by the event loop as things
+ * happen, written once at the end.
+ */
+#ifndef UMLRUN_RESULT_H
+#define UMLRUN_RESULT_H
+
+#include "proto.h"
+
+struct result {
+	int status;			/* umlrun's own exit status */
+	int exited;			/* the command exited with exit_code */
+	int exit_code;
+	int signal;			/* the command was killed by it, or 0 */
+	int timed_out;
+	int panic;
+	char error[PROTO_MAX_ERRMSG + 512];		/* umlrun's (or the guest's) complaint */
+	long long start_ms, hello_ms, end_ms;	/* CLOCK_MONOTONIC */
+	unsigned long long bytes_stdin, bytes_stdout, bytes_stderr;
+};
+
+extern struct result result;
+
+long long result_now_ms(void);
+/* Write result as JSON to path; returns 0 or -errno. */
+int result_write(const char *path, const char *kernel);
+
+#endif
