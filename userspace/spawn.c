@@ -325,6 +325,8 @@ static char **spawn_args(const struct uml *u, const struct options *o)
 	argv[n++] = spawn_param("umlrun.module", u->module);
 	argv[n++] = spawn_param("uml_dir", u->rundir);
 	argv[n++] = "umid=uml";
+	/* CONFIG_DUMMY is built in for tests that want it; no dummy0 at boot. */
+	argv[n++] = "dummy.numdummies=0";
 	argv[n++] = "con=null";
 	argv[n++] = "con0=null,fd:1";
 	argv[n++] = spawn_param("lpj", lpj && *lpj ? lpj : DEFAULT_LPJ);
