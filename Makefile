@@ -106,7 +106,7 @@ $(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(HEADERS) | deps
 	$(quiet) CC $@
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(SLIRP_CFLAGS) -fsanitize=address,undefined -Iuserspace \
-		-o $@ $< $(filter-out $(B)/host/main.o,$(LAUNCHER_OBJ:$(B)/host/%.o=userspace/%.c)) \
+		-o $@ $< $(filter-out userspace/main.c,$(LAUNCHER_SRC:%=userspace/%)) \
 		$(SLIRP_LIBS)
 
 # --- fuzzing (libFuzzer): a short smoke run in check, long runs with fuzz --
@@ -140,12 +140,18 @@ fuzz fuzz-smoke: $(FUZZ_BIN) fuzz-corpus
 		tail -1 $(B)/fuzz/$$f.log | sed 's/^/          /'; \
 	done
 
-check: all $(UNIT_BIN) fuzz-smoke
+# The fake guest for launcher tests without a kernel (tests/stub.t).
+$(B)/tests/fakeguest: tests/stub/fakeguest.c userspace/proto.c $(HEADERS) | deps
+	$(quiet) CC $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Iuserspace -o $@ $< userspace/proto.c
+
+check: all $(UNIT_BIN) $(B)/tests/fakeguest fuzz-smoke
 	$(Q)UMLRUN_MUST_WORK=$${UMLRUN_MUST_WORK:-1} prove -f $(UNIT_BIN) tests/*.t
 
 # The whole integration suite again with a launcher built with ASan and
 # UBSan and an init built with UBSan (trapping: musl has no sanitizer runtime).
-check-sanitize: all
+check-sanitize: all $(B)/tests/fakeguest
 	$(Q)$(MAKE) --no-print-directory B=$(B)/asan SANITIZE=1 \
 		INIT_CFLAGS="$(INIT_CFLAGS) -fsanitize=undefined -fsanitize-undefined-trap-on-error" \
 		LAUNCHER_OUT=$(B)/asan/umlrun $(B)/asan/umlrun $(B)/asan/umlinit

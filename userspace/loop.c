@@ -309,6 +309,8 @@ static int loop_write_out(int fd, const uint8_t *p, size_t len)
 	ssize_t n;
 
 	while (len) {
+		if (sig_timeout || sigint_count >= 2)
+			return -EINTR;
 		n = write(fd, p, len);
 		if (n < 0) {
 			/* A timeout or a second Ctrl-C beats a stalled reader. */
@@ -423,7 +425,7 @@ static int loop_channel(struct loop *l)
 	ssize_t n;
 	int r;
 
-	while (l->state != DONE) {
+	while (l->state != DONE && !sig_timeout && sigint_count < 2) {
 		n = recv(l->u->chan, msg, sizeof(msg), MSG_DONTWAIT | MSG_TRUNC);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -546,6 +548,26 @@ static void loop_check_kernel(struct loop *l)
 	l->u->pid = 0;
 }
 
+/* Wait up to ms for the kernel to exit, then kill it; it is gone after. */
+static void loop_reap_kernel(struct loop *l, int ms)
+{
+	int status, i;
+
+	for (i = 0; l->u->pid > 0 && i <= ms / 10; i++) {
+		if (waitpid(l->u->pid, &status, WNOHANG) == l->u->pid)
+			l->u->pid = 0;
+		else if (i < ms / 10)
+			usleep(10000);
+	}
+	if (l->u->pid > 0) {
+		kill(l->u->pid, SIGKILL);
+		while (waitpid(l->u->pid, &status, 0) < 0 && errno == EINTR)
+			;
+		l->u->pid = 0;
+	}
+	l->uml_dead = 1;
+}
+
 static void loop_kernel_gone(struct loop *l)
 {
 	char why[256];
@@ -655,11 +677,8 @@ int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
 			loop_console(l);
 		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
 			if (loop_channel(l) < 0 && l->state != DONE) {
-				/* Channel EOF: wait for the kernel to go. */
-				if (u->pid > 0)
-					waitpid(u->pid, &status, 0);
-				l->uml_dead = 1;
-				u->pid = 0;
+				/* Channel EOF: the kernel is going; a second at most. */
+				loop_reap_kernel(l, 1000);
 				loop_kernel_gone(l);
 			}
 		}

@@ -183,7 +183,7 @@ int options_parse_mem(const char *s, unsigned long *mb)
 		return -EINVAL;
 	if (!strcmp(end, "") || !strcasecmp(end, "M") || !strcasecmp(end, "MiB"))
 		;
-	else if (!strcasecmp(end, "G") || !strcasecmp(end, "GiB"))
+	else if ((!strcasecmp(end, "G") || !strcasecmp(end, "GiB")) && v <= 64)
 		v *= 1024;
 	else
 		return -EINVAL;

@@ -379,6 +379,8 @@ static void spawn_child(const struct uml *u, char **argv, int chan, int con,
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(127);
+	/* Out of our process group: a terminal's Ctrl-C is ours to forward. */
+	setsid();
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);

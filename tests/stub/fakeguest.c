@@ -1,0 +1,843 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fakeguest: a stand-in for the UML kernel in launcher tests. umlrun starts
+ * it as the "kernel" with the channel (SOCK_SEQPACKET) on fd 3 and the
+ * console pipe on fds 1 and 2; it plays the guest init's side of the wire
+ * protocol directly, well or badly, so that the launcher's poll loop,
+ * streaming, backpressure, timeouts and its defences against a hostile
+ * guest are tested in milliseconds without booting anything. The kernel
+ * command line is ignored: the scenario is the part of the program's own
+ * name after "fakeguest-" (tests run per-scenario copies), and scenarios
+ * that take parameters read them from the command that EXEC carries.
+ * Diagnostics go to the console, where umlrun shows them on failure.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "proto.h"
+#include "util.h"
+
+#define CHAN 3
+#define CONSOLE 1
+
+static const char *fg_self;
+static struct proto_reader fg_rd;
+static uint8_t fg_msg[PROTO_MAX_FRAME];
+static size_t fg_msg_len, fg_msg_off;
+static uint8_t *fg_blob;
+static struct proto_exec fg_cmd;	/* the command, once fetched */
+
+static void fg_console(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/* A line on the console; umlrun keeps it and may show it. */
+static void fg_console(const char *fmt, ...)
+{
+	char line[1024];
+	size_t off = 0;
+	ssize_t n;
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	len = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (len < 0)
+		return;
+	if ((size_t)len >= sizeof(line))
+		len = sizeof(line) - 1;
+	while (off < (size_t)len) {
+		n = write(CONSOLE, line + off, (size_t)len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		off += (size_t)n;
+	}
+}
+
+static void fg_die(const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 1, 2)));
+
+static void fg_die(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fg_console("fakeguest: %s\n", line);
+	exit(1);
+}
+
+/* One message on the channel; the host going away ends us quietly. */
+static void fg_send_raw(const void *buf, size_t len)
+{
+	ssize_t n;
+
+	for (;;) {
+		n = send(CHAN, buf, len, MSG_NOSIGNAL);
+		if (n == (ssize_t)len)
+			return;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EPIPE || errno == ECONNRESET))
+			exit(0);
+		fg_die("send %zu bytes: %s", len, n < 0 ? strerror(errno) :
+							  "short write");
+	}
+}
+
+static void fg_send(unsigned int type, unsigned int flags,
+		    const void *payload, size_t len)
+{
+	static uint8_t frame[PROTO_MAX_FRAME];
+	size_t n = proto_encode(frame, sizeof(frame), type, flags, payload,
+				len);
+
+	if (!n)
+		fg_die("frame type %u of %zu bytes does not encode", type, len);
+	fg_send_raw(frame, n);
+}
+
+static void fg_send_u32x2(unsigned int type, uint32_t a, uint32_t b)
+{
+	uint32_t v[2] = { a, b };
+
+	fg_send(type, 0, v, sizeof(v));
+}
+
+static void fg_send_str(unsigned int type, const char *s)
+{
+	fg_send(type, 0, s, strlen(s));
+}
+
+static void fg_hello(void)
+{
+	fg_send_u32x2(PROTO_HELLO, PROTO_VERSION, PROTO_MAX_PAYLOAD);
+}
+
+static void fg_exit(uint32_t kind, uint32_t value)
+{
+	fg_send_u32x2(PROTO_EXIT, kind, value);
+}
+
+/* An infrastructure error, as umlinit reports one. */
+static void fg_error(uint32_t status, const char *msg)
+{
+	uint8_t buf[4 + PROTO_MAX_ERRMSG];
+	size_t n = strlen(msg);
+
+	if (n > PROTO_MAX_ERRMSG)
+		n = PROTO_MAX_ERRMSG;
+	memcpy(buf, &status, 4);
+	memcpy(buf + 4, msg, n);
+	fg_send(PROTO_ERROR, 0, buf, 4 + n);
+	exit(0);
+}
+
+/* Whether a frame from the host is ready within ms (-1: wait forever). */
+static int fg_wait_in(int ms)
+{
+	struct pollfd p = { .fd = CHAN, .events = POLLIN };
+	int n;
+
+	if (fg_msg_off < fg_msg_len)
+		return 1;
+	do {
+		n = poll(&p, 1, ms);
+	} while (n < 0 && errno == EINTR);
+	return n > 0;
+}
+
+/* The next valid frame from the host; exits when the host is gone. */
+static void fg_recv(struct proto_frame *f)
+{
+	size_t used;
+	ssize_t n;
+	int r;
+
+	for (;;) {
+		while (fg_msg_off < fg_msg_len) {
+			r = proto_reader_feed(&fg_rd, fg_msg + fg_msg_off,
+					      fg_msg_len - fg_msg_off, &used, f);
+			fg_msg_off += used;
+			if (r < 0)
+				fg_error(125, "fakeguest: bad frame header from the host");
+			if (r == 1 && proto_check_from_host(f) < 0)
+				fg_error(125, "fakeguest: bad frame from the host");
+			if (r == 1)
+				return;
+		}
+		n = recv(CHAN, fg_msg, sizeof(fg_msg), MSG_TRUNC);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			exit(0);
+		if ((size_t)n > sizeof(fg_msg))
+			fg_error(125, "fakeguest: oversized message from the host");
+		fg_msg_len = (size_t)n;
+		fg_msg_off = 0;
+	}
+}
+
+/* Read EXEC chunks up to the last one and decode the command. */
+static void fg_fetch_exec(void)
+{
+	struct proto_frame f;
+	size_t have = 0;
+	uint8_t *nb;
+	int err;
+
+	for (;;) {
+		fg_recv(&f);
+		if (f.type != PROTO_EXEC)
+			fg_error(125, "fakeguest: expected EXEC");
+		nb = realloc(fg_blob, have + f.len + 1);
+		if (!nb)
+			fg_die("out of memory");
+		fg_blob = nb;
+		memcpy(fg_blob + have, f.payload, f.len);
+		have += f.len;
+		if (f.flags & PROTO_F_LAST)
+			break;
+	}
+	err = proto_exec_decode(fg_blob, have, &fg_cmd);
+	if (err)
+		fg_error(125, "fakeguest: bad exec description");
+}
+
+/* Argument i of the command as a number, or def. */
+static unsigned long fg_arg(uint32_t i, unsigned long def)
+{
+	return i < fg_cmd.argc ? strtoul(fg_cmd.argv[i], NULL, 0) : def;
+}
+
+static int fg_arg_is(uint32_t i, const char *s)
+{
+	return i < fg_cmd.argc && !strcmp(fg_cmd.argv[i], s);
+}
+
+static void fg_start(void)
+{
+	fg_hello();
+	fg_fetch_exec();
+}
+
+/*
+ * Tell the test we got this far: a file in the run directory (our TMPDIR,
+ * the one place Landlock lets the kernel process write).
+ */
+static void fg_mark(const char *what)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/fakeguest.%s", dir ? dir : "/tmp",
+		 what);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd >= 0)
+		close(fd);
+}
+
+static void fg_forever(void)
+{
+	for (;;)
+		pause();
+}
+
+/* --- well-behaved guests ---------------------------------------------- */
+
+/* Echo the command line on stdout, "err" on stderr, exit with argv[1]. */
+static void sc_ok(void)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&out, &len);
+	uint32_t i;
+
+	fg_start();
+	for (i = 0; m && i < fg_cmd.argc; i++)
+		fprintf(m, "%s%s", i ? " " : "", fg_cmd.argv[i]);
+	if (!m || fputc('\n', m) == EOF || fclose(m))
+		fg_die("out of memory");
+	fg_send(PROTO_STDOUT, 0, out, len);
+	fg_send_str(PROTO_STDERR, "err\n");
+	fg_exit(PROTO_EXITED, (uint32_t)fg_arg(1, 0));
+	free(out);
+}
+
+/* Everything the exec description holds, one item a line, in order. */
+static void sc_dump(void)
+{
+	char *out = NULL, *p;
+	size_t len = 0, off;
+	FILE *m = open_memstream(&out, &len);
+	uint32_t i;
+
+	fg_start();
+	if (!m)
+		fg_die("out of memory");
+	fprintf(m, "flags=%u uid=%u gid=%u ngroups=%u\ncwd=%s\n",
+		fg_cmd.flags, fg_cmd.uid, fg_cmd.gid, fg_cmd.ngroups,
+		fg_cmd.cwd);
+	for (i = 0; i < fg_cmd.argc; i++)
+		fprintf(m, "argv=%s\n", fg_cmd.argv[i]);
+	for (i = 0; i < fg_cmd.envc; i++)
+		fprintf(m, "env=%s\n", fg_cmd.envp[i]);
+	if (fclose(m))
+		fg_die("out of memory");
+	for (off = 0, p = out; off < len; off += PROTO_MAX_PAYLOAD) {
+		size_t n = len - off < PROTO_MAX_PAYLOAD ? len - off :
+							   PROTO_MAX_PAYLOAD;
+
+		fg_send(PROTO_STDOUT, 0, p + off, n);
+	}
+	fg_exit(PROTO_EXITED, 0);
+	free(out);
+}
+
+/* The same frames as "ok", cut into 3-byte messages (HELLO in 1-byte). */
+static void sc_split(void)
+{
+	uint8_t buf[256];
+	uint32_t v[2] = { PROTO_VERSION, PROTO_MAX_PAYLOAD };
+	size_t n = 0, i;
+
+	n = proto_encode(buf, sizeof(buf), PROTO_HELLO, 0, v, sizeof(v));
+	for (i = 0; i < n; i++)
+		fg_send_raw(buf + i, 1);
+	fg_fetch_exec();
+	n = proto_encode(buf, sizeof(buf), PROTO_STDOUT, 0, "split\n", 6);
+	n += proto_encode(buf + n, sizeof(buf) - n, PROTO_STDOUT, 0, NULL, 0);
+	n += proto_encode(buf + n, sizeof(buf) - n, PROTO_STDERR, 0, "e\n", 2);
+	n += proto_encode(buf + n, sizeof(buf) - n, PROTO_STDOUT, 0, "2\n", 2);
+	v[0] = PROTO_EXITED;
+	v[1] = 3;
+	n += proto_encode(buf + n, sizeof(buf) - n, PROTO_EXIT, 0, v, 8);
+	for (i = 0; i < n; i += 3)
+		fg_send_raw(buf + i, n - i < 3 ? n - i : 3);
+}
+
+/* Several frames in one message, and frames after EXIT that must not count. */
+static void sc_coalesce(void)
+{
+	uint8_t buf[512];
+	uint32_t v[2] = { PROTO_EXITED, 4 };
+	size_t n = 0;
+
+	fg_start();
+	n += proto_encode(buf + n, sizeof(buf) - n, PROTO_STDOUT, 0, "a\n", 2);
+	n += proto_encode(buf + n, sizeof(buf) - n, PROTO_STDERR, 0, "b\n", 2);
+	n += proto_encode(buf + n, sizeof(buf) - n, PROTO_STDOUT, 0, "c\n", 2);
+	n += proto_encode(buf + n, sizeof(buf) - n, PROTO_EXIT, 0, v, 8);
+	n += proto_encode(buf + n, sizeof(buf) - n, PROTO_STDOUT, 0,
+			  "after exit\n", 11);
+	fg_send_raw(buf, n);
+	fg_send_str(PROTO_STDOUT, "later message\n");
+}
+
+/*
+ * Relay stdin to stdout. Credit is granted per frame, or with "lazy" only
+ * once the whole window is used; a host that sends more than it may is
+ * reported as an error.
+ */
+static void sc_cat(void)
+{
+	uint32_t outstanding = 0;
+	struct proto_frame f;
+	int lazy;
+
+	fg_start();
+	lazy = fg_arg_is(1, "lazy");
+	for (;;) {
+		fg_recv(&f);
+		switch (f.type) {
+		case PROTO_STDIN:
+			if (f.len > PROTO_STDIN_WINDOW - outstanding)
+				fg_error(125, "fakeguest: host overran the stdin window");
+			outstanding += f.len;
+			fg_send(PROTO_STDOUT, 0, f.payload, f.len);
+			if (!lazy || outstanding == PROTO_STDIN_WINDOW) {
+				fg_send(PROTO_CREDIT, 0, &outstanding, 4);
+				outstanding = 0;
+			}
+			break;
+		case PROTO_STDIN_EOF:
+			fg_exit(PROTO_EXITED, 0);
+			return;
+		case PROTO_SIGNAL:
+			fg_exit(PROTO_SIGNALED, proto_get_u32(f.payload));
+			return;
+		case PROTO_OUT_CLOSED:
+			fg_exit(PROTO_SIGNALED, SIGPIPE);
+			return;
+		default:
+			fg_error(125, "fakeguest: unexpected frame from the host");
+		}
+	}
+}
+
+/* Take stdin, grant no credit: the host must stop at the window. */
+static void sc_nocredit(void)
+{
+	struct proto_frame f;
+	uint32_t total = 0;
+	char line[64];
+	int eof = 0;
+
+	fg_start();
+	while (!eof && fg_wait_in(500)) {
+		fg_recv(&f);
+		if (f.type == PROTO_STDIN_EOF)
+			eof = 1;
+		else if (f.type != PROTO_STDIN)
+			continue;
+		else if (f.len > PROTO_STDIN_WINDOW - total)
+			fg_error(125, "fakeguest: host overran the stdin window");
+		else
+			total += f.len;
+	}
+	snprintf(line, sizeof(line), "got %u%s\n", total, eof ? " eof" : "");
+	fg_send_str(PROTO_STDOUT, line);
+	fg_exit(PROTO_EXITED, 0);
+}
+
+/* Handle what the host says while flooding. */
+static void fg_flood_check(void)
+{
+	struct proto_frame f;
+
+	while (fg_wait_in(0)) {
+		fg_recv(&f);
+		if (f.type == PROTO_OUT_CLOSED) {
+			fg_exit(PROTO_SIGNALED, SIGPIPE);
+			exit(0);
+		}
+		if (f.type == PROTO_SIGNAL) {
+			fg_exit(PROTO_SIGNALED, proto_get_u32(f.payload));
+			exit(0);
+		}
+	}
+}
+
+/* argv[1] MiB of "flood\n" on stdout, in full frames. */
+static void sc_flood(void)
+{
+	static const char pat[] = "flood\n";
+	static uint8_t buf[PROTO_MAX_PAYLOAD + 6];
+	unsigned long long total, off;
+	size_t i, n;
+
+	fg_start();
+	total = (unsigned long long)fg_arg(1, 1) << 20;
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)pat[i % 6];
+	for (off = 0; off < total; off += n) {
+		n = total - off < PROTO_MAX_PAYLOAD ? (size_t)(total - off) :
+						      PROTO_MAX_PAYLOAD;
+		fg_flood_check();
+		fg_send(PROTO_STDOUT, 0, buf + off % 6, n);
+	}
+	fg_exit(PROTO_EXITED, 0);
+}
+
+/* Say "ready", then end as the forwarded signal says (or note it). */
+static void sc_signal(void)
+{
+	struct proto_frame f;
+	char line[64];
+	int ignore;
+
+	fg_start();
+	ignore = fg_arg_is(1, "ignore");
+	fg_send_str(PROTO_STDOUT, "ready\n");
+	for (;;) {
+		fg_recv(&f);
+		if (f.type != PROTO_SIGNAL)
+			continue;
+		if (!ignore) {
+			fg_exit(PROTO_SIGNALED, proto_get_u32(f.payload));
+			return;
+		}
+		snprintf(line, sizeof(line), "signal %u\n",
+			 proto_get_u32(f.payload));
+		fg_send_str(PROTO_STDOUT, line);
+	}
+}
+
+/* Send an EXIT frame of argv[1] kind and argv[2] value, valid or not. */
+static void sc_exit(void)
+{
+	fg_start();
+	fg_exit((uint32_t)fg_arg(1, 0), (uint32_t)fg_arg(2, 0));
+}
+
+/* An ERROR frame: status argv[1], a message with control bytes, or argv[2] bytes. */
+static void sc_error(void)
+{
+	static const char msg[] = "\x1b[31mcommand not found\nsecond line\x7f";
+	uint8_t buf[PROTO_MAX_PAYLOAD];
+	uint32_t status;
+	size_t n = sizeof(msg) - 1;
+
+	fg_start();
+	status = (uint32_t)fg_arg(1, 127);
+	memcpy(buf, &status, 4);
+	if (fg_cmd.argc > 2) {
+		n = fg_arg(2, 0);
+		if (n > sizeof(buf) - 4)
+			n = sizeof(buf) - 4;
+		memset(buf + 4, 'm', n);
+	} else {
+		memcpy(buf + 4, msg, n);
+	}
+	fg_console("fakeguest: reporting an error\n");
+	fg_send(PROTO_ERROR, 0, buf, 4 + n);
+	fg_forever();
+}
+
+/* A kernel log that overflows umlrun's ring, then the "ok" behaviour. */
+static void sc_chatty(void)
+{
+	int i;
+
+	for (i = 0; i < 4000; i++)
+		fg_console("[    0.%06d] chatty: console line %d of 4000\n", i,
+			   i + 1);
+	sc_ok();
+}
+
+/* Leave a helper process behind, as UML does, then exit or die. */
+static void sc_orphan(void)
+{
+	pid_t pid;
+
+	fg_start();
+	pid = fork();
+	if (pid < 0)
+		fg_die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		setsid();
+		if (fork() == 0)
+			fg_forever(); /* reparented to umlrun, the subreaper */
+		_exit(0);
+	}
+	fg_send_str(PROTO_STDOUT, "ok\n");
+	if (!fg_arg_is(1, "die"))
+		fg_exit(PROTO_EXITED, 0);
+	exit(0);
+}
+
+/* --- broken and hostile guests ---------------------------------------- */
+
+/* Whether a file can be created at path: "written", "denied" or "error". */
+static const char *fg_try_create(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	if (fd >= 0) {
+		close(fd);
+		unlink(path);
+		return "written";
+	}
+	return errno == EACCES || errno == EPERM ? "denied" : "error";
+}
+
+/* Try to write outside the run directory, as a compromised kernel would. */
+static void sc_escape(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096], line[256];
+	const char *out, *in;
+	long abi = -1;
+
+	fg_start();
+#ifdef SYS_landlock_create_ruleset
+	abi = syscall(SYS_landlock_create_ruleset, NULL, 0, 1UL);
+#endif
+	snprintf(path, sizeof(path), "%s.escaped", fg_self);
+	out = fg_try_create(path);
+	snprintf(path, sizeof(path), "%s/fakeguest.inside",
+		 dir ? dir : "/nonexistent");
+	in = fg_try_create(path);
+	snprintf(line, sizeof(line), "abi=%ld outside=%s inside=%s\n",
+		 abi < 0 ? 0 : abi, out, in);
+	fg_send_str(PROTO_STDOUT, line);
+	fg_exit(PROTO_EXITED, 0);
+}
+
+static void sc_panic(void)
+{
+	fg_console("Linux version 6.12.0-fake\nbooting\n");
+	fg_console("Kernel panic - not syncing: test\n");
+	fg_console("CPU: 0 PID: 1 Comm: swapper\nCall Trace:\n [<0000000060042a1c>] dump_stack+0x1c/0x20\n");
+	exit(1);
+}
+
+/* A panic while the command runs, after some output. */
+static void sc_panicrun(void)
+{
+	fg_start();
+	fg_send_str(PROTO_STDOUT, "partial\n");
+	sc_panic();
+}
+
+static void sc_nohello(void)
+{
+	exit(0);
+}
+
+/* Stays silent before HELLO, so umlrun's signals find no command. */
+static void sc_silent(void)
+{
+	fg_mark("ready");
+	fg_forever();
+}
+
+static void sc_hang(void)
+{
+	fg_hello();
+	fg_forever();
+}
+
+/* Once the command is up, exits without ever sending EXIT. */
+static void sc_vanish(void)
+{
+	fg_start();
+	fg_send_str(PROTO_STDOUT, "out\n");
+	exit(0);
+}
+
+/* Sends EXIT and keeps running: umlrun must end it. */
+static void sc_linger(void)
+{
+	fg_start();
+	fg_send_str(PROTO_STDOUT, "out\n");
+	fg_exit(PROTO_EXITED, 6);
+	fg_forever();
+}
+
+static void sc_badmagic(void)
+{
+	uint8_t buf[16];
+
+	fg_start();
+	proto_encode(buf, sizeof(buf), PROTO_STDOUT, 0, "bad\n", 4);
+	buf[0] ^= 0xff;
+	fg_send_raw(buf, 12);
+	fg_forever();
+}
+
+static void sc_badversion(void)
+{
+	fg_send_u32x2(PROTO_HELLO, PROTO_VERSION + 1, PROTO_MAX_PAYLOAD);
+	fg_forever();
+}
+
+static void sc_twohello(void)
+{
+	fg_start();
+	fg_hello();
+	fg_forever();
+}
+
+static void sc_shorthello(void)
+{
+	uint32_t v = PROTO_VERSION;
+
+	fg_send(PROTO_HELLO, 0, &v, 4);
+	fg_forever();
+}
+
+/* A header that claims a 1 GiB payload, and a little of it. */
+static void sc_oversized(void)
+{
+	uint8_t buf[PROTO_HDR_SIZE + 100];
+
+	fg_start();
+	memset(buf, 'o', sizeof(buf));
+	proto_put_hdr(buf, PROTO_STDOUT, 0, 1u << 30);
+	fg_send_raw(buf, sizeof(buf));
+	fg_forever();
+}
+
+static void sc_badtype(void)
+{
+	fg_start();
+	fg_send(99, 0, NULL, 0);
+	fg_forever();
+}
+
+/* A frame only the host may send. */
+static void sc_hosttype(void)
+{
+	fg_start();
+	fg_send_str(PROTO_STDIN, "x");
+	fg_forever();
+}
+
+static void sc_early(void)
+{
+	fg_send_str(PROTO_STDOUT, "early\n");
+	fg_hello();
+	fg_forever();
+}
+
+/* Half a header, then the kernel dies. */
+static void sc_truncated(void)
+{
+	uint8_t buf[PROTO_HDR_SIZE];
+
+	fg_start();
+	proto_put_hdr(buf, PROTO_STDOUT, 0, 10);
+	fg_send_raw(buf, PROTO_HDR_SIZE / 2);
+	exit(0);
+}
+
+/* One message 64 KiB over the largest frame, made of valid STDOUT frames. */
+static void sc_hugemsg(void)
+{
+	static uint8_t buf[PROTO_MAX_FRAME + (64 << 10)];
+	size_t n = 0, len;
+	int size = 1 << 20;
+
+	fg_start();
+	setsockopt(CHAN, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	memset(buf, 'h', sizeof(buf));
+	while (n < sizeof(buf)) {
+		len = sizeof(buf) - n - PROTO_HDR_SIZE;
+		if (len > PROTO_MAX_PAYLOAD)
+			len = PROTO_MAX_PAYLOAD;
+		proto_put_hdr(buf + n, PROTO_STDOUT, 0, (uint32_t)len);
+		n += PROTO_HDR_SIZE + len;
+	}
+	fg_send_raw(buf, sizeof(buf));
+	fg_forever();
+}
+
+/* A CREDIT of argv[1] bytes, when umlrun still holds the whole window. */
+static void sc_credit(void)
+{
+	uint32_t v;
+
+	fg_start();
+	v = (uint32_t)fg_arg(1, 4096);
+	fg_send(PROTO_CREDIT, 0, &v, 4);
+	fg_forever();
+}
+
+/*
+ * Tiny stderr frames without end, one a message, or with "packed" as many
+ * as a message holds: the host then does thousands of writes per read.
+ */
+static void sc_endless(void)
+{
+	static uint8_t buf[PROTO_MAX_FRAME];
+	size_t n = 0;
+
+	fg_start();
+	if (!fg_arg_is(1, "packed"))
+		for (;;)
+			fg_send_str(PROTO_STDERR, "e\n");
+	while (n + PROTO_HDR_SIZE + 2 <= sizeof(buf))
+		n += proto_encode(buf + n, sizeof(buf) - n, PROTO_STDERR, 0,
+				  "e\n", 2);
+	for (;;)
+		fg_send_raw(buf, n);
+}
+
+/* Closes its end of the channel but runs on for 3 s. */
+static void sc_closechan(void)
+{
+	fg_start();
+	fg_send_str(PROTO_STDOUT, "out\n");
+	close(CHAN);
+	sleep(3);
+	exit(0);
+}
+
+/*
+ * An empty message (a read of 0 bytes on the host), then a normal end,
+ * and the kernel runs on for 3 s.
+ */
+static void sc_emptymsg(void)
+{
+	fg_start();
+	fg_send_raw("", 0);
+	fg_send_str(PROTO_STDOUT, "after\n");
+	fg_exit(PROTO_EXITED, 0);
+	sleep(3);
+	exit(0);
+}
+
+static const struct scenario {
+	const char *name;
+	void (*run)(void);
+} scenarios[] = {
+	{ "ok", sc_ok },
+	{ "dump", sc_dump },
+	{ "split", sc_split },
+	{ "coalesce", sc_coalesce },
+	{ "cat", sc_cat },
+	{ "nocredit", sc_nocredit },
+	{ "flood", sc_flood },
+	{ "signal", sc_signal },
+	{ "exit", sc_exit },
+	{ "error", sc_error },
+	{ "chatty", sc_chatty },
+	{ "orphan", sc_orphan },
+	{ "escape", sc_escape },
+	{ "panic", sc_panic },
+	{ "panicrun", sc_panicrun },
+	{ "nohello", sc_nohello },
+	{ "silent", sc_silent },
+	{ "hang", sc_hang },
+	{ "vanish", sc_vanish },
+	{ "linger", sc_linger },
+	{ "badmagic", sc_badmagic },
+	{ "badversion", sc_badversion },
+	{ "twohello", sc_twohello },
+	{ "shorthello", sc_shorthello },
+	{ "oversized", sc_oversized },
+	{ "badtype", sc_badtype },
+	{ "hosttype", sc_hosttype },
+	{ "early", sc_early },
+	{ "truncated", sc_truncated },
+	{ "hugemsg", sc_hugemsg },
+	{ "credit", sc_credit },
+	{ "endless", sc_endless },
+	{ "closechan", sc_closechan },
+	{ "emptymsg", sc_emptymsg },
+};
+
+int main(int argc, char **argv)
+{
+	const char *base, *name;
+	size_t i;
+
+	fg_self = argc > 0 ? argv[0] : "fakeguest";
+	base = strrchr(fg_self, '/');
+	base = base ? base + 1 : fg_self;
+	name = strncmp(base, "fakeguest-", 10) ? base : base + 10;
+	proto_reader_init(&fg_rd);
+	for (i = 0; i < ARRAY_SIZE(scenarios); i++) {
+		if (!strcmp(name, scenarios[i].name)) {
+			scenarios[i].run();
+			return 0;
+		}
+	}
+	fg_die("unknown scenario '%s'", name);
+}
