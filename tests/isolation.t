@@ -122,6 +122,12 @@ for user in root nobody; do
 	is "$(stat -c '%a %u' "$W/new" "$W/dir/y" | tr '\n' ' ')" "640 $uid 644 $uid " \
 		"$user: --bind rw: mode as set, owned by the caller"
 	is "$(readlink "$W/sym")" new "$user: --bind rw: symlinks land"
+	as "$user" --bind "$W:/data:rw" -- sh -c 'cp /bin/true /data/suid &&
+		chmod 6755 /data/suid; echo chmod=$?; mknod /data/null c 1 3; echo mknod=$?;
+		mkfifo /data/fifo; echo fifo=$?'
+	is "$(tr '\n' ' ' <"$T/out")" "chmod=0 mknod=1 fifo=0 " "$user: --bind rw: chmod runs, device mknod is refused, FIFOs work"
+	is "$(stat -c %a "$W/suid")/$([ -e "$W/null" ] && echo dev)/$(stat -c %F "$W/fifo")" "755//fifo" \
+		"$user: --bind rw: no set-id bits and no device node reach the host"
 	as "$user" -u --bind "$W:/data:rw" -- sh -c 'id -u; echo u >/data/by-user'
 	is "$rc/$(head -1 "$T/out")/$(stat -c %u "$W/by-user")" "0/$uid/$uid" \
 		"$user: -u with --bind rw: the command runs as the caller"
