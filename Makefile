@@ -5,13 +5,13 @@
 # warnings non-fatal, SANITIZE=1 builds the launcher with ASan and UBSan.
 
 KERNEL_VERSION ?= 6.12
-KERNEL_VERSIONS := 6.12
+KERNEL_VERSIONS := 6.12 6.1
 PREFIX ?= /usr/local
 
 # Debian packages the build and the tests need.
 PACKAGES := gcc make libc6-dev bc bison flex libelf-dev libssl-dev \
 	pkg-config xz-utils patch perl musl-tools libslirp-dev \
-	linux-source-6.12 busybox-static util-linux
+	linux-source-6.12 linux-source-6.1 busybox-static util-linux
 
 ifeq ($(V),1)
 Q :=
@@ -43,7 +43,7 @@ LAUNCHER_OBJ := $(LAUNCHER_SRC:%.c=$(B)/host/%.o)
 INIT_OBJ := $(INIT_SRC:%.c=$(B)/guest/%.o)
 HEADERS := $(wildcard userspace/*.h)
 
-UNIT_TESTS := test_proto test_options
+UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_TESTS:%=$(B)/tests/%)
 
 all: deps umlrun $(B)/umlinit kernels

@@ -33,6 +33,9 @@ version=$(dpkg-query -W -f='${Version}' "linux-source-$series")
 
 cd "$root"
 frags=(arch-um-config/base.config arch-um-config/features.config)
+# options that exist in one series only
+[ -e "arch-um-config/$series.config" ] &&
+	frags+=("arch-um-config/$series.config")
 shopt -s nullglob
 patches=(patches/*.patch "patches/$series"/*.patch)
 shopt -u nullglob

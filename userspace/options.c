@@ -65,7 +65,8 @@ static void options_help(void)
 	       "\n"
 	       "Kernel:\n"
 	       "  -k, --kernel PATH        a UML kernel binary (hostexec.ko next to it)\n"
-	       "      --kernel-version V   a kernel built by make: 6.12 (default) or 6.1\n"
+	       "      --kernel-version V   a kernel built by make: 6.12 (default) or 6.1;\n"
+	       "                           UMLRUN_KERNEL_VERSION sets the default\n"
 	       "      --module PATH        the hostexec.ko to load in the guest\n"
 	       "      --init PATH          the guest init (default: the built umlinit)\n"
 	       "\n"
@@ -146,13 +147,23 @@ int options_parse_mem(const char *s, unsigned long *mb)
 	return 0;
 }
 
+static int options_check_kernel_version(const char *v)
+{
+	return strcmp(v, "6.12") && strcmp(v, "6.1") ? -EINVAL : 0;
+}
+
 void options_parse(struct options *o, int argc, char **argv)
 {
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->mem_mb = DEFAULT_MEM_MB;
-	o->kernel_version = DEFAULT_KERNEL_VERSION;
+	o->kernel_version = getenv("UMLRUN_KERNEL_VERSION");
+	if (!o->kernel_version || !*o->kernel_version)
+		o->kernel_version = DEFAULT_KERNEL_VERSION;
+	else if (options_check_kernel_version(o->kernel_version))
+		usage_error("unknown kernel version '%s' in UMLRUN_KERNEL_VERSION (6.12 or 6.1)",
+			    o->kernel_version);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:m:k:ve:C:", long_opts,
 				NULL)) != -1) {
@@ -166,7 +177,7 @@ void options_parse(struct options *o, int argc, char **argv)
 			o->kernel = optarg;
 			break;
 		case OPT_KERNEL_VERSION:
-			if (strcmp(optarg, "6.12") && strcmp(optarg, "6.1"))
+			if (options_check_kernel_version(optarg))
 				usage_error("unknown kernel version '%s' (6.12 or 6.1)",
 					    optarg);
 			o->kernel_version = optarg;
