@@ -11,7 +11,8 @@ PREFIX ?= /usr/local
 # Debian packages the build and the tests need.
 PACKAGES := gcc make libc6-dev bc bison flex libelf-dev libssl-dev \
 	pkg-config xz-utils patch perl musl-tools libslirp-dev \
-	linux-source-6.12 linux-source-6.1 busybox-static util-linux
+	linux-source-6.12 linux-source-6.1 busybox-static util-linux \
+	iproute2 iptables nftables e2fsprogs squashfs-tools
 
 ifeq ($(V),1)
 Q :=
