@@ -38,7 +38,8 @@ endif
 INIT_CFLAGS := -Os $(WARNINGS) -std=gnu11 -static
 
 B := build
-LAUNCHER_SRC := main.c options.c spawn.c loop.c log.c proto.c util.c
+LAUNCHER_SRC := main.c options.c spawn.c loop.c log.c proto.c util.c \
+	kernels.c
 INIT_SRC := init.c init_relay.c proto.c util.c
 LAUNCHER_OBJ := $(LAUNCHER_SRC:%.c=$(B)/host/%.o)
 INIT_OBJ := $(INIT_SRC:%.c=$(B)/guest/%.o)
@@ -109,8 +110,15 @@ check: all $(UNIT_BIN)
 check-unit: $(UNIT_BIN)
 	$(Q)prove -f $(UNIT_BIN)
 
+# the kernel cache: list it; keep only this checkout's 6.12 and 6.1 kernels
+list-kernels:
+	$(Q)scripts/build-kernel.sh --list
+
+prune:
+	$(Q)scripts/build-kernel.sh --prune
+
 clean:
 	$(quiet) CLEAN $(B)
 	$(Q)rm -rf $(B)/host $(B)/guest $(B)/tests $(B)/umlinit $(B)/kernels umlrun
 
-.PHONY: all deps kernels check check-unit clean
+.PHONY: all deps kernels check check-unit list-kernels prune clean

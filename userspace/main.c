@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kernels.h"
 #include "log.h"
 #include "loop.h"
 #include "options.h"
@@ -127,6 +128,8 @@ int main(int argc, char **argv)
 
 	main_std_fds();
 	options_parse(&o, argc, argv);
+	if (o.kernels_action)
+		kernels_exec_script(o.kernels_action);
 	spawn_locate(&uml, &o);
 	main_exec_blob(&o, &blob, &len);
 	loop_signals_init();

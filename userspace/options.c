@@ -19,6 +19,9 @@ enum {
 	OPT_TIMEOUT = 256,
 	OPT_CLEAN_ENV,
 	OPT_KERNEL_VERSION,
+	OPT_KERNEL_TREE,
+	OPT_LIST_KERNELS,
+	OPT_PRUNE_KERNELS,
 	OPT_MODULE,
 	OPT_INIT,
 	OPT_LOG,
@@ -31,6 +34,9 @@ static const struct option long_opts[] = {
 	{ "mem", required_argument, NULL, 'm' },
 	{ "kernel", required_argument, NULL, 'k' },
 	{ "kernel-version", required_argument, NULL, OPT_KERNEL_VERSION },
+	{ "kernel-tree", required_argument, NULL, OPT_KERNEL_TREE },
+	{ "list-kernels", no_argument, NULL, OPT_LIST_KERNELS },
+	{ "prune-kernels", no_argument, NULL, OPT_PRUNE_KERNELS },
 	{ "module", required_argument, NULL, OPT_MODULE },
 	{ "init", required_argument, NULL, OPT_INIT },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -67,6 +73,13 @@ static void options_help(void)
 	       "  -k, --kernel PATH        a UML kernel binary (hostexec.ko next to it)\n"
 	       "      --kernel-version V   a kernel built by make: 6.12 (default) or 6.1;\n"
 	       "                           UMLRUN_KERNEL_VERSION sets the default\n"
+	       "      --kernel-tree DIR    build the Linux tree DIR (e.g. a git checkout)\n"
+	       "                           out of tree with our config and module,\n"
+	       "                           cached per commit; a tree that does not\n"
+	       "                           build exits 125 (skip for git bisect run)\n"
+	       "      --list-kernels       list the cached kernels and builds, and exit\n"
+	       "      --prune-kernels      remove all cached kernels and builds but the\n"
+	       "                           current 6.12 and 6.1 ones, and exit\n"
 	       "      --module PATH        the hostexec.ko to load in the guest\n"
 	       "      --init PATH          the guest init (default: the built umlinit)\n"
 	       "\n"
@@ -182,6 +195,17 @@ void options_parse(struct options *o, int argc, char **argv)
 					    optarg);
 			o->kernel_version = optarg;
 			break;
+		case OPT_KERNEL_TREE:
+			if (!*optarg)
+				usage_error("empty directory for --kernel-tree");
+			o->kernel_tree = optarg;
+			break;
+		case OPT_LIST_KERNELS:
+			o->kernels_action = "--list";
+			break;
+		case OPT_PRUNE_KERNELS:
+			o->kernels_action = "--prune";
+			break;
 		case OPT_MODULE:
 			o->module = optarg;
 			break;
@@ -237,6 +261,13 @@ void options_parse(struct options *o, int argc, char **argv)
 			exit(EXIT_UMLRUN);
 		}
 	}
+	if (o->kernels_action) {
+		if (optind < argc)
+			usage_error("--list-kernels and --prune-kernels take no command");
+		return;
+	}
+	if (o->kernel && o->kernel_tree)
+		usage_error("--kernel and --kernel-tree exclude each other");
 	if (optind >= argc)
 		usage_error("no command given");
 	o->argv = argv + optind;
