@@ -5,14 +5,15 @@
 # warnings non-fatal, SANITIZE=1 builds the launcher with ASan and UBSan.
 
 KERNEL_VERSION ?= 6.12
-KERNEL_VERSIONS := 6.12
+KERNEL_VERSIONS := 6.12 6.1
 PREFIX ?= /usr/local
 
 # Debian packages the build and the tests need.
 PACKAGES := gcc make libc6-dev bc bison flex libelf-dev libssl-dev \
 	pkg-config xz-utils patch perl musl-tools libslirp-dev libglib2.0-dev \
-	linux-source-6.12 busybox-static util-linux clang libclang-rt-14-dev tmux \
-	valgrind python3 socat
+	linux-source-6.12 linux-source-6.1 busybox-static util-linux clang \
+	libclang-rt-14-dev tmux valgrind python3 socat iproute2 iptables \
+	nftables e2fsprogs squashfs-tools
 
 ifeq ($(V),1)
 Q :=
@@ -42,7 +43,7 @@ SLIRP_LIBS = $(shell pkg-config --libs slirp)
 
 B := build
 LAUNCHER_SRC := main.c options.c spawn.c loop.c log.c proto.c util.c tty.c net.c \
-	mounts.c landlock.c result.c doctor.c
+	mounts.c landlock.c result.c doctor.c kernels.c
 INIT_SRC := init.c init_relay.c init_net.c init_mounts.c proto.c util.c
 LAUNCHER_OBJ := $(LAUNCHER_SRC:%.c=$(B)/host/%.o)
 INIT_OBJ := $(INIT_SRC:%.c=$(B)/guest/%.o)
@@ -188,8 +189,15 @@ uninstall:
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/umlrun
 	$(Q)rm -rf $(DESTDIR)$(LIBDIR)
 
+# the kernel cache: list it; keep only this checkout's 6.12 and 6.1 kernels
+list-kernels:
+	$(Q)scripts/build-kernel.sh --list
+
+prune:
+	$(Q)scripts/build-kernel.sh --prune
+
 clean:
 	$(quiet) CLEAN $(B)
 	$(Q)rm -rf $(B)/host $(B)/guest $(B)/tests $(B)/umlinit $(B)/kernels umlrun
 
-.PHONY: all deps kernels check check-unit check-sanitize clean install uninstall fuzz fuzz-smoke fuzz-corpus
+.PHONY: all deps kernels check check-unit check-sanitize clean install uninstall fuzz fuzz-smoke fuzz-corpus list-kernels prune

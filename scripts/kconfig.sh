@@ -5,8 +5,15 @@
 # then a check that every line of every fragment landed in .config (UML
 # silently drops options it cannot support).
 #
-# usage: kconfig.sh SRCDIR OBJDIR FRAGMENT...
+# usage: kconfig.sh [--warn] SRCDIR OBJDIR FRAGMENT...
+#   --warn: options that did not land are named but do not fail (any tree)
 set -euo pipefail
+
+warn=0
+if [ "${1:-}" = --warn ]; then
+	warn=1
+	shift
+fi
 
 src=$(realpath "$1") obj=$(realpath "$2")
 shift 2
@@ -17,4 +24,4 @@ make_um defconfig >/dev/null
 (cd "$obj" && ARCH=um KCONFIG_CONFIG=.config \
 	"$src/scripts/kconfig/merge_config.sh" -m .config "$@" >/dev/null)
 make_um olddefconfig >/dev/null
-"$(dirname "$0")/check-config.sh" "$obj/.config" "$@"
+"$(dirname "$0")/check-config.sh" "$obj/.config" "$@" || [ $warn = 1 ]

@@ -14,7 +14,12 @@ set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # UMLRUN_BIN runs the suite with another launcher (the sanitizer build).
 UMLRUN=${UMLRUN_BIN:-$ROOT/umlrun}
-KERNEL=$ROOT/build/kernels/${KERNEL_VERSION:-6.12}/linux
+# KERNEL_VERSION picks the kernel series under test (6.12 or 6.1); umlrun
+# gets it through UMLRUN_KERNEL_VERSION, so every run of a script uses it.
+KERNEL_VERSION=${KERNEL_VERSION:-6.12}
+UMLRUN_KERNEL_VERSION=$KERNEL_VERSION
+export UMLRUN_KERNEL_VERSION
+KERNEL=$ROOT/build/kernels/$KERNEL_VERSION/linux
 TEST_TIMEOUT=${TEST_TIMEOUT:-120}
 n=0
 failed=0

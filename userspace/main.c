@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kernels.h"
 #include "log.h"
 #include "doctor.h"
 #include "loop.h"
@@ -168,6 +169,8 @@ int main(int argc, char **argv)
 	result.start_ms = result_now_ms();
 	main_std_fds();
 	options_parse(&o, argc, argv);
+	if (o.kernels_action)
+		kernels_exec_script(o.kernels_action);
 	if (o.version)
 		return doctor_version(&o);
 	if (o.check)

@@ -21,6 +21,9 @@ enum {
 	OPT_TIMEOUT = 256,
 	OPT_CLEAN_ENV,
 	OPT_KERNEL_VERSION,
+	OPT_KERNEL_TREE,
+	OPT_LIST_KERNELS,
+	OPT_PRUNE_KERNELS,
 	OPT_MODULE,
 	OPT_INIT,
 	OPT_LOG,
@@ -39,6 +42,9 @@ static const struct option long_opts[] = {
 	{ "mem", required_argument, NULL, 'm' },
 	{ "kernel", required_argument, NULL, 'k' },
 	{ "kernel-version", required_argument, NULL, OPT_KERNEL_VERSION },
+	{ "kernel-tree", required_argument, NULL, OPT_KERNEL_TREE },
+	{ "list-kernels", no_argument, NULL, OPT_LIST_KERNELS },
+	{ "prune-kernels", no_argument, NULL, OPT_PRUNE_KERNELS },
 	{ "module", required_argument, NULL, OPT_MODULE },
 	{ "init", required_argument, NULL, OPT_INIT },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -108,7 +114,15 @@ static void options_help(void)
 	       "\n"
 	       "Kernel:\n"
 	       "  -k, --kernel PATH        a UML kernel binary (hostexec.ko next to it)\n"
-	       "      --kernel-version V   a kernel built by make: 6.12 (default) or 6.1\n"
+	       "      --kernel-version V   a kernel built by make: 6.12 (default) or 6.1;\n"
+	       "                           UMLRUN_KERNEL_VERSION sets the default\n"
+	       "      --kernel-tree DIR    build the Linux tree DIR (e.g. a git checkout)\n"
+	       "                           out of tree with our config and module,\n"
+	       "                           cached per commit; a tree that does not\n"
+	       "                           build exits 125 (skip for git bisect run)\n"
+	       "      --list-kernels       list the cached kernels and builds, and exit\n"
+	       "      --prune-kernels      remove all cached kernels and builds but the\n"
+	       "                           current 6.12 and 6.1 ones, and exit\n"
 	       "      --module PATH        the hostexec.ko to load in the guest\n"
 	       "      --init PATH          the guest init (default: the built umlinit)\n"
 	       "\n"
@@ -272,13 +286,23 @@ static void options_mount(struct options *o, int bind, const char *arg)
 			    err);
 }
 
+static int options_check_kernel_version(const char *v)
+{
+	return strcmp(v, "6.12") && strcmp(v, "6.1") ? -EINVAL : 0;
+}
+
 void options_parse(struct options *o, int argc, char **argv)
 {
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->mem_mb = DEFAULT_MEM_MB;
-	o->kernel_version = DEFAULT_KERNEL_VERSION;
+	o->kernel_version = getenv("UMLRUN_KERNEL_VERSION");
+	if (!o->kernel_version || !*o->kernel_version)
+		o->kernel_version = DEFAULT_KERNEL_VERSION;
+	else if (options_check_kernel_version(o->kernel_version))
+		usage_error("unknown kernel version '%s' in UMLRUN_KERNEL_VERSION (6.12 or 6.1)",
+			    o->kernel_version);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:m:k:vte:C:np:u", long_opts,
 				NULL)) != -1) {
@@ -292,10 +316,21 @@ void options_parse(struct options *o, int argc, char **argv)
 			o->kernel = optarg;
 			break;
 		case OPT_KERNEL_VERSION:
-			if (strcmp(optarg, "6.12") && strcmp(optarg, "6.1"))
+			if (options_check_kernel_version(optarg))
 				usage_error("unknown kernel version '%s' (6.12 or 6.1)",
 					    optarg);
 			o->kernel_version = optarg;
+			break;
+		case OPT_KERNEL_TREE:
+			if (!*optarg)
+				usage_error("empty directory for --kernel-tree");
+			o->kernel_tree = optarg;
+			break;
+		case OPT_LIST_KERNELS:
+			o->kernels_action = "--list";
+			break;
+		case OPT_PRUNE_KERNELS:
+			o->kernels_action = "--prune";
 			break;
 		case OPT_MODULE:
 			o->module = optarg;
@@ -389,6 +424,13 @@ void options_parse(struct options *o, int argc, char **argv)
 			exit(EXIT_UMLRUN);
 		}
 	}
+	if (o->kernels_action) {
+		if (optind < argc)
+			usage_error("--list-kernels and --prune-kernels take no command");
+		return;
+	}
+	if (o->kernel && o->kernel_tree)
+		usage_error("--kernel and --kernel-tree exclude each other");
 	if (optind >= argc) {
 		/* No command: an interactive shell, like docker run -it. */
 		o->shell[0] = getenv("SHELL");

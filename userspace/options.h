@@ -25,6 +25,8 @@ struct publish {
 struct options {
 	const char *kernel;		/* -k: a prebuilt UML kernel */
 	const char *kernel_version;	/* --kernel-version */
+	const char *kernel_tree;	/* --kernel-tree: build this Linux tree */
+	const char *kernels_action;	/* --list-kernels, --prune-kernels */
 	const char *module;		/* --module: hostexec.ko to load */
 	const char *init;		/* --init: the guest init */
 	const char *log_file;		/* --log: keep the kernel log here */

@@ -28,6 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "kernels.h"
 #include "landlock.h"
 #include "log.h"
 #include "mounts.h"
@@ -154,6 +155,11 @@ void spawn_locate(struct uml *u, const struct options *o)
 	env = getenv("UMLRUN_KERNEL");
 	if (o->kernel) {
 		spawn_resolve(u->kernel, o->kernel, "kernel", NULL);
+	} else if (o->kernel_tree) {
+		kernels_build_tree(o->kernel_tree, lib, sizeof(lib));
+		snprintf(path, sizeof(path), "%s/linux", lib);
+		spawn_resolve(u->kernel, path, "kernel", NULL);
+		spawn_libdir(lib, sizeof(lib));
 	} else if (env && *env) {
 		spawn_resolve(u->kernel, env, "kernel (UMLRUN_KERNEL)", NULL);
 	} else {
