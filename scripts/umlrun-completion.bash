@@ -25,7 +25,7 @@ _umlrun() {
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return
 		;;
-	-C | --cwd | --bind | --tmpfs)
+	-C | --cwd | --bind | --tmpfs | --kernel-tree)
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return
 		;;
@@ -47,7 +47,8 @@ _umlrun() {
 	esac
 	COMPREPLY=($(compgen -W "--mem --cwd --env --clean-env --no-stdin --tty
 		--timeout --net --publish --bind --tmpfs --overlay --user
-		--allow-modules --kernel --kernel-version --module --init
+		--allow-modules --kernel --kernel-version --kernel-tree
+		--panic-is-failure --list-kernels --prune-kernels --module --init
 		--verbose --log --result-json --check --version --help --" -- "$cur"))
 }
 complete -F _umlrun umlrun
