@@ -66,7 +66,7 @@ complete_words() {
 		COMP_LINE="$*"; _umlrun; printf "%s\n" "${COMPREPLY[@]}"' \
 		sh "$ROOT/scripts/umlrun-completion.bash" "$@" | sort | tr '\n' ' '
 }
-is "$(complete_words umlrun --kernel)" "--kernel --kernel-version " "completion completes options"
+is "$(complete_words umlrun --kernel)" "--kernel --kernel-tree --kernel-version " "completion completes options"
 is "$(complete_words umlrun --kernel-version '')" "6.1 6.12 " "completion knows the kernel versions"
 like "$(complete_words umlrun -- unam)" 'uname' "completion completes the command after --"
 
