@@ -107,6 +107,11 @@ $(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(HEADERS) | deps
 check: all $(UNIT_BIN)
 	$(Q)UMLRUN_MUST_WORK=$${UMLRUN_MUST_WORK:-1} prove -f $(UNIT_BIN) tests/*.t
 
+# everything but the slow tier (tests/bisect.t builds a kernel tree)
+check-fast: all $(UNIT_BIN)
+	$(Q)UMLRUN_MUST_WORK=$${UMLRUN_MUST_WORK:-1} prove -f $(UNIT_BIN) \
+		$(filter-out tests/bisect.t,$(wildcard tests/*.t))
+
 check-unit: $(UNIT_BIN)
 	$(Q)prove -f $(UNIT_BIN)
 
@@ -121,4 +126,4 @@ clean:
 	$(quiet) CLEAN $(B)
 	$(Q)rm -rf $(B)/host $(B)/guest $(B)/tests $(B)/umlinit $(B)/kernels umlrun
 
-.PHONY: all deps kernels check check-unit list-kernels prune clean
+.PHONY: all deps kernels check check-fast check-unit list-kernels prune clean
