@@ -12,7 +12,7 @@ PREFIX ?= /usr/local
 PACKAGES := gcc make libc6-dev bc bison flex libelf-dev libssl-dev \
 	pkg-config xz-utils patch perl musl-tools libslirp-dev \
 	linux-source-6.12 linux-source-6.1 busybox-static util-linux \
-	iproute2 iptables nftables e2fsprogs squashfs-tools
+	iproute2 iptables nftables e2fsprogs squashfs-tools docker.io
 
 ifeq ($(V),1)
 Q :=
