@@ -13,7 +13,8 @@ PACKAGES := gcc make libc6-dev bc bison flex libelf-dev libssl-dev \
 	pkg-config xz-utils patch perl musl-tools libslirp-dev libglib2.0-dev \
 	linux-source-6.12 linux-source-6.1 busybox-static util-linux clang \
 	libclang-rt-14-dev tmux valgrind python3 socat iproute2 iptables \
-	nftables e2fsprogs squashfs-tools
+	nftables e2fsprogs squashfs-tools \
+	docker.io
 
 ifeq ($(V),1)
 Q :=
@@ -165,6 +166,11 @@ check-sanitize: all $(B)/tests/fakeguest
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		prove -f $(SANITIZE_TESTS)
 
+# everything but the slow tier (tests/bisect.t builds a kernel tree)
+check-fast: all $(UNIT_BIN)
+	$(Q)UMLRUN_MUST_WORK=$${UMLRUN_MUST_WORK:-1} prove -f $(UNIT_BIN) \
+		$(filter-out tests/bisect.t,$(wildcard tests/*.t))
+
 check-unit: $(UNIT_BIN)
 	$(Q)prove -f $(UNIT_BIN)
 
@@ -178,6 +184,12 @@ install: all
 		install -D -m 755 $(B)/kernels/$$v/linux $(DESTDIR)$(LIBDIR)/kernels/$$v/linux && \
 		install -D -m 644 $(B)/kernels/$$v/hostexec.ko $(DESTDIR)$(LIBDIR)/kernels/$$v/hostexec.ko || exit 1; \
 	done
+	$(Q)for f in scripts/build-kernel.sh scripts/kconfig.sh scripts/check-config.sh \
+		scripts/guest-dockerd.sh; do \
+		install -D -m 755 $$f $(DESTDIR)$(LIBDIR)/$$f || exit 1; done
+	$(Q)for f in Kbuild hostexec-driver/Kbuild hostexec-driver/hostexec.c \
+		arch-um-config/*.config patches/*/*.patch; do \
+		install -D -m 644 $$f $(DESTDIR)$(LIBDIR)/$$f || exit 1; done
 	$(Q)install -D -m 644 userspace/umlrun.1 $(DESTDIR)$(PREFIX)/share/man/man1/umlrun.1
 	$(Q)install -D -m 644 scripts/umlrun-completion.bash \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/umlrun
@@ -200,4 +212,4 @@ clean:
 	$(quiet) CLEAN $(B)
 	$(Q)rm -rf $(B)/host $(B)/guest $(B)/tests $(B)/umlinit $(B)/kernels umlrun
 
-.PHONY: all deps kernels check check-unit check-sanitize clean install uninstall fuzz fuzz-smoke fuzz-corpus list-kernels prune
+.PHONY: all deps kernels check check-fast check-unit check-sanitize clean install uninstall fuzz fuzz-smoke fuzz-corpus list-kernels prune

@@ -102,15 +102,53 @@ build_module() {
 	touch "$art/.done"
 }
 
+# progress TOTAL: on a terminal, turn make's output on stdin into one line
+# that counts the files built (a percentage when TOTAL, the count of the
+# last full build, is known); elsewhere print nothing.
+progress() {
+	local total=$1 n=0 line
+	[ -t 2 ] || {
+		cat >/dev/null
+		return
+	}
+	while IFS= read -r line; do
+		case $line in
+		"  CC "* | "  AS "* | "  LD "* | "  AR "*) n=$((n + 1)) ;;
+		*) continue ;;
+		esac
+		if [ "$total" -gt 0 ]; then
+			printf '\r  KERNEL  %s: building %3d%% (%d/%d files)' \
+				"$label" $((n * 100 / total > 99 ? 99 : n * 100 / total)) \
+				"$n" "$total" >&2
+		else
+			printf '\r  KERNEL  %s: building (%d files)' "$label" "$n" >&2
+		fi
+	done
+	printf '\r\033[K' >&2
+	echo "$n" >"$cache/.files-${label//\//_}.new"
+}
+
 # make_kernel TREE SRC OBJ: build the kernel proper.
 make_kernel() {
-	local tree=$1 src=$2 obj=$3 log=$1/build.log start
+	local tree=$1 src=$2 obj=$3 log=$1/build.log start total=0 rc
+	local count=$cache/.files-${label//\//_}
 	say "building with $jobs jobs (log: $log)"
 	start=$(date +%s)
-	if ! make -C "$src" O="$obj" ARCH=um -j"$jobs" all >>"$log" 2>&1; then
+	[ -r "$count" ] && total=$(cat "$count")
+	set +e
+	make -C "$src" O="$obj" ARCH=um -j"$jobs" all 2>&1 |
+		tee -a "$log" | progress "${total:-0}"
+	rc=${PIPESTATUS[0]}
+	set -e
+	if [ "$rc" != 0 ]; then
 		grep -E 'error|Error' "$log" | tail -n 10 >&2 || true
 		fail "kernel build failed (see $log)"
 	fi
+	# A full build's file count makes the next one's percentage.
+	if [ -s "$count.new" ] && [ "$(cat "$count.new")" -gt 1000 ]; then
+		mv "$count.new" "$count"
+	fi
+	rm -f "$count.new"
 	say "built in $(($(date +%s) - start)) s"
 }
 

@@ -13,9 +13,11 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -123,6 +125,31 @@ static void kernels_tail_free(struct kernels_tail *t)
 		free(t->line[i]);
 }
 
+/*
+ * The build runs in its own process group; if umlrun is told to stop while
+ * it runs, the whole build (make and compilers) stops with it.
+ */
+static volatile pid_t kernels_build_pid;
+
+static void kernels_on_signal(int sig)
+{
+	if (kernels_build_pid > 0)
+		kill(-kernels_build_pid, SIGTERM);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void kernels_catch(void (*fn)(int))
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	struct sigaction sa = { .sa_handler = fn };
+	size_t i;
+
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
 void kernels_build_tree(const char *tree, char *dir, size_t len)
 {
 	char script[PATH_MAX + 64], buf[4096];
@@ -137,10 +164,13 @@ void kernels_build_tree(const char *tree, char *dir, size_t len)
 	info("building the kernel of %s with %s", tree, script);
 	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
 		die_errno("pipe");
+	kernels_catch(kernels_on_signal);
 	pid = fork();
 	if (pid < 0)
 		die_errno("fork");
 	if (pid == 0) {
+		setpgid(0, 0);
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		/* The build never reads the caller's stdin (the command's). */
 		devnull = open("/dev/null", O_RDONLY);
 		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(out[1], 1) < 0 ||
@@ -150,6 +180,8 @@ void kernels_build_tree(const char *tree, char *dir, size_t len)
 		dprintf(2, "cannot run %s: %s\n", script, strerror(errno));
 		_exit(127);
 	}
+	setpgid(pid, pid);
+	kernels_build_pid = pid;
 	close(out[1]);
 	close(err[1]);
 	p[0] = (struct pollfd){ .fd = out[0], .events = POLLIN };
@@ -184,6 +216,8 @@ void kernels_build_tree(const char *tree, char *dir, size_t len)
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			die_errno("waitpid");
+	kernels_build_pid = 0;
+	kernels_catch(SIG_DFL);
 	dir[dlen] = 0;
 	while (dlen && dir[dlen - 1] == '\n')
 		dir[--dlen] = 0;

@@ -581,12 +581,15 @@ static void loop_kernel_gone(struct loop *l)
 			      sizeof(why))) {
 		result.panic = 1;
 		loop_fail(l, "kernel panic: %s", why);
-	}
-	else if (l->state == WAIT_HELLO)
+		/* --panic-is-failure: a boot regression is "bad", not "skip" */
+		if (l->o->panic_is_failure)
+			l->status = 1;
+	} else if (l->state == WAIT_HELLO) {
 		loop_fail(l, "kernel %s stopped before the guest init was ready",
 			  l->u->kernel);
-	else
+	} else {
 		loop_fail(l, "kernel stopped before the command finished");
+	}
 }
 
 int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,

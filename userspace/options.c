@@ -22,6 +22,7 @@ enum {
 	OPT_CLEAN_ENV,
 	OPT_KERNEL_VERSION,
 	OPT_KERNEL_TREE,
+	OPT_PANIC_IS_FAILURE,
 	OPT_LIST_KERNELS,
 	OPT_PRUNE_KERNELS,
 	OPT_MODULE,
@@ -43,6 +44,7 @@ static const struct option long_opts[] = {
 	{ "kernel", required_argument, NULL, 'k' },
 	{ "kernel-version", required_argument, NULL, OPT_KERNEL_VERSION },
 	{ "kernel-tree", required_argument, NULL, OPT_KERNEL_TREE },
+	{ "panic-is-failure", no_argument, NULL, OPT_PANIC_IS_FAILURE },
 	{ "list-kernels", no_argument, NULL, OPT_LIST_KERNELS },
 	{ "prune-kernels", no_argument, NULL, OPT_PRUNE_KERNELS },
 	{ "module", required_argument, NULL, OPT_MODULE },
@@ -120,6 +122,8 @@ static void options_help(void)
 	       "                           out of tree with our config and module,\n"
 	       "                           cached per commit; a tree that does not\n"
 	       "                           build exits 125 (skip for git bisect run)\n"
+	       "      --panic-is-failure   a kernel panic exits 1 instead of 125 (to\n"
+	       "                           bisect boot regressions)\n"
 	       "      --list-kernels       list the cached kernels and builds, and exit\n"
 	       "      --prune-kernels      remove all cached kernels and builds but the\n"
 	       "                           current 6.12 and 6.1 ones, and exit\n"
@@ -325,6 +329,9 @@ void options_parse(struct options *o, int argc, char **argv)
 			if (!*optarg)
 				usage_error("empty directory for --kernel-tree");
 			o->kernel_tree = optarg;
+			break;
+		case OPT_PANIC_IS_FAILURE:
+			o->panic_is_failure = 1;
 			break;
 		case OPT_LIST_KERNELS:
 			o->kernels_action = "--list";
