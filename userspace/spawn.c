@@ -103,20 +103,21 @@ static void spawn_check_elf(const char *path, const char *what)
 		die_errno("%s %s", what, path);
 }
 
-int spawn_default_kernel(const struct options *o, char *buf, size_t len)
+/* explicit, else $env, else LIBDIR/rel, resolved into buf; 0 or -errno. */
+static int spawn_default_path(const char *explicit, const char *env,
+			      const char *rel, char *buf, size_t len)
 {
-	const char *env = getenv("UMLRUN_KERNEL");
+	const char *val = getenv(env);
 	char lib[PATH_MAX];
 	char path[PATH_MAX + 64];
 
-	if (o->kernel) {
-		snprintf(path, sizeof(path), "%s", o->kernel);
-	} else if (env && *env) {
-		snprintf(path, sizeof(path), "%s", env);
+	if (explicit) {
+		snprintf(path, sizeof(path), "%s", explicit);
+	} else if (val && *val) {
+		snprintf(path, sizeof(path), "%s", val);
 	} else {
 		spawn_libdir(lib, sizeof(lib));
-		snprintf(path, sizeof(path), "%s/kernels/%s/linux", lib,
-			 o->kernel_version);
+		snprintf(path, sizeof(path), "%s/%s", lib, rel);
 	}
 	if (!realpath(path, buf)) {
 		snprintf(buf, len, "%s", path);
@@ -125,25 +126,17 @@ int spawn_default_kernel(const struct options *o, char *buf, size_t len)
 	return 0;
 }
 
+int spawn_default_kernel(const struct options *o, char *buf, size_t len)
+{
+	char rel[64];
+
+	snprintf(rel, sizeof(rel), "kernels/%s/linux", o->kernel_version);
+	return spawn_default_path(o->kernel, "UMLRUN_KERNEL", rel, buf, len);
+}
+
 int spawn_default_init(const struct options *o, char *buf, size_t len)
 {
-	const char *env = getenv("UMLRUN_INIT");
-	char lib[PATH_MAX];
-	char path[PATH_MAX + 64];
-
-	if (o->init) {
-		snprintf(path, sizeof(path), "%s", o->init);
-	} else if (env && *env) {
-		snprintf(path, sizeof(path), "%s", env);
-	} else {
-		spawn_libdir(lib, sizeof(lib));
-		snprintf(path, sizeof(path), "%s/umlinit", lib);
-	}
-	if (!realpath(path, buf)) {
-		snprintf(buf, len, "%s", path);
-		return -errno;
-	}
-	return 0;
+	return spawn_default_path(o->init, "UMLRUN_INIT", "umlinit", buf, len);
 }
 
 void spawn_locate(struct uml *u, const struct options *o)
