@@ -109,6 +109,8 @@ static void relay_spawn(struct relay *r, const struct proto_exec *e)
 	r->in_w = in[1];
 	r->out_r = out[0];
 	r->err_r = err[0];
+	fcntl(r->out_r, F_SETFL, O_NONBLOCK);
+	fcntl(r->err_r, F_SETFL, O_NONBLOCK);
 	relay_wait_exec(r, e, rep);
 }
 
@@ -192,6 +194,19 @@ static ssize_t relay_output(int *fd, unsigned int type)
 	if (init_send_frame(frame, PROTO_HDR_SIZE + (size_t)n) < 0)
 		init_poweroff();
 	return n;
+}
+
+/*
+ * While a pipe yields full frames, keep moving them without another poll:
+ * every system call is a ptrace round trip under UML. Bounded, so stdin
+ * and signals are not starved.
+ */
+static void relay_outputs(int *fd, unsigned int type)
+{
+	int rounds = 8;
+
+	while (relay_output(fd, type) == PROTO_MAX_PAYLOAD && --rounds)
+		;
 }
 
 static void relay_reap(struct relay *r)
@@ -373,9 +388,9 @@ int init_run(const struct proto_exec *e, struct proto_reader *rd,
 			init_fatal(125, "poll: %s", strerror(errno));
 		}
 		if (p[2].revents)
-			relay_output(&r.out_r, PROTO_STDOUT);
+			relay_outputs(&r.out_r, PROTO_STDOUT);
 		if (p[3].revents)
-			relay_output(&r.err_r, PROTO_STDERR);
+			relay_outputs(&r.err_r, PROTO_STDERR);
 		if (p[4].revents)
 			relay_stdin_out(&r);
 		if (p[0].revents)
