@@ -236,6 +236,35 @@ static void init_dev_links(void)
 				 strerror(errno));
 }
 
+/*
+ * Enable every cgroup v2 controller for the root's children, as systemd
+ * does on a host: `mkdir /sys/fs/cgroup/x` then has memory.max, pids.max...
+ */
+static void init_cgroup_delegate(void)
+{
+	char have[256], want[512], *tok, *save;
+	size_t n = 0;
+	ssize_t len;
+	int fd;
+
+	fd = open("/sys/fs/cgroup/cgroup.controllers", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	len = read_retry(fd, have, sizeof(have) - 1);
+	close(fd);
+	if (len <= 0)
+		return;
+	have[len] = 0;
+	for (tok = strtok_r(have, " \n", &save); tok;
+	     tok = strtok_r(NULL, " \n", &save))
+		n += (size_t)snprintf(want + n, sizeof(want) - n, "+%s ", tok);
+	fd = open("/sys/fs/cgroup/cgroup.subtree_control", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write_all(fd, want, strlen(want)) < 0)
+		init_log("cgroup.subtree_control: %s", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
 void init_setup(void)
 {
 	const unsigned long nosuid = MS_NOSUID | MS_NODEV | MS_NOEXEC;
@@ -261,6 +290,7 @@ void init_setup(void)
 		   "mode=1777", 0);
 	init_mount("cgroup2", "/sys/fs/cgroup", "cgroup2", nosuid,
 		   "nsdelegate", 0);
+	init_cgroup_delegate();
 	init_dev_links();
 	init_loopback_up();
 	if (init_param("umlrun.net"))
