@@ -28,7 +28,8 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-cache=${UMLRUN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/umlrun}
+home=${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}
+cache=${UMLRUN_CACHE:-${XDG_CACHE_HOME:-$home/.cache}/umlrun}
 jobs=${JOBS:-$(nproc)}
 label=
 

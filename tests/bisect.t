@@ -17,7 +17,8 @@ need_kernel
 
 BISECT_TIMEOUT=${BISECT_TIMEOUT:-3600}
 art=$(readlink -f "$ROOT/build/kernels/6.12")
-cache=${UMLRUN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/umlrun}
+home=${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}
+cache=${UMLRUN_CACHE:-${XDG_CACHE_HOME:-$home/.cache}/umlrun}
 src=$cache/trees/$(basename "$art" | sed 's/-[0-9a-f]*$//')/src
 if [ ! -f "$src/init/version.c" ]; then
 	echo "Bail out! no unpacked 6.12 tree at $src (run make)"
