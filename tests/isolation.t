@@ -12,8 +12,14 @@ need_kernel
 # A world-readable copy of kernel, module, init and launcher: the build
 # cache lives in root's home, which nobody cannot read.
 K=$(mktemp -d /tmp/umlrun-iso-kernel.XXXXXX)
+# The canary must be a plain host path in the guest: not under /tmp or
+# /var/tmp (overlays there take guest writes in memory), and reachable for
+# nobody.
 BASE=$T
-if ! runuser -u nobody -- test -x "$T"; then
+case $(realpath "$T") in
+/tmp/* | /var/tmp/*) BASE= ;;
+esac
+if [ -z "$BASE" ] || ! runuser -u nobody -- test -x "$T"; then
 	BASE=$(mktemp -d /var/lib/umlrun-iso.XXXXXX)
 fi
 trap 'rm -rf "$T" "$UMLRUN_RUNDIR" "$K"; [ "$BASE" = "$T" ] || rm -rf "$BASE"' EXIT
