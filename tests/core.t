@@ -82,9 +82,7 @@ is "$rc" 126 "a directory is 126"
 # --- the guest's /tmp shows the host's, writes stay in the guest ------------
 H=$(mktemp -d /tmp/umlrun-core.XXXXXX)
 echo host >"$H/f"
-cd "$H"
-um -- sh -c 'cat f; echo guest >g; cat g'
-cd "$ROOT"
+(cd "$H" && um -- sh -c 'cat f; echo guest >g; cat g')
 is "$rc/$(tr '\n' ' ' <"$T/out")" "0/host guest " "a cwd under the host's /tmp works; its files are visible"
 is "$(ls "$H")" "f" "writes to /tmp stay in the guest"
 rm -rf "$H"
