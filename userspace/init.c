@@ -265,33 +265,6 @@ static void init_cgroup_delegate(void)
 		close(fd);
 }
 
-/*
- * A writable scratch directory that still shows the host's files: an
- * overlay of the host's dir (read-only hostfs) under a tmpfs-backed upper
- * layer in /run/.umlrun, so a script or working directory under the
- * host's /tmp works in the guest while writes stay in guest memory. Falls
- * back to a plain tmpfs.
- */
-static void init_scratch_overlay(const char *dir, const char *name,
-				 int required)
-{
-	char upper[128], work[128], data[512];
-
-	snprintf(upper, sizeof(upper), INIT_SCRATCH "/%s", name);
-	snprintf(work, sizeof(work), INIT_SCRATCH "/%s.work", name);
-	snprintf(data, sizeof(data), "lowerdir=%s,upperdir=%s,workdir=%s",
-		 dir, upper, work);
-	if ((mkdir(INIT_SCRATCH, 0755) == 0 || errno == EEXIST) &&
-	    mkdir(upper, 01777) == 0 && chmod(upper, 01777) == 0 &&
-	    mkdir(work, 0700) == 0 &&
-	    mount("overlay", dir, "overlay", MS_NOSUID | MS_NODEV, data) == 0)
-		return;
-	init_log("overlay on %s: %s; a plain tmpfs instead", dir,
-		 strerror(errno));
-	init_mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777",
-		   required);
-}
-
 void init_setup(void)
 {
 	const unsigned long nosuid = MS_NOSUID | MS_NODEV | MS_NOEXEC;
@@ -309,10 +282,12 @@ void init_setup(void)
 		   "newinstance,ptmxmode=0666,mode=0620,gid=5", 0);
 	init_mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV,
 		   "mode=1777", 0);
-	init_mount("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755",
+	init_mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777",
 		   1);
-	init_scratch_overlay("/tmp", "tmp", 1);
-	init_scratch_overlay("/var/tmp", "var-tmp", 0);
+	init_mount("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755",
+		   0);
+	init_mount("tmpfs", "/var/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+		   "mode=1777", 0);
 	init_mount("cgroup2", "/sys/fs/cgroup", "cgroup2", nosuid,
 		   "nsdelegate", 0);
 	init_cgroup_delegate();

@@ -10,9 +10,6 @@
 
 #include "proto.h"
 
-/* Where init keeps the upper layers of its overlays (a tmpfs). */
-#define INIT_SCRATCH "/run/.umlrun"
-
 /* The channel to the host, /dev/hostexec, once open; -1 before. */
 extern int init_chan;
 

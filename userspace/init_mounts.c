@@ -7,8 +7,8 @@
  * mirrors it. When a mount point is missing from the read-only host root,
  * or with --overlay, the guest gets a new root: an overlay of the host's /
  * with a tmpfs above (made read-only again unless --overlay), into which
- * the guest's own /proc, /dev, /sys, /run, /tmp and /var/tmp move; then
- * pivot_root. Nothing written there reaches the host.
+ * the guest's own /proc, /dev, /sys, /run and /var/tmp move, with a fresh
+ * /tmp; then pivot_root. Nothing written there reaches the host.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,14 +25,9 @@
 #include "util.h"
 
 #define HOSTFS_MAGIC 0x00c0ffee
-/* The upper layer of the new root, on init's tmpfs scratch. */
-#define SCRATCH INIT_SCRATCH "/root"
-/*
- * Where the new root is assembled: a directory of the host's that is not
- * one of the mounts moved into it (so none is moved into its own subtree).
- */
-static const char *newroot = "/mnt";
-#define NEWROOT newroot
+/* In the guest's first /tmp, which the new root no longer shows. */
+#define SCRATCH "/tmp/.umlrun-root"
+#define NEWROOT SCRATCH "/root"
 
 static int mounts_is_dir(const char *path)
 {
@@ -105,32 +100,24 @@ static void mounts_do(const char *src, const char *dst, const char *type,
 }
 
 /*
- * An overlay of the host root with a tmpfs above (in init's scratch under
- * /run), the guest's own mounts, /tmp and /var/tmp included, moved in.
+ * An overlay of the host root with a tmpfs above, the guest's own mounts
+ * moved in, a fresh /tmp. The first /tmp holds the upper layer.
  */
 static void mounts_new_root(void)
 {
 	static const char *const moved[] = { "/proc", "/dev", "/sys", "/run",
-					     "/tmp", "/var/tmp" };
-	static const char *const candidates[] = { "/mnt", "/media", "/srv",
-						  "/opt", "/boot", "/home" };
+					     "/var/tmp" };
 	char path[PATH_MAX];
 	size_t i;
 
 	if (mkdir(SCRATCH, 0700) < 0 || mkdir(SCRATCH "/upper", 0755) < 0 ||
-	    mkdir(SCRATCH "/work", 0700) < 0)
+	    mkdir(SCRATCH "/work", 0700) < 0 || mkdir(NEWROOT, 0755) < 0)
 		init_fatal(125, "mkdir %s: %s", SCRATCH, strerror(errno));
-	for (i = 0; i < ARRAY_SIZE(candidates); i++) {
-		if (mounts_is_dir(candidates[i])) {
-			newroot = candidates[i];
-			break;
-		}
-	}
 	mounts_do("overlay", NEWROOT, "overlay", 0,
 		  "lowerdir=/,upperdir=" SCRATCH "/upper,workdir=" SCRATCH
 		  "/work");
 	for (i = 0; i < ARRAY_SIZE(moved); i++) {
-		snprintf(path, sizeof(path), "%s%s", NEWROOT, moved[i]);
+		snprintf(path, sizeof(path), NEWROOT "%s", moved[i]);
 		if (mounts_mkdir_p(path) < 0)
 			continue;
 		/* EINVAL: nothing was mounted there (optional mounts). */
@@ -139,6 +126,9 @@ static void mounts_new_root(void)
 			init_fatal(125, "move %s: %s", moved[i],
 				   strerror(errno));
 	}
+	mounts_point(NEWROOT "/tmp");
+	mounts_do("tmpfs", NEWROOT "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+		  "mode=1777");
 }
 
 static void mounts_pivot(void)
