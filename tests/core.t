@@ -79,6 +79,18 @@ like "$(cat "$T/err")" 'Permission denied' "non-executable says permission denie
 um -- "$T"
 is "$rc" 126 "a directory is 126"
 
+# --- a working directory under the host's /tmp ----------------------------
+H=$(mktemp -d /tmp/umlrun-core.XXXXXX)
+mkdir "$H/sub"
+echo host >"$H/f"
+cd "$H/sub"
+um -- sh -c 'cat ../f; echo guest >/tmp/own; cat /tmp/own; echo x >../g || echo ro'
+cd "$ROOT"
+is "$rc/$(tr '\n' ' ' <"$T/out")" "0/host guest ro " \
+	"a cwd under the host's /tmp: its tree is shown read-only, /tmp stays the guest's"
+is "$(ls "$H")" "f"$'\n'"sub" "nothing written there reaches the host"
+rm -rf "$H"
+
 # --- cwd and environment ---------------------------------------------------
 (cd "$T" && um -- pwd)
 is "$(cat "$T/out")" "$T" "cwd is the caller's cwd"

@@ -18,12 +18,14 @@
 #include "log.h"
 #include "doctor.h"
 #include "loop.h"
+#include "mounts.h"
 #include "net.h"
 #include "options.h"
 #include "proto.h"
 #include "result.h"
 #include "spawn.h"
 #include "tty.h"
+#include "util.h"
 
 extern char **environ;
 
@@ -48,6 +50,16 @@ static void main_std_fds(void)
 		if (open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
 			exit(EXIT_UMLRUN);
 	}
+}
+
+/* The caller's working directory, or / if it has none. */
+static const char *main_cwd(void)
+{
+	static char cwd[PATH_MAX];
+
+	if (!cwd[0] && !getcwd(cwd, sizeof(cwd)))
+		strcpy(cwd, "/");
+	return cwd;
 }
 
 /* Set NAME=VALUE in a NULL-terminated vector, replacing any NAME. */
@@ -124,6 +136,45 @@ static void main_user_ids(struct proto_exec *e)
 	e->groups = groups;
 }
 
+/*
+ * The guest has its own tmpfs on /tmp and /var/tmp. When the working
+ * directory lies below one of them, show the host's directory there
+ * read-only, as `--bind DIR:ro` would: the top one below /tmp, so a
+ * checkout's other files come too. An explicit bind covering it wins.
+ */
+static void main_scratch_cwd(struct options *o, const char *cwd)
+{
+	static const char *const scratch[] = { "/tmp/", "/var/tmp/" };
+	char top[PATH_MAX], arg[PATH_MAX + 8];
+	struct mount_opt m, *nm;
+	size_t i, len, k;
+
+	for (i = 0; i < ARRAY_SIZE(scratch); i++) {
+		len = strlen(scratch[i]);
+		if (strncmp(cwd, scratch[i], len) || !cwd[len])
+			continue;
+		snprintf(top, sizeof(top), "%.*s", (int)(len + strcspn(cwd + len, "/")),
+			 cwd);
+		for (k = 0; k < o->n_mounts; k++) {
+			size_t dl = strlen(o->mounts[k].dst);
+
+			if (!strncmp(top, o->mounts[k].dst, dl) &&
+			    (top[dl] == '/' || !top[dl]))
+				return;
+		}
+		snprintf(arg, sizeof(arg), "%s:ro", top);
+		if (mounts_parse_bind(arg, &m))
+			return; /* not a host directory: nothing to show */
+		nm = realloc(o->mounts, (o->n_mounts + 1) * sizeof(*nm));
+		if (!nm)
+			die("out of memory");
+		o->mounts = nm;
+		o->mounts[o->n_mounts++] = m;
+		info("showing the host's %s read-only in the guest", top);
+		return;
+	}
+}
+
 static void main_exec_blob(const struct options *o, uint8_t **blob,
 			   size_t *len)
 {
@@ -132,10 +183,7 @@ static void main_exec_blob(const struct options *o, uint8_t **blob,
 	size_t nenv;
 	int err;
 
-	if (o->cwd)
-		snprintf(cwd, sizeof(cwd), "%s", o->cwd);
-	else if (!getcwd(cwd, sizeof(cwd)))
-		strcpy(cwd, "/");
+	snprintf(cwd, sizeof(cwd), "%s", o->cwd ? o->cwd : main_cwd());
 	for (e.argc = 0; o->argv[e.argc]; e.argc++)
 		;
 	e.argv = o->argv;
@@ -176,6 +224,7 @@ int main(int argc, char **argv)
 	if (o.check)
 		return doctor_check(&o);
 	spawn_locate(&uml, &o);
+	main_scratch_cwd(&o, o.cwd ? o.cwd : main_cwd());
 	main_exec_blob(&o, &blob, &len);
 	loop_signals_init();
 	log_set_cleanup(main_cleanup);

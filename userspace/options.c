@@ -219,6 +219,10 @@ void options_free(struct options *o)
 	free(o->publish);
 	o->publish = NULL;
 	o->n_publish = 0;
+	while (o->n_mounts--) {
+		free(o->mounts[o->n_mounts].src);
+		free(o->mounts[o->n_mounts].dst);
+	}
 	free(o->mounts);
 	o->mounts = NULL;
 	o->n_mounts = 0;
