@@ -38,8 +38,13 @@ type_line() { tm send-keys -t "$S" -l "$1"; tm send-keys -t "$S" Enter; }
 cleanup_tmux() { tm kill-server 2>/dev/null || true; }
 trap 'cleanup_tmux; rm -rf "$T" "$UMLRUN_RUNDIR"' EXIT
 
+# A clean environment, but what points umlrun at its parts (sanitizer runs).
+keep=""
+for v in UMLRUN_LIBDIR UMLRUN_INIT UMLRUN_KERNEL_VERSION ASAN_OPTIONS UBSAN_OPTIONS; do
+	[ -n "${!v:-}" ] && keep="$keep $v=${!v}"
+done
 tm new-session -d -s "$S" -x 100 -y 30 \
-	"env -i PATH=$PATH TERM=screen HOME=/root SHELL=/bin/sh UMLRUN_RUNDIR=$UMLRUN_RUNDIR bash --norc --noprofile"
+	"env -i PATH=$PATH TERM=screen HOME=/root SHELL=/bin/sh UMLRUN_RUNDIR=$UMLRUN_RUNDIR $keep bash --norc --noprofile"
 wait_for '[$#] ?$' || true
 type_line "PS1='host\$ '; stty -g >$T/stty.before; $UMLRUN; echo EXIT=\$?"
 ok "$(wait_for '^# ?$' && echo 0 || echo 1)" "umlrun with no command gives a root shell prompt"

@@ -78,10 +78,12 @@ for f in bin/umlrun lib/umlrun/umlinit lib/umlrun/kernels/6.12/linux \
 	[ -e "$P/$f" ] || echo "$f" >>"$T/notinstalled"
 done
 is "$(cat "$T/notinstalled" 2>/dev/null)" "" "everything is installed"
-"$P/bin/umlrun" -- uname -r >"$T/out" 2>&1
+# the installed launcher alone: no overrides from a sanitizer run
+inst() { env -u UMLRUN_LIBDIR -u UMLRUN_INIT -u UMLRUN_KERNEL "$@"; }
+inst "$P/bin/umlrun" -- uname -r >"$T/out" 2>&1
 like "$(cat "$T/out")" '-umlrun$' "the installed umlrun runs its installed kernel"
 if id nobody >/dev/null 2>&1 && command -v runuser >/dev/null; then
-	runuser -u nobody -- "$P/bin/umlrun" -- id -u >"$T/out" 2>&1
+	inst runuser -u nobody -- "$P/bin/umlrun" -- id -u >"$T/out" 2>&1
 	is "$(cat "$T/out")" 0 "the installed umlrun works for an unprivileged user"
 fi
 make -s -C "$ROOT" uninstall PREFIX="$P" >/dev/null 2>&1
