@@ -226,7 +226,6 @@ static void init_dev_links(void)
 		{ "/proc/self/fd/0", "/dev/stdin" },
 		{ "/proc/self/fd/1", "/dev/stdout" },
 		{ "/proc/self/fd/2", "/dev/stderr" },
-		{ "/proc/kcore", "/dev/core" },
 	};
 	size_t i;
 

@@ -21,7 +21,6 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -64,7 +63,6 @@ struct loop {
 	char ring[CONSOLE_RING];
 	size_t ring_pos;
 	int ring_wrapped;
-	int uml_dead;
 	long long grace_deadline;	/* 0, or when a signalled run ends hard */
 	int grace_sig;
 };
@@ -468,14 +466,6 @@ static void loop_stdin(struct loop *l)
 	loop_queue(l, PROTO_STDIN, 0, buf, (size_t)n);
 }
 
-static long long loop_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void loop_arm_timeout(long long ms)
 {
 	struct itimerval it = { 0 };
@@ -484,8 +474,6 @@ static void loop_arm_timeout(long long ms)
 	it.it_value.tv_usec = (ms % 1000) * 1000;
 	setitimer(ITIMER_REAL, &it, NULL);
 }
-
-static long long loop_now_ms(void);
 
 /*
  * Forward SIGINT/SIGTERM/SIGHUP/SIGQUIT to the command, which decides what
@@ -504,7 +492,7 @@ static void loop_forward_signals(struct loop *l)
 		l->status = 128 + SIGINT;
 		return;
 	}
-	if (l->grace_deadline && loop_now_ms() >= l->grace_deadline) {
+	if (l->grace_deadline && result_now_ms() >= l->grace_deadline) {
 		warn("the command did not end %d s after signal %d: stopping the guest",
 		     SIGNAL_GRACE_MS / 1000, l->grace_sig);
 		l->state = DONE;
@@ -525,7 +513,7 @@ static void loop_forward_signals(struct loop *l)
 			info("forwarding signal %u to the command", sig);
 			loop_queue(l, PROTO_SIGNAL, 0, &sig, sizeof(sig));
 			if (!l->grace_deadline) {
-				l->grace_deadline = loop_now_ms() +
+				l->grace_deadline = result_now_ms() +
 						    SIGNAL_GRACE_MS;
 				l->grace_sig = (int)sig;
 			}
@@ -538,14 +526,13 @@ static void loop_forward_signals(struct loop *l)
 	}
 }
 
+/* Has the kernel exited? Then u->pid is 0 from here on. */
 static void loop_check_kernel(struct loop *l)
 {
 	int status;
 
-	if (l->uml_dead || waitpid(l->u->pid, &status, WNOHANG) <= 0)
-		return;
-	l->uml_dead = 1;
-	l->u->pid = 0;
+	if (l->u->pid > 0 && waitpid(l->u->pid, &status, WNOHANG) > 0)
+		l->u->pid = 0;
 }
 
 /* Wait up to ms for the kernel to exit, then kill it; it is gone after. */
@@ -565,7 +552,6 @@ static void loop_reap_kernel(struct loop *l, int ms)
 			;
 		l->u->pid = 0;
 	}
-	l->uml_dead = 1;
 }
 
 static void loop_kernel_gone(struct loop *l)
@@ -621,13 +607,13 @@ int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
 			     strerror(errno));
 	}
 	if (o->timeout_ms) {
-		deadline = loop_now_ms() + o->timeout_ms;
+		deadline = result_now_ms() + o->timeout_ms;
 		loop_arm_timeout(o->timeout_ms);
 	}
 
 	while (l->state != DONE) {
 		loop_forward_signals(l);
-		if (sig_timeout || (deadline && loop_now_ms() >= deadline)) {
+		if (sig_timeout || (deadline && result_now_ms() >= deadline)) {
 			if (o->timeout_ms % 1000)
 				warn("timed out after %lld ms", o->timeout_ms);
 			else
@@ -638,7 +624,7 @@ int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
 			break;
 		}
 		loop_check_kernel(l);
-		if (l->uml_dead) {
+		if (l->u->pid <= 0) {
 			loop_kernel_gone(l);
 			break;
 		}
@@ -661,7 +647,7 @@ int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
 		if (l->grace_deadline && (!next || l->grace_deadline < next))
 			next = l->grace_deadline;
 		if (next) {
-			left = next - loop_now_ms();
+			left = next - result_now_ms();
 			timeout = left < 0 ? 0 : (int)(left > 60000 ? 60000 : left);
 		}
 		net_fill_pollfds(&ps, &timeout);
