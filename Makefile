@@ -44,11 +44,11 @@ SLIRP_LIBS = $(shell pkg-config --libs slirp)
 
 B := build
 LAUNCHER_SRC := main.c options.c spawn.c loop.c log.c proto.c util.c tty.c net.c \
-	mounts.c landlock.c result.c doctor.c kernels.c
+	mounts.c landlock.c result.c doctor.c kernels.c ring.c
 INIT_SRC := init.c init_relay.c init_net.c init_mounts.c proto.c util.c
 LAUNCHER_OBJ := $(LAUNCHER_SRC:%.c=$(B)/host/%.o)
 INIT_OBJ := $(INIT_SRC:%.c=$(B)/guest/%.o)
-HEADERS := $(wildcard userspace/*.h)
+HEADERS := $(wildcard userspace/*.h) hostexec-driver/hostexec_ring.h
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_TESTS:%=$(B)/tests/%)
@@ -187,7 +187,7 @@ install: all
 	$(Q)for f in scripts/build-kernel.sh scripts/kconfig.sh scripts/check-config.sh \
 		scripts/guest-dockerd.sh; do \
 		install -D -m 755 $$f $(DESTDIR)$(LIBDIR)/$$f || exit 1; done
-	$(Q)for f in Kbuild hostexec-driver/Kbuild hostexec-driver/hostexec.c \
+	$(Q)for f in Kbuild hostexec-driver/Kbuild hostexec-driver/hostexec.c hostexec-driver/hostexec_ring.h \
 		arch-um-config/*.config patches/*/*.patch; do \
 		install -D -m 644 $$f $(DESTDIR)$(LIBDIR)/$$f || exit 1; done
 	$(Q)install -D -m 644 userspace/umlrun.1 $(DESTDIR)$(PREFIX)/share/man/man1/umlrun.1

@@ -21,17 +21,23 @@
 #include <linux/bitops.h>
 #include <linux/fs.h>
 #include <linux/interrupt.h>
+#include <linux/log2.h>
+#include <linux/sched/signal.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/poll.h>
+#include <linux/uio.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
 
 #include <irq_kern.h>
+#include <mem_user.h>
 #include <os.h>
+
+#include "hostexec_ring.h"
 
 #define HOSTEXEC_MAX_MSG	131072
 
@@ -303,6 +309,265 @@ static struct miscdevice hostexec_misc = {
 	.mode	= 0600,
 };
 
+/*
+ * The output ring (see hostexec_ring.h): /dev/hostexec-stdout and
+ * /dev/hostexec-stderr turn each write() into a record in memory the host
+ * maps too. umlinit makes them the command's stdout and stderr, so output
+ * costs the writer one copy and no extra guest system call: under UML every
+ * guest system call is a ptrace round trip, far dearer than the copy.
+ */
+struct hostexec_ring {
+	struct hostexec_ring_hdr *hdr;
+	u8 *data;
+	u32 size;
+	u64 head;		/* our copy; the shared one is only written */
+	int fd;			/* doorbell: a SOCK_SEQPACKET socket */
+	int irq;
+	struct mutex lock;	/* one writer at a time: writes stay whole */
+	wait_queue_head_t wait;
+};
+
+static struct hostexec_ring hostexec_ring = { .fd = -1 };
+
+static int hostexec_ring_fd = -1;
+module_param_named(ring, hostexec_ring_fd, int, 0444);
+MODULE_PARM_DESC(ring, "host fd of the output ring's doorbell socket");
+
+/* The smallest space worth a record: its header and one 8-byte unit. */
+#define RING_MIN_SPACE	(sizeof(struct hostexec_rec) + 8)
+
+static u64 ring_space(struct hostexec_ring *rg)
+{
+	u64 used = rg->head - READ_ONCE(rg->hdr->tail);
+
+	/* a tail ahead of head or more than a ring behind: no space */
+	return used > rg->size ? 0 : rg->size - used;
+}
+
+static bool ring_closed(struct hostexec_ring *rg, u32 stream)
+{
+	return READ_ONCE(rg->hdr->closed) & BIT(stream);
+}
+
+static void ring_kick(struct hostexec_ring *rg)
+{
+	char c = 0;
+
+	/* a full doorbell socket already holds a wake-up: nothing is lost */
+	os_write_file(rg->fd, &c, 1);
+}
+
+static irqreturn_t ring_interrupt(int irq, void *dev_id)
+{
+	struct hostexec_ring *rg = dev_id;
+	char buf[64];
+
+	/* epoll is edge-triggered under UML: drain to -EAGAIN */
+	while (os_read_file(rg->fd, buf, sizeof(buf)) > 0)
+		;
+	wake_up_interruptible_poll(&rg->wait, EPOLLOUT | EPOLLWRNORM);
+	return IRQ_HANDLED;
+}
+
+/* Can a writer of @stream go on (space, or the stream is gone)? */
+static bool ring_ready(struct hostexec_ring *rg, u32 stream)
+{
+	if (ring_space(rg) >= RING_MIN_SPACE || ring_closed(rg, stream))
+		return true;
+	/* ask the host for a doorbell, then look again (it may have moved) */
+	WRITE_ONCE(rg->hdr->guest_wait, 1);
+	mb();
+	return ring_space(rg) >= RING_MIN_SPACE || ring_closed(rg, stream);
+}
+
+/* Copy @n bytes from @from to ring position @pos; returns bytes copied. */
+static size_t ring_copy_in(struct hostexec_ring *rg, u64 pos,
+			   struct iov_iter *from, size_t n)
+{
+	u32 off = pos & (rg->size - 1);
+	size_t first = min_t(size_t, n, rg->size - off);
+	size_t done;
+
+	done = copy_from_iter(rg->data + off, first, from);
+	if (done == first && n > first)
+		done += copy_from_iter(rg->data, n - first, from);
+	return done;
+}
+
+static ssize_t ring_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct hostexec_ring *rg = &hostexec_ring;
+	struct file *file = iocb->ki_filp;
+	u32 stream = (u32)(uintptr_t)file->private_data;
+	bool nonblock = (file->f_flags & O_NONBLOCK) ||
+			(iocb->ki_flags & IOCB_NOWAIT);
+	struct hostexec_rec rec;
+	ssize_t done = 0, ret = 0;
+	size_t n, got;
+	u64 space;
+
+	if (!iov_iter_count(from))
+		return 0;
+	if (mutex_lock_interruptible(&rg->lock))
+		return -ERESTARTSYS;
+	while (iov_iter_count(from)) {
+		if (ring_closed(rg, stream)) {
+			ret = -EPIPE;
+			break;
+		}
+		space = ring_space(rg);
+		if (space < RING_MIN_SPACE) {
+			if (nonblock) {
+				ret = -EAGAIN;
+				break;
+			}
+			/* the lock stays held: records of one write stay together */
+			ret = wait_event_interruptible(rg->wait,
+						       ring_ready(rg, stream));
+			if (ret)
+				break;
+			continue;
+		}
+		n = min_t(size_t, iov_iter_count(from), HOSTEXEC_RING_MAX_REC);
+		n = min_t(size_t, n, space - sizeof(rec));
+		got = ring_copy_in(rg, rg->head + sizeof(rec), from, n);
+		if (!got) {
+			ret = -EFAULT;
+			break;
+		}
+		rec.stream = stream;
+		rec.len = got;
+		/* records start 8-aligned and size is a multiple of 8: no wrap */
+		memcpy(rg->data + (rg->head & (rg->size - 1)), &rec, sizeof(rec));
+		rg->head += HOSTEXEC_REC_SPAN(got);
+		virt_store_release(&rg->hdr->head, rg->head);
+		done += got;
+		mb();
+		if (READ_ONCE(rg->hdr->host_wait)) {
+			WRITE_ONCE(rg->hdr->host_wait, 0);
+			ring_kick(rg);
+		}
+		if (got < n)
+			break;	/* a fault part way: report what was written */
+	}
+	mutex_unlock(&rg->lock);
+	if (done)
+		return done;
+	if (ret == -EPIPE)
+		send_sig(SIGPIPE, current, 0);
+	return ret;
+}
+
+static __poll_t ring_poll(struct file *file, poll_table *wait)
+{
+	struct hostexec_ring *rg = &hostexec_ring;
+	u32 stream = (u32)(uintptr_t)file->private_data;
+
+	poll_wait(file, &rg->wait, wait);
+	if (ring_closed(rg, stream))
+		return EPOLLOUT | EPOLLWRNORM | EPOLLERR;
+	return ring_ready(rg, stream) ? EPOLLOUT | EPOLLWRNORM : 0;
+}
+
+static struct miscdevice ring_misc[2];
+
+static int ring_open(struct inode *inode, struct file *file)
+{
+	/* misc_open left our struct miscdevice in private_data */
+	u32 stream = file->private_data == &ring_misc[0] ? 1 : 2;
+
+	if (file->f_mode & FMODE_READ)
+		return -EINVAL;
+	file->private_data = (void *)(uintptr_t)stream;
+	return stream_open(inode, file);
+}
+
+static const struct file_operations ring_fops = {
+	.owner		= THIS_MODULE,
+	.open		= ring_open,
+	.write_iter	= ring_write_iter,
+	.splice_write	= iter_file_splice_write,
+	.poll		= ring_poll,
+};
+
+/* Anyone may write: these are the command's stdout and stderr. */
+static struct miscdevice ring_misc[2] = {
+	{ .minor = MISC_DYNAMIC_MINOR, .name = "hostexec-stdout",
+	  .fops = &ring_fops, .mode = 0666 },
+	{ .minor = MISC_DYNAMIC_MINOR, .name = "hostexec-stderr",
+	  .fops = &ring_fops, .mode = 0666 },
+};
+
+/*
+ * Map the ring the host set up. Without the "ring" parameter there is no
+ * ring and umlinit relays output through pipes and /dev/hostexec.
+ */
+static int ring_init(struct hostexec_ring *rg)
+{
+	unsigned long len, base;
+	struct hostexec_ring_hdr *hdr;
+	int err;
+
+	base = find_iomem("hostexec", &len);
+	if (!base) {
+		pr_err("ring=%d but no iomem region \"hostexec\"\n",
+		       hostexec_ring_fd);
+		return -ENODEV;
+	}
+	hdr = (struct hostexec_ring_hdr *)base;
+	if (hdr->magic != HOSTEXEC_RING_MAGIC ||
+	    hdr->version != HOSTEXEC_RING_VERSION ||
+	    hdr->size < PAGE_SIZE || !is_power_of_2(hdr->size) ||
+	    hdr->size > len - HOSTEXEC_RING_HDR) {
+		pr_err("bad ring header (magic %#x version %u size %u of %lu)\n",
+		       hdr->magic, hdr->version, hdr->size, len);
+		return -EINVAL;
+	}
+	rg->hdr = hdr;
+	rg->data = (u8 *)base + HOSTEXEC_RING_HDR;
+	rg->size = hdr->size;
+	rg->head = 0;
+	WRITE_ONCE(hdr->head, 0);
+	rg->fd = hostexec_ring_fd;
+	mutex_init(&rg->lock);
+	init_waitqueue_head(&rg->wait);
+
+	err = os_set_fd_block(rg->fd, 0);
+	if (!err)
+		err = um_request_irq(UM_IRQ_ALLOC, rg->fd, IRQ_READ,
+				     ring_interrupt, 0, "hostexec-ring", rg);
+	if (err < 0) {
+		rg->hdr = NULL;
+		return err;
+	}
+	rg->irq = err;
+
+	err = misc_register(&ring_misc[0]);
+	if (err)
+		goto err_free_irq;
+	err = misc_register(&ring_misc[1]);
+	if (err)
+		goto err_deregister;
+	pr_info("output ring of %u KiB\n", rg->size >> 10);
+	return 0;
+
+err_deregister:
+	misc_deregister(&ring_misc[0]);
+err_free_irq:
+	um_free_irq(rg->irq, rg);
+	rg->hdr = NULL;
+	return err;
+}
+
+static void ring_exit(struct hostexec_ring *rg)
+{
+	if (!rg->hdr)
+		return;
+	misc_deregister(&ring_misc[1]);
+	misc_deregister(&ring_misc[0]);
+	um_free_irq(rg->irq, rg);
+}
+
 static int __init hostexec_init(void)
 {
 	struct hostexec_dev *hx = &hostexec_dev;
@@ -359,6 +624,12 @@ static int __init hostexec_init(void)
 	}
 
 	pr_info("host fd %d on /dev/%s\n", hx->fd, hostexec_misc.name);
+	if (hostexec_ring_fd >= 0) {
+		err = ring_init(&hostexec_ring);
+		if (err)
+			pr_err("no output ring (%d): output goes through init\n",
+			       err);
+	}
 	return 0;
 
 err_free_tx_irq:
@@ -376,6 +647,7 @@ static void __exit hostexec_exit(void)
 {
 	struct hostexec_dev *hx = &hostexec_dev;
 
+	ring_exit(&hostexec_ring);
 	misc_deregister(&hostexec_misc);
 	um_free_irq(hx->tx_irq, hx);
 	um_free_irq(hx->rx_irq, hx);

@@ -73,7 +73,7 @@ config_key() {
 }
 
 module_key() {
-	cat Kbuild hostexec-driver/Kbuild hostexec-driver/*.c |
+	cat Kbuild hostexec-driver/Kbuild hostexec-driver/*.[ch] |
 		sha256sum | cut -c1-16
 }
 

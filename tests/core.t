@@ -38,6 +38,60 @@ wait "$pid"
 is "$first/$alive" "first/1" "first line arrives while the command still runs"
 is "$second" "second" "second line follows"
 
+# --- the output ring: stdout and stderr go straight to the host -----------
+PY=/usr/bin/python3
+um -- readlink /proc/self/fd/1 /proc/self/fd/2
+is "$(cat "$T/out")" $'/dev/hostexec-stdout\n/dev/hostexec-stderr' "the command writes to the output ring"
+UMLRUN_NO_RING=1 um -- readlink /proc/self/fd/1
+like "$(cat "$T/out")" '^pipe:' "UMLRUN_NO_RING=1 falls back to pipes through init"
+timeout 60 "$UMLRUN" -- sh -c 'i=0; while [ $i -lt 300 ]; do i=$((i+1)); echo "o$i"; echo "e$i" >&2; done' >"$T/mixed" 2>&1
+i=0
+while [ $i -lt 300 ]; do i=$((i + 1)); echo "o$i"; echo "e$i"; done >"$T/mixed.want"
+cmp -s "$T/mixed" "$T/mixed.want"
+ok $? "stdout and stderr keep their order on one file"
+um -- "$PY" -c 'import os; n = os.write(1, b"x" * 5000000); os.write(2, b"%d" % n)'
+is "$(stat -c %s "$T/out")/$(cat "$T/err")" "5000000/5000000" "one 5 MB write is whole (bigger than the ring)"
+um -- "$PY" -c 'import os; os.writev(1, [b"a" * 70000, b"b" * 70000, b"c"])'
+is "$(tr -s abc <"$T/out")/$(stat -c %s "$T/out")" "abc/140001" "writev lands in order"
+um -- "$PY" -c 'import os; fd = os.open("/etc/passwd", os.O_RDONLY); os.sendfile(1, fd, 0, 1 << 20)'
+cmp -s "$T/out" /etc/passwd
+ok $? "sendfile to stdout (splice) is exact"
+um -- "$PY" -c '
+import errno, os, select
+try:
+    os.lseek(1, 0, os.SEEK_SET)
+except OSError as e:
+    print(errno.errorcode[e.errno])
+print(select.select([], [1, 2], [], 5)[1])
+print(os.isatty(1))'
+is "$(cat "$T/out")" $'ESPIPE\n[1, 2]\nFalse' "stdout seeks like a pipe, polls writable, is no tty"
+um -u -- sh -c 'echo reopened >/dev/stdout; echo reopened2 >/proc/self/fd/2'
+is "$(cat "$T/out")/$(cat "$T/err")" "reopened/reopened2" "an unprivileged command can reopen /dev/stdout"
+# Non-blocking writes against a reader that stalls: EAGAIN, never a loss.
+timeout 120 "$UMLRUN" -- "$PY" -c '
+import os, select
+os.set_blocking(1, False)
+data = bytes(range(256)) * 65536
+off = again = 0
+while off < len(data):
+    try:
+        off += os.write(1, data[off:off + 262144])
+    except BlockingIOError:
+        again += 1
+        select.select([], [1], [])
+os.write(2, b"again=%d" % (again > 0))' 2>"$T/err" | (sleep 3; sha256sum) >"$T/sum"
+is "$(cut -d' ' -f1 "$T/sum")" "$("$PY" -c 'import hashlib; print(hashlib.sha256(bytes(range(256)) * 65536).hexdigest())')" "16 MB of non-blocking writes to a stalled reader are exact"
+is "$(cat "$T/err")" "again=1" "a full ring says EAGAIN to a non-blocking writer"
+# A writer blocked on a full ring still gets its signal (and a short count).
+timeout 60 "$UMLRUN" --timeout 30 -- "$PY" -c '
+import os, signal, time
+t0 = time.monotonic()
+signal.signal(signal.SIGALRM, lambda *a: os._exit(7 if time.monotonic() - t0 < 6 else 1))
+signal.alarm(3)
+os.write(1, b"x" * (8 << 20))
+os._exit(2)' 2>"$T/err" | (sleep 8; wc -c >"$T/count")
+is "${PIPESTATUS[0]}" 7 "a writer blocked on a full ring is interrupted by its signal"
+
 # --- stdin ------------------------------------------------------------------
 printf 'x\ny\n' | um -- wc -l
 is "$(cat "$T/out")" 2 "stdin forwarded with EOF"

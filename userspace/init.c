@@ -182,12 +182,14 @@ static void init_load_module(void)
 {
 	const char *path = init_param("umlrun.module");
 	const char *fd = init_param("hostexec.fd");
+	const char *ring = init_param("hostexec.ring");
 	char params[64];
 	int mfd;
 
 	if (!path || !fd)
 		init_fatal(125, "umlrun.module= or hostexec.fd= missing");
-	snprintf(params, sizeof(params), "fd=%s", fd);
+	snprintf(params, sizeof(params), "fd=%.16s%s%.16s", fd,
+		 ring ? " ring=" : "", ring ? ring : "");
 	mfd = open(path, O_RDONLY | O_CLOEXEC);
 	if (mfd < 0)
 		init_fatal(125, "open module %s: %s", path, strerror(errno));

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * umlinit's relay: start the command with pipes for its stdio, then move
- * bytes between those pipes and the host channel until the command exits,
- * reaping every orphan on the way. Stdin is flow-controlled by credits so
+ * umlinit's relay: start the command with its stdout and stderr on the
+ * module's output ring (or on pipes init relays, without a ring) and its
+ * stdin on a pipe, then move bytes between the pipes and the host channel
+ * until the command exits, reaping every orphan on the way. Stdin is flow-controlled by credits so
  * that the channel can always be read (signals and EOF never queue behind
  * a command that does not read its input).
  */
@@ -88,16 +89,41 @@ out:
 static void relay_wait_exec(struct relay *r, const struct proto_exec *e,
 			    int rep[2]);
 
-static void relay_spawn(struct relay *r, const struct proto_exec *e)
+/*
+ * The command's stdout and stderr: the module's output ring when the host
+ * set one up (the command writes straight to the host, init never touches
+ * its output), else pipes that init relays over the channel.
+ */
+static void relay_outputs_open(struct relay *r, int out[2], int err[2])
 {
-	int in[2], out[2], err[2], rep[2];
-
-	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) ||
-	    pipe2(err, O_CLOEXEC) || pipe2(rep, O_CLOEXEC))
+	out[1] = open("/dev/hostexec-stdout", O_WRONLY | O_CLOEXEC);
+	err[1] = open("/dev/hostexec-stderr", O_WRONLY | O_CLOEXEC);
+	if (out[1] >= 0 && err[1] >= 0) {
+		out[0] = err[0] = -1;
+		return;
+	}
+	if (out[1] >= 0)
+		close(out[1]);
+	if (err[1] >= 0)
+		close(err[1]);
+	if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC))
 		init_fatal(125, "pipe: %s", strerror(errno));
 	/* Bigger pipes mean fewer, larger frames on the channel. */
 	fcntl(out[1], F_SETPIPE_SZ, 1 << 20);
 	fcntl(err[1], F_SETPIPE_SZ, 1 << 20);
+	fcntl(out[0], F_SETFL, O_NONBLOCK);
+	fcntl(err[0], F_SETFL, O_NONBLOCK);
+	r->out_r = out[0];
+	r->err_r = err[0];
+}
+
+static void relay_spawn(struct relay *r, const struct proto_exec *e)
+{
+	int in[2], out[2], err[2], rep[2];
+
+	if (pipe2(in, O_CLOEXEC) || pipe2(rep, O_CLOEXEC))
+		init_fatal(125, "pipe: %s", strerror(errno));
+	relay_outputs_open(r, out, err);
 	r->pid = fork();
 	if (r->pid < 0)
 		init_fatal(125, "fork: %s", strerror(errno));
@@ -107,10 +133,6 @@ static void relay_spawn(struct relay *r, const struct proto_exec *e)
 	close(out[1]);
 	close(err[1]);
 	r->in_w = in[1];
-	r->out_r = out[0];
-	r->err_r = err[0];
-	fcntl(r->out_r, F_SETFL, O_NONBLOCK);
-	fcntl(r->err_r, F_SETFL, O_NONBLOCK);
 	relay_wait_exec(r, e, rep);
 }
 

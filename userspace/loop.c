@@ -28,6 +28,7 @@
 #include "net.h"
 #include "proto.h"
 #include "result.h"
+#include "ring.h"
 #include "tty.h"
 #include "util.h"
 
@@ -65,6 +66,8 @@ struct loop {
 	int ring_wrapped;
 	long long grace_deadline;	/* 0, or when a signalled run ends hard */
 	int grace_sig;
+	int ring_broken;	/* the guest broke the output ring */
+	int ring_hot;		/* records came since the last look */
 };
 
 static int sig_pipe[2] = { -1, -1 };
@@ -343,6 +346,68 @@ static void loop_output(struct loop *l, int fd, const struct proto_frame *f)
 	}
 }
 
+/*
+ * Write out records from the output ring, at most budget of them so stdin,
+ * signals and the network keep their turn, and none at or past limit (0:
+ * no limit; with one, this is the final drain and the guest is not asked
+ * to ring).
+ *
+ * While output flows we do not ask for the doorbell: ringing it costs the
+ * guest a host system call and a cross-CPU wake-up per record, more than
+ * copying the record. We look again after RING_POLL_US instead, and ask
+ * for the doorbell only when a look found nothing new.
+ * Returns RING_IDLE (the guest will ring), RING_MORE (records left: poll
+ * without sleeping) or RING_HOT (poll for at most RING_POLL_US).
+ */
+enum { RING_IDLE, RING_MORE, RING_HOT };
+#define RING_POLL_US 100
+
+static int loop_ring(struct loop *l, uint64_t limit, int budget)
+{
+	struct ring *r = &l->u->ring;
+	struct ring_rec rec;
+	int ret, err;
+
+	while (budget-- > 0) {
+		if (l->ring_broken)
+			return RING_IDLE;
+		ret = ring_next(r, &rec, !limit && !l->ring_hot, limit);
+		if (ret < 0) {
+			l->ring_broken = 1;
+			loop_fail(l, "protocol error: broken output ring from the guest");
+			return RING_IDLE;
+		}
+		if (!ret) {
+			if (limit || !l->ring_hot)
+				return RING_IDLE;
+			l->ring_hot = 0;
+			return RING_HOT;
+		}
+		l->ring_hot = 1;
+		if (!l->out_closed[rec.stream]) {
+			if (rec.stream == 1)
+				result.bytes_stdout += rec.len;
+			else
+				result.bytes_stderr += rec.len;
+			err = loop_write_out((int)rec.stream, rec.iov[0].iov_base,
+					     rec.iov[0].iov_len);
+			if (!err && rec.iov[1].iov_len)
+				err = loop_write_out((int)rec.stream,
+						     rec.iov[1].iov_base,
+						     rec.iov[1].iov_len);
+			if (err == -EINTR)
+				return RING_IDLE; /* timed out: the loop ends the run */
+			if (err) {
+				/* EPIPE and friends: the writers see it too */
+				l->out_closed[rec.stream] = 1;
+				ring_close_stream(r, rec.stream);
+			}
+		}
+		ring_consume(r, &rec);
+	}
+	return RING_MORE;
+}
+
 static void loop_error_frame(struct loop *l, const struct proto_frame *f)
 {
 	char msg[PROTO_MAX_ERRMSG + 1];
@@ -586,7 +651,8 @@ int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
 	struct pollset ps = { 0 };
 	struct pollfd *p;
 	char drain[64];
-	int status, timeout;
+	int status, timeout, ring;
+	struct timespec ts;
 
 	if (!l)
 		die("out of memory");
@@ -629,7 +695,8 @@ int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
 			break;
 		}
 		loop_flush(l);
-		/* Fixed slots 0-3, then the network's fds. */
+		ring = loop_ring(l, 0, 64);
+		/* Fixed slots 0-4, then the network's fds. */
 		ps.n = 0;
 		if (pollset_add(&ps, u->chan,
 				POLLIN | (l->txq ? POLLOUT : 0)) < 0 ||
@@ -638,6 +705,8 @@ int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
 		    pollset_add(&ps, l->in_fd >= 0 && l->exec_sent &&
 					     l->credit && !l->txq ?
 					     l->in_fd : -1,
+				POLLIN) < 0 ||
+		    pollset_add(&ps, u->ring.hdr ? u->ring.bell : -1,
 				POLLIN) < 0) {
 			loop_fail(l, "out of memory");
 			break;
@@ -650,9 +719,16 @@ int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
 			left = next - result_now_ms();
 			timeout = left < 0 ? 0 : (int)(left > 60000 ? 60000 : left);
 		}
+		if (ring == RING_MORE)
+			timeout = 0;
 		net_fill_pollfds(&ps, &timeout);
+		ts.tv_sec = timeout / 1000;
+		ts.tv_nsec = timeout % 1000 * 1000000L;
+		if (ring == RING_HOT && timeout != 0)
+			ts = (struct timespec){ 0, RING_POLL_US * 1000L };
 		p = ps.fds;
-		if (poll(p, ps.n, timeout) < 0) {
+		if (ppoll(p, ps.n, timeout < 0 && ring != RING_HOT ? NULL : &ts,
+			  NULL) < 0) {
 			if (errno == EINTR)
 				continue;
 			loop_fail(l, "poll: %s", strerror(errno));
@@ -673,6 +749,20 @@ int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
 		}
 		if (p[3].fd >= 0 && p[3].revents)
 			loop_stdin(l);
+		if (p[4].fd >= 0 && p[4].revents)
+			ring_bell_drain(&u->ring);
+	}
+	/*
+	 * What the command wrote before it ended is in the ring: write it out,
+	 * up to where the ring stands now (a background writer cannot keep
+	 * the run alive). Not after a timeout or a second Ctrl-C.
+	 */
+	if (u->ring.hdr && !sig_timeout && sigint_count < 2 &&
+	    l->status != EXIT_TIMEOUT) {
+		uint64_t limit = ring_head(&u->ring);
+
+		while (loop_ring(l, limit ? limit : 1, 1 << 20) == RING_MORE)
+			;
 	}
 	loop_arm_timeout(0);
 	pollset_free(&ps);

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -321,6 +322,10 @@ static char **spawn_args(const struct uml *u, const struct options *o)
 	argv[n++] = "ro";
 	argv[n++] = spawn_param("init", u->init);
 	argv[n++] = "hostexec.fd=3";
+	if (u->ring.hdr) {
+		argv[n++] = "hostexec.ring=" STR(RING_GUEST_BELL_FD);
+		argv[n++] = "iomem=hostexec,/proc/self/fd/" STR(RING_GUEST_MEM_FD);
+	}
 	argv[n++] = spawn_param("umlrun.module", u->module);
 	argv[n++] = spawn_param("uml_dir", u->rundir);
 	argv[n++] = "umid=uml";
@@ -366,10 +371,37 @@ static int spawn_landlock(const struct uml *u, const struct options *o)
 	return ruleset;
 }
 
+/*
+ * Keep the kernel and its processes on one CPU. UML runs every guest
+ * process as a host process the kernel process ptraces, so each guest
+ * system call is a round trip between the two; on a CPU of its own that
+ * is a plain context switch, across CPUs it is a cross-CPU wake-up each
+ * time (an IPI, and on a virtual machine a halted vCPU to wake). The guest
+ * is uniprocessor anyway. The CPU is the one the scheduler runs us on now,
+ * among those we may use, so concurrent runs spread as the scheduler
+ * spreads their launchers. UMLRUN_NO_PIN=1 leaves it to the scheduler.
+ */
+static void spawn_pin_cpu(void)
+{
+	const char *env = getenv("UMLRUN_NO_PIN");
+	cpu_set_t allowed, one;
+	int cpu;
+
+	if (env && *env && strcmp(env, "0"))
+		return;
+	cpu = sched_getcpu();
+	if (cpu < 0 || sched_getaffinity(0, sizeof(allowed), &allowed) < 0 ||
+	    CPU_COUNT(&allowed) < 2 || !CPU_ISSET(cpu, &allowed))
+		return;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	(void)sched_setaffinity(0, sizeof(one), &one);
+}
+
 static void spawn_child(const struct uml *u, char **argv, int chan, int con,
 			int report, pid_t parent, int ruleset)
 {
-	int net = u->net_fd;
+	int net = u->net_fd, bell = u->ring.guest_bell, mem = u->ring.mem;
 	char tmpdir[PATH_MAX + 8];
 	char *envp[] = { tmpdir, "PATH=/usr/local/bin:/usr/bin:/bin", NULL };
 	sigset_t none;
@@ -384,6 +416,7 @@ static void spawn_child(const struct uml *u, char **argv, int chan, int con,
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
 	personality(ADDR_NO_RANDOMIZE);
+	spawn_pin_cpu();
 	err = landlock_enforce(ruleset);
 	if (err) {
 		errno = -err;
@@ -397,10 +430,18 @@ static void spawn_child(const struct uml *u, char **argv, int chan, int con,
 	devnull = fcntl(devnull, F_DUPFD_CLOEXEC, 10);
 	if (net >= 0)
 		net = fcntl(net, F_DUPFD_CLOEXEC, 10);
+	if (u->ring.hdr) {
+		bell = fcntl(bell, F_DUPFD_CLOEXEC, 10);
+		mem = fcntl(mem, F_DUPFD_CLOEXEC, 10);
+	}
 	if (chan < 0 || con < 0 || devnull < 0 || dup2(devnull, 0) < 0 ||
 	    dup2(con, 1) < 0 || dup2(con, 2) < 0 || dup2(chan, 3) < 0)
 		goto fail;
 	if (u->net_fd >= 0 && (net < 0 || dup2(net, NET_GUEST_FD) < 0))
+		goto fail;
+	if (u->ring.hdr && (bell < 0 || mem < 0 ||
+			    dup2(bell, RING_GUEST_BELL_FD) < 0 ||
+			    dup2(mem, RING_GUEST_MEM_FD) < 0))
 		goto fail;
 	execve(u->kernel, argv, envp);
 fail:
@@ -412,6 +453,7 @@ fail:
 void spawn_start(struct uml *u, const struct options *o)
 {
 	int sv[2], con[2], rep[2], err, ruleset;
+	const char *no_ring;
 	pid_t self = getpid();
 	char **argv;
 	ssize_t n;
@@ -420,6 +462,15 @@ void spawn_start(struct uml *u, const struct options *o)
 	if (o->allow_modules && !landlock_abi())
 		die("--allow-modules needs Landlock, which this host does not offer");
 	spawn_rundir(u);
+	/* The output ring; without it (a pty, or UMLRUN_NO_RING=1 to compare)
+	 * umlinit relays output through pipes and the channel. */
+	u->ring = (struct ring){ .mem = -1, .bell = -1, .guest_bell = -1 };
+	no_ring = getenv("UMLRUN_NO_RING");
+	if (!o->tty && !(no_ring && *no_ring && strcmp(no_ring, "0"))) {
+		err = ring_create(&u->ring);
+		if (err)
+			info("no output ring: %s", strerror(-err));
+	}
 	argv = spawn_args(u, o);
 	ruleset = spawn_landlock(u, o);
 	if (log_verbose) {
@@ -447,6 +498,10 @@ void spawn_start(struct uml *u, const struct options *o)
 	if (u->net_fd >= 0) {
 		close(u->net_fd);
 		u->net_fd = -1;
+	}
+	if (u->ring.guest_bell >= 0) {
+		close(u->ring.guest_bell);
+		u->ring.guest_bell = -1;
 	}
 	u->chan = sv[0];
 	u->console = con[0];
@@ -514,6 +569,8 @@ void spawn_kill(struct uml *u)
 
 void spawn_cleanup(struct uml *u)
 {
+	if (u->ring.hdr)
+		ring_destroy(&u->ring);
 	if (u->rundir[0]) {
 		spawn_rm_tree(AT_FDCWD, u->rundir);
 		u->rundir[0] = 0;

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "options.h"
+#include "ring.h"
 
 struct uml {
 	char kernel[4096];
@@ -21,6 +22,7 @@ struct uml {
 	int chan;		/* our end of the channel socketpair */
 	int console;		/* read end of the kernel's stdout/stderr */
 	int net_fd;		/* the guest's end of the network, or -1 */
+	struct ring ring;	/* the output ring (ring.hdr NULL without) */
 };
 
 /* The kernel and init a run would use (resolved); 0 or -errno. */

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The output ring shared by the hostexec module (producer, in the guest
+ * kernel) and umlrun's launcher (consumer, on the host).
+ *
+ * The launcher creates a sealed memfd of HOSTEXEC_RING_HDR + size bytes,
+ * fills in the header and hands it to the kernel as the UML io-memory region
+ * "hostexec" (iomem=hostexec,FILE); both sides map it shared. Guest writes
+ * to /dev/hostexec-stdout and /dev/hostexec-stderr become records in the
+ * ring, in the order they were written:
+ *
+ *   struct hostexec_rec { __u32 stream; __u32 len; } then len bytes, the
+ *   whole record padded to 8 bytes; records may wrap around the end.
+ *
+ * head and tail count bytes since the start and only grow; the ring offset
+ * is the count modulo size (a power of two). The guest advances head after
+ * a record is complete, the host advances tail after it wrote one out.
+ * Each side sleeps on a doorbell socket after setting its *_wait flag and
+ * re-checking the indices (with a full barrier in between); the other side
+ * rings the doorbell (one byte) when it finds the flag set, so neither can
+ * miss a wake-up. The host sets a stream's bit in 'closed' when its own
+ * stdout/stderr went away; writers then get EPIPE and SIGPIPE.
+ *
+ * The launcher trusts nothing in the ring: indices and records are checked
+ * against its own copies before use.
+ */
+#ifndef HOSTEXEC_RING_H
+#define HOSTEXEC_RING_H
+
+#include <linux/types.h>
+
+#define HOSTEXEC_RING_MAGIC	0x52657868u	/* "hxeR" */
+#define HOSTEXEC_RING_VERSION	1
+#define HOSTEXEC_RING_HDR	4096u
+/* the largest record payload: bounds the launcher's work per record */
+#define HOSTEXEC_RING_MAX_REC	(128u << 10)
+
+struct hostexec_ring_hdr {
+	__u32 magic;
+	__u32 version;
+	__u32 size;		/* data bytes after the header page */
+	__u32 reserved;
+	/* written by the guest (own cache line) */
+	__u64 head __attribute__((aligned(64)));
+	__u32 guest_wait;	/* guest sleeps until tail moves */
+	/* written by the host */
+	__u64 tail __attribute__((aligned(64)));
+	__u32 host_wait;	/* host sleeps until head moves */
+	__u32 closed;		/* bit 1: stdout gone, bit 2: stderr gone */
+};
+
+struct hostexec_rec {
+	__u32 stream;		/* 1 stdout, 2 stderr */
+	__u32 len;
+};
+
+#define HOSTEXEC_REC_SPAN(len)	(((__u64)(len) + sizeof(struct hostexec_rec) + 7) & ~7ull)
+
+#endif
