@@ -114,21 +114,21 @@ $(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(HEADERS) | deps
 # --- fuzzing (libFuzzer): a short smoke run in check, long runs with fuzz --
 FUZZ_SECONDS ?= 600
 FUZZ_SMOKE_SECONDS ?= 20
-FUZZERS := fuzz_frames fuzz_exec
+FUZZERS := fuzz_frames fuzz_exec fuzz_ring
 FUZZ_BIN := $(FUZZERS:%=$(B)/fuzz/%)
 
-$(B)/fuzz/%: tests/fuzz/%.c userspace/proto.c userspace/proto.h | deps
+$(B)/fuzz/%: tests/fuzz/%.c userspace/proto.c userspace/ring.c $(HEADERS) | deps
 	$(quiet) FUZZCC $@
 	$(Q)mkdir -p $(@D)
 	$(Q)clang -g -O1 -fsanitize=fuzzer,address,undefined -Iuserspace \
-		-o $@ $< userspace/proto.c
+		-o $@ $< userspace/proto.c userspace/ring.c
 
 $(B)/fuzz/seeds: tests/fuzz/seeds.c userspace/proto.c userspace/proto.h | deps
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Iuserspace -o $@ $< userspace/proto.c
 
 fuzz-corpus: $(B)/fuzz/seeds
-	$(Q)mkdir -p $(B)/fuzz/corpus-frames $(B)/fuzz/corpus-exec
+	$(Q)mkdir -p $(B)/fuzz/corpus-frames $(B)/fuzz/corpus-exec $(B)/fuzz/corpus-ring
 	$(Q)$(B)/fuzz/seeds $(B)/fuzz/corpus-frames $(B)/fuzz/corpus-exec
 
 fuzz-smoke: FUZZ_SECONDS = $(FUZZ_SMOKE_SECONDS)

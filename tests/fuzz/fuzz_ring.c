@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer harness for the host end of the output ring: the input is the
+ * guest's side of the shared memory (head, then ring bytes) and, between
+ * records, new heads, as a guest changing the ring under the launcher
+ * would write them. Every record ring_next accepts must lie inside the
+ * ring and be read whole; any crash or sanitizer report is a bug.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ring.h"
+
+#define FUZZ_RING_SIZE 4096u
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static uint64_t take_u64(const uint8_t **p, size_t *left)
+{
+	uint64_t v = 0;
+	size_t n = *left < 8 ? *left : 8;
+
+	memcpy(&v, *p, n);
+	*p += n;
+	*left -= n;
+	return v;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static uint8_t mem[HOSTEXEC_RING_HDR + FUZZ_RING_SIZE]
+		__attribute__((aligned(4096)));
+	struct ring r = { .mem = -1, .bell = -1, .guest_bell = -1 };
+	volatile uint8_t sink = 0;
+	struct ring_rec rec;
+	uint64_t limit;
+	size_t n, i, j;
+	int ret;
+
+	memset(mem, 0, sizeof(mem));
+	r.hdr = (struct hostexec_ring_hdr *)mem;
+	r.data = mem + HOSTEXEC_RING_HDR;
+	r.size = FUZZ_RING_SIZE;
+	r.tail = take_u64(&data, &size) & ~7ull; /* ours: always 8-aligned */
+	r.hdr->head = take_u64(&data, &size);
+	limit = take_u64(&data, &size) & 0xffff;
+	n = size < FUZZ_RING_SIZE ? size : FUZZ_RING_SIZE;
+	memcpy(r.data, data, n);
+	data += n;
+	size -= n;
+	for (i = 0; i < 64; i++) {
+		ret = ring_next(&r, &rec, (int)(i & 1), limit);
+		if (ret <= 0)
+			break;
+		if (rec.stream != 1 && rec.stream != 2)
+			abort();
+		if (rec.iov[0].iov_len + rec.iov[1].iov_len != rec.len ||
+		    rec.len > HOSTEXEC_RING_MAX_REC || rec.span > r.size)
+			abort();
+		for (j = 0; j < 2; j++) {
+			const uint8_t *b = rec.iov[j].iov_base;
+			size_t k;
+
+			if (rec.iov[j].iov_len &&
+			    (b < r.data || b + rec.iov[j].iov_len > r.data + r.size))
+				abort();
+			for (k = 0; k < rec.iov[j].iov_len; k++)
+				sink ^= b[k];
+		}
+		ring_consume(&r, &rec);
+		if (i % 3 == 2)
+			ring_close_stream(&r, rec.stream);
+		/* the guest moves head (or anything) while we work */
+		if (size)
+			r.hdr->head = r.tail + (take_u64(&data, &size) & 0x1fff);
+	}
+	(void)sink;
+	return 0;
+}
