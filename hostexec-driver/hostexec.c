@@ -408,8 +408,13 @@ static ssize_t ring_write_iter(struct kiocb *iocb, struct iov_iter *from)
 
 	if (!iov_iter_count(from))
 		return 0;
-	if (mutex_lock_interruptible(&rg->lock))
+	/* a blocking writer may hold the lock while it waits for space */
+	if (nonblock) {
+		if (!mutex_trylock(&rg->lock))
+			return -EAGAIN;
+	} else if (mutex_lock_interruptible(&rg->lock)) {
 		return -ERESTARTSYS;
+	}
 	while (iov_iter_count(from)) {
 		if (ring_closed(rg, stream)) {
 			ret = -EPIPE;
