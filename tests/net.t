@@ -94,6 +94,7 @@ suite() { # LABEL
 	run -- ls /sys/class/net
 	unlike "$(cat "$T/out")" 'eth0' "$L: no eth0 without -n"
 	like "$(cat "$T/out")" '^lo$' "$L: lo is there"
+	is "$(cat "$T/out")" "lo" "$L: no other interface (no stray sit0 or dummy0)"
 
 	# --- -n: eth0, address, route, DNS --------------------------------
 	host_resolv=$(sum /etc/resolv.conf 2>/dev/null)
