@@ -485,12 +485,19 @@ static int loop_channel(struct loop *l)
 	static uint8_t msg[PROTO_MAX_FRAME];
 	struct proto_frame f;
 	size_t off, used;
+	int r, resets = 0;
 	ssize_t n;
-	int r;
 
 	while (l->state != DONE && !sig_timeout && sigint_count < 2) {
 		n = recv(l->u->chan, msg, sizeof(msg), MSG_DONTWAIT | MSG_TRUNC);
 		if (n < 0 && errno == EINTR)
+			continue;
+		/*
+		 * A guest that closed its end with our frames unread makes the
+		 * next recv say ECONNRESET once, before what it sent us (its
+		 * EXIT, say), which can still be read.
+		 */
+		if (n < 0 && errno == ECONNRESET && !resets++)
 			continue;
 		if (n < 0 && errno == EAGAIN)
 			return 0;
@@ -696,6 +703,8 @@ int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
 		}
 		loop_flush(l);
 		ring = loop_ring(l, 0, 64);
+		if (l->state == DONE)
+			break; /* the guest broke the ring */
 		/* Fixed slots 0-4, then the network's fds. */
 		ps.n = 0;
 		if (pollset_add(&ps, u->chan,
