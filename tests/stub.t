@@ -21,7 +21,9 @@ mkdir -p "$FG"
 for sc in ok dump split coalesce cat nocredit flood signal exit error chatty \
 	orphan escape panic panicrun nohello silent hang vanish linger badmagic \
 	badversion twohello shorthello oversized badtype hosttype early \
-	truncated hugemsg credit endless closechan emptymsg; do
+	truncated hugemsg credit endless closechan emptymsg ring-ok ring-order \
+	ring-truncate ring-flood-after-exit ring-closed ring-probe ring-bad-head \
+	ring-bad-stream ring-bad-len; do
 	cp "$FAKEGUEST" "$FG/fakeguest-$sc"
 done
 
@@ -367,6 +369,103 @@ fg emptymsg -- x
 like "$rc/$(cat "$T/out")" '^(0/after|125/)$' "an empty message is ignored or refused"
 ok "$(within 2500)" "and the run ends promptly (${ms} ms)"
 clean "empty message"
+
+# --- the output ring (fd 5 the doorbell, fd 6 the memory) ----------------------
+fg ring-probe -- x
+is "$rc/$(cat "$T/out")" "0/ring=yes args=yes" \
+	"the kernel gets the ring on fds 5 and 6, with hostexec.ring=5 iomem=hostexec,/proc/self/fd/6"
+UMLRUN_NO_RING=1 fg ring-probe -- x
+is "$rc/$(cat "$T/out")" "0/ring=no args=no" "UMLRUN_NO_RING=1: no ring fds, no ring parameters"
+fg ring-probe -t -- x
+is "$rc/$(cat "$T/out")" "0/ring=no args=no" "-t: no ring"
+clean "ring probe"
+
+# ring-ok: four short records on both streams (72 ring bytes), then a
+# payload that wraps around the end of the data area (its header in the
+# last 16 bytes), then a second lap to a record whose header takes the
+# last 8 bytes (its payload at offset 0). Between them, stdout records of
+# "fill\n" over and over: fill_len SPAN is how much of it fits in SPAN ring
+# bytes, 8 header bytes per started 131080 (the largest record).
+fill_len() {
+	echo $(($1 - 8 * (($1 + 131079) / 131080)))
+}
+fg ring-ok -- x
+size=$(sed -n '1s/^ring \([0-9]*\)$/\1/p' "$T/err")
+ok "$([ "${size:-0}" -ge 4096 ] && [ $((size & (size - 1))) = 0 ] && echo 0 || echo 1)" \
+	"ring: the guest sees a ring of a power-of-two size (${size:-none})"
+size=${size:-4096}
+{
+	printf 'one\ntwo\n'
+	yes fill | head -c "$(fill_len $((size - 88)))"
+	printf 'wrapped around the end\n'
+	yes fill | head -c "$(fill_len $((size - 24)))"
+	printf 'last\n'
+} >"$T/ring-ok.want"
+want=$(sha <"$T/ring-ok.want")
+want_err="ring $size"$'\ne1\nheader in the last 8 bytes\ne3'
+is "$rc" 3 "ring: the exit status comes over the channel"
+is "$(stat -c %s "$T/out")/$(sha <"$T/out")" "$(stat -c %s "$T/ring-ok.want")/$want" \
+	"ring: stdout byte-exact, with records wrapping around the end of the ring"
+is "$(cat "$T/err")" "$want_err" "ring: stderr byte-exact"
+bad=0
+for _ in $(seq 10); do
+	fg ring-ok -- x
+	[ "$rc/$(sha <"$T/out")/$(cat "$T/err")" = "3/$want/$want_err" ] ||
+		bad=$((bad + 1))
+done
+is "$bad" 0 "ring: 10 runs in a row, each byte-exact with status 3"
+clean "ring"
+
+for i in $(seq 2000); do
+	if ((i % 3 && i % 7)); then echo "$i out"; else echo "$i err"; fi
+done >"$T/ring-order.want"
+: >"$T/err"
+timeout --preserve-status -k 5 "$TEST_TIMEOUT" "$UMLRUN" \
+	-k "$FG/fakeguest-ring-order" --module /dev/null \
+	--init "$FG/fakeguest-ring-order" -- x 2000 >"$T/out" 2>&1
+rc=$?
+is "$rc/$(sha <"$T/out")" "0/$(sha <"$T/ring-order.want")" \
+	"ring: 2000 stdout and stderr records interleave in the order written (2>&1)"
+clean "ring order"
+
+fg ring-truncate -- x
+is "$rc/$(cat "$T/out")" $'0/shrink=EPERM grow=EPERM seal=EPERM\nstill here' \
+	"ring: the seals keep the guest from shrinking, growing or resealing the memfd"
+clean "ring truncate"
+
+seq -f 'before %g' 100000 >"$T/before.want"
+for how in "" fork; do
+	fg ring-flood-after-exit -- x 100000 $how
+	is "$rc/$(head -n 100000 "$T/out" | sha)" "0/$(sha <"$T/before.want")" \
+		"ring: records written before EXIT all come out${how:+ (a forked writer floods on)}"
+	is "$(tail -n +100001 "$T/out" | grep -vc '^after [0-9]*$')/$(cat "$T/err")" "0/" \
+		"ring: after them only records written after EXIT${how:+ (forked)}"
+	ok "$([ "$(stat -c %s "$T/out")" -le $(($(stat -c %s "$T/before.want") + 2 * size + 65536)) ] && echo 0 || echo 1)" \
+		"ring: a writer after EXIT gets at most about a ring's worth out ($(stat -c %s "$T/out") bytes)"
+	ok "$(within 10000)" "ring: a writer after EXIT does not hold the run (${ms} ms)"
+	clean "ring flood after EXIT${how:+ (forked)}"
+done
+
+: >"$T/err"
+timeout --preserve-status -k 5 "$TEST_TIMEOUT" "$UMLRUN" \
+	-k "$FG/fakeguest-ring-closed" --module /dev/null \
+	--init "$FG/fakeguest-ring-closed" -- x 2>"$T/err" | head -c 1 >"$T/head"
+rc=${PIPESTATUS[0]}
+is "$rc/$(cat "$T/head")/$(cat "$T/err")" "42/l/closed=2" \
+	"ring: a closed stdout sets the guest's closed bit 1 (and only it)"
+clean "ring closed"
+
+# --- a guest that breaks the ring: 125, one line, at once ---------------------
+# Each writes "good\n" first and waits until the host has written it out.
+# A correct launcher ends these in milliseconds; the short timeout keeps a
+# hanging one from costing 20 s a run (its SIGTERM ends the hang with 125).
+for args in "head odd" "head far" "head back" "stream 7" "stream 0" "stream 3" \
+	"len 0" "len big" "len past" "len huge"; do
+	set -- $args
+	TEST_TIMEOUT=4 fg "ring-bad-$1" -- x "$2"
+	fails "ring: bad $1 ($2)" 125 "protocol error: broken output ring from the guest$" "good"
+	ok "$(within 2500)" "ring: bad $1 ($2) ends the run at once (${ms} ms)"
+done
 
 is "$(pgrep -af -- "$FG/fakeguest-")" "" "no fake guest left at the end"
 finish

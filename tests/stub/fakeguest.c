@@ -10,6 +10,8 @@
  * name after "fakeguest-" (tests run per-scenario copies), and scenarios
  * that take parameters read them from the command that EXEC carries.
  * Diagnostics go to the console, where umlrun shows them on failure.
+ * The ring-* scenarios play the hostexec module's part of the output ring
+ * (hostexec-driver/hostexec_ring.h) on fds 5 (doorbell) and 6 (memory).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -20,10 +22,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "../../hostexec-driver/hostexec_ring.h"
 #include "proto.h"
 #include "util.h"
 
@@ -31,6 +37,8 @@
 #define CONSOLE 1
 
 static const char *fg_self;
+static int fg_argc;
+static char **fg_argv;		/* the kernel command line */
 static struct proto_reader fg_rd;
 static uint8_t fg_msg[PROTO_MAX_FRAME];
 static size_t fg_msg_len, fg_msg_off;
@@ -39,6 +47,16 @@ static struct proto_exec fg_cmd;	/* the command, once fetched */
 
 static void fg_console(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
+
+/* vsnprintf that returns the length kept in buf (truncated), or -1. */
+static int fg_vformat(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	int len = vsnprintf(buf, size, fmt, ap);
+
+	if (len >= 0 && (size_t)len >= size)
+		len = (int)size - 1;
+	return len;
+}
 
 /* A line on the console; umlrun keeps it and may show it. */
 static void fg_console(const char *fmt, ...)
@@ -50,12 +68,10 @@ static void fg_console(const char *fmt, ...)
 	int len;
 
 	va_start(ap, fmt);
-	len = vsnprintf(line, sizeof(line), fmt, ap);
+	len = fg_vformat(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	if (len < 0)
 		return;
-	if ((size_t)len >= sizeof(line))
-		len = sizeof(line) - 1;
 	while (off < (size_t)len) {
 		n = write(CONSOLE, line + off, (size_t)len - off);
 		if (n < 0 && errno == EINTR)
@@ -256,6 +272,235 @@ static void fg_forever(void)
 {
 	for (;;)
 		pause();
+}
+
+/* --- the output ring: the hostexec module's side ------------------------- */
+
+#define RING_BELL 5
+#define RING_MEM 6
+#define RING_LOAD(p) __atomic_load_n(p, __ATOMIC_ACQUIRE)
+#define RING_STORE(p, v) __atomic_store_n(p, v, __ATOMIC_RELEASE)
+#define RING_FENCE() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+
+static struct hostexec_ring_hdr *fg_rh;
+static uint8_t *fg_rdata;
+static uint32_t fg_rsize;
+static off_t fg_rlen;		/* the memfd's size */
+static uint64_t fg_head;	/* ours; the host sees it once published */
+
+/* Map the ring umlrun passed on fd 6, as the kernel's iomem would. */
+static void fg_ring_map(void)
+{
+	struct stat st;
+	void *p;
+
+	if (fstat(RING_MEM, &st) < 0)
+		fg_die("no output ring on fd %d: %s", RING_MEM, strerror(errno));
+	if (st.st_size < (off_t)HOSTEXEC_RING_HDR)
+		fg_die("output ring of %lld bytes", (long long)st.st_size);
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 RING_MEM, 0);
+	if (p == MAP_FAILED)
+		fg_die("mmap the output ring: %s", strerror(errno));
+	fg_rh = p;
+	fg_rlen = st.st_size;
+	fg_rsize = fg_rh->size;
+	if (fg_rh->magic != HOSTEXEC_RING_MAGIC ||
+	    fg_rh->version != HOSTEXEC_RING_VERSION || !fg_rsize ||
+	    (fg_rsize & (fg_rsize - 1)) ||
+	    fg_rsize > (uint64_t)st.st_size - HOSTEXEC_RING_HDR)
+		fg_die("bad output ring header (magic %#x version %u size %u)",
+		       fg_rh->magic, fg_rh->version, fg_rsize);
+	fg_rdata = (uint8_t *)p + HOSTEXEC_RING_HDR;
+	fg_head = RING_LOAD(&fg_rh->head);
+}
+
+static void fg_ring_bell(void)
+{
+	char c = 1;
+
+	/* a full socket already holds a wake-up */
+	(void)send(RING_BELL, &c, 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
+/* Sleep until the host rings; the host gone ends us quietly. */
+static void fg_ring_sleep(void)
+{
+	struct pollfd p = { .fd = RING_BELL, .events = POLLIN };
+	char buf[64];
+	int n;
+
+	do {
+		n = poll(&p, 1, -1);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		fg_die("poll the doorbell: %s", strerror(errno));
+	if (p.revents & (POLLHUP | POLLERR | POLLNVAL))
+		exit(0);
+	while (recv(RING_BELL, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		;
+}
+
+/* Make head the one the host sees; ring if it sleeps. */
+static void fg_ring_publish_head(uint64_t head)
+{
+	RING_STORE(&fg_rh->head, head);
+	RING_FENCE();
+	if (RING_LOAD(&fg_rh->host_wait)) {
+		RING_STORE(&fg_rh->host_wait, 0);
+		fg_ring_bell();
+	}
+}
+
+static void fg_ring_publish(void)
+{
+	fg_ring_publish_head(fg_head);
+}
+
+static int fg_ring_closed(unsigned int stream)
+{
+	return stream && (RING_LOAD(&fg_rh->closed) & (1u << stream));
+}
+
+/*
+ * Wait for span free bytes: 0, or -1 as soon as stream (1 or 2; 0 for
+ * none) is found closed by the host.
+ */
+static int fg_ring_room(uint64_t span, unsigned int stream)
+{
+	for (;;) {
+		if (fg_ring_closed(stream))
+			return -1;
+		if (fg_head - RING_LOAD(&fg_rh->tail) + span <= fg_rsize)
+			return 0;
+		fg_ring_publish();
+		RING_STORE(&fg_rh->guest_wait, 1);
+		RING_FENCE();
+		if (fg_ring_closed(stream) ||
+		    fg_head - RING_LOAD(&fg_rh->tail) + span <= fg_rsize)
+			continue;
+		fg_ring_sleep();
+	}
+}
+
+/* Wait until the host has written out everything published. */
+static void fg_ring_settle(void)
+{
+	fg_ring_publish();
+	for (;;) {
+		if (RING_LOAD(&fg_rh->tail) == fg_head)
+			return;
+		RING_STORE(&fg_rh->guest_wait, 1);
+		RING_FENCE();
+		if (RING_LOAD(&fg_rh->tail) == fg_head)
+			return;
+		fg_ring_sleep();
+	}
+}
+
+/* Copy into the ring at byte count pos, wrapping around the end. */
+static void fg_ring_copy(uint64_t pos, const void *src, size_t len)
+{
+	uint32_t off = (uint32_t)(pos & (fg_rsize - 1));
+	size_t first = len < fg_rsize - off ? len : fg_rsize - off;
+
+	memcpy(fg_rdata + off, src, first);
+	memcpy(fg_rdata, (const uint8_t *)src + first, len - first);
+}
+
+/* A record header at the head, and the payload unless it is NULL; unchecked. */
+static void fg_ring_rec(uint32_t stream, uint32_t len, const void *payload)
+{
+	struct hostexec_rec h = { .stream = stream, .len = len };
+
+	fg_ring_copy(fg_head, &h, sizeof(h));
+	if (payload)
+		fg_ring_copy(fg_head + sizeof(h), payload, len);
+	fg_head += HOSTEXEC_REC_SPAN(len);
+}
+
+/* One record, done right: -1 when stream was found closed. */
+static int fg_ring_write(unsigned int stream, const void *buf, uint32_t len)
+{
+	if (fg_ring_room(HOSTEXEC_REC_SPAN(len), stream) < 0)
+		return -1;
+	fg_ring_rec(stream, len, buf);
+	fg_ring_publish();
+	return 0;
+}
+
+static int fg_ring_str(unsigned int stream, const char *s)
+{
+	return fg_ring_write(stream, s, (uint32_t)strlen(s));
+}
+
+static int fg_ring_printf(unsigned int stream, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int fg_ring_printf(unsigned int stream, const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	len = fg_vformat(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (len < 0)
+		return 0;
+	return fg_ring_write(stream, line, (uint32_t)len);
+}
+
+/*
+ * Records on stdout of the largest size until the head is `to` bytes further
+ * on (a multiple of 8, at least 16). Their payloads are "fill\n" over and
+ * over, from the start of the pattern: yes fill | head -c TOTAL, where
+ * TOTAL is `to` less 8 per record, one record per started 131080 bytes
+ * (when the last one would be under 16 bytes, the one before it is shorter).
+ */
+static void fg_ring_fill(uint64_t to)
+{
+	static const char pat[] = "fill\n";
+	static uint8_t buf[HOSTEXEC_RING_MAX_REC];
+	uint64_t done = 0, off = 0, span;
+	uint32_t len, i;
+
+	while (done < to) {
+		span = to - done;
+		if (span > HOSTEXEC_REC_SPAN(HOSTEXEC_RING_MAX_REC))
+			span = HOSTEXEC_REC_SPAN(HOSTEXEC_RING_MAX_REC);
+		if (to - done - span && to - done - span < 16)
+			span -= 16;
+		len = (uint32_t)span - sizeof(struct hostexec_rec);
+		for (i = 0; i < len; i++)
+			buf[i] = (uint8_t)pat[(off + i) % 5];
+		off += len;
+		fg_ring_write(1, buf, len);
+		done += span;
+	}
+}
+
+/* The ring offset of the head. */
+static uint32_t fg_ring_off(void)
+{
+	return (uint32_t)(fg_head & (fg_rsize - 1));
+}
+
+/*
+ * EXIT as a guest that reads its channel sends it: after the host's
+ * STDIN_EOF (the tests run with stdin at EOF), so that we leave no frame
+ * unread when we exit (ring-closed with "unread" does not).
+ */
+static void fg_exit_read(uint32_t code)
+{
+	struct proto_frame f;
+
+	do {
+		if (!fg_wait_in(5000))
+			fg_die("no STDIN_EOF from the host");
+		fg_recv(&f);
+	} while (f.type != PROTO_STDIN_EOF);
+	fg_exit(PROTO_EXITED, code);
 }
 
 /* --- well-behaved guests ---------------------------------------------- */
@@ -541,6 +786,183 @@ static void sc_orphan(void)
 	exit(0);
 }
 
+/* --- the output ring ---------------------------------------------------- */
+
+/*
+ * Records on both streams, one whose payload wraps around the end of the
+ * data area and one whose header takes its last 8 bytes; exits with 3.
+ * On stdout "one\ntwo\n", fill up to 16 bytes before the end of the ring
+ * (size - 88 ring bytes: the first four records take 72), "wrapped around
+ * the end\n", fill up to 8 bytes before the end (size - 24 ring bytes),
+ * "last\n"; on stderr "ring SIZE\n", "e1\n", "header in the last 8
+ * bytes\n", "e3\n".
+ */
+static void sc_ring_ok(void)
+{
+	fg_start();
+	fg_ring_map();
+	fg_ring_printf(2, "ring %u\n", fg_rsize);
+	fg_ring_str(1, "one\n");
+	fg_ring_str(2, "e1\n");
+	fg_ring_str(1, "two\n");
+	if (fg_ring_off() != 72)
+		fg_die("ring-ok: the first records end at %u", fg_ring_off());
+	/* header in the last 16 bytes, 8 payload bytes there, the rest at 0 */
+	fg_ring_fill(fg_rsize - 16 - fg_ring_off());
+	fg_ring_str(1, "wrapped around the end\n");
+	if (fg_ring_off() != 16)
+		fg_die("ring-ok: the wrapped record ends at %u", fg_ring_off());
+	fg_ring_fill(fg_rsize - 8 - fg_ring_off());
+	fg_ring_str(2, "header in the last 8 bytes\n");
+	fg_ring_str(1, "last\n");
+	fg_ring_str(2, "e3\n");
+	fg_exit_read(3);
+}
+
+/*
+ * argv[1] (2000) numbered lines, each its own record, on stdout or
+ * stderr: stderr when the number is a multiple of 3 or 7.
+ */
+static void sc_ring_order(void)
+{
+	unsigned long i, n;
+
+	fg_start();
+	fg_ring_map();
+	n = fg_arg(1, 2000);
+	for (i = 1; i <= n; i++) {
+		if (i % 3 && i % 7)
+			fg_ring_printf(1, "%lu out\n", i);
+		else
+			fg_ring_printf(2, "%lu err\n", i);
+	}
+	fg_exit_read(0);
+}
+
+static const char *fg_refused(int r)
+{
+	if (!r)
+		return "allowed";
+	return errno == EPERM ? "EPERM" : strerror(errno);
+}
+
+/*
+ * Try to shrink, grow and reseal the ring's memfd (the seals must refuse
+ * all three), say how that went, then exit 0.
+ */
+static void sc_ring_truncate(void)
+{
+	const char *shrink, *grow, *seal;
+	int r;
+
+	fg_start();
+	fg_ring_map();
+	r = ftruncate(RING_MEM, 0);
+	shrink = fg_refused(r);
+	if (!r && ftruncate(RING_MEM, fg_rlen) < 0)
+		fg_die("ring-truncate: cannot restore the size: %s",
+		       strerror(errno));
+	grow = fg_refused(ftruncate(RING_MEM, fg_rlen * 2));
+	seal = fg_refused(fcntl(RING_MEM, F_ADD_SEALS, F_SEAL_WRITE));
+	fg_ring_printf(1, "shrink=%s grow=%s seal=%s\n", shrink, grow, seal);
+	fg_ring_str(1, "still here\n");
+	fg_exit_read(0);
+}
+
+/*
+ * argv[1] (100000) "before N" lines, EXIT 0, then "after N" lines without
+ * end, waiting for room as a writer must; with argv[2] "fork" a child of
+ * its own session writes them while the kernel process exits.
+ */
+static void sc_ring_flood_after_exit(void)
+{
+	unsigned long i, n;
+	pid_t pid = 0;
+
+	fg_start();
+	fg_ring_map();
+	n = fg_arg(1, 100000);
+	for (i = 1; i <= n; i++)
+		fg_ring_printf(1, "before %lu\n", i);
+	if (fg_arg_is(2, "fork")) {
+		pid = fork();
+		if (pid < 0)
+			fg_die("fork: %s", strerror(errno));
+		if (pid > 0) {
+			fg_exit_read(0);
+			exit(0);
+		}
+		setsid();
+	} else {
+		fg_exit_read(0);
+	}
+	for (i = 1;; i++)
+		fg_ring_printf(1, "after %lu\n", i);
+}
+
+/*
+ * Lines on stdout until the host sets stdout's closed bit (1u << 1), then
+ * "closed=N" on stderr and EXIT 42; EXIT 1 if that takes over 10 s. With
+ * argv[1] "unread" the EXIT goes without reading the host's STDIN_EOF
+ * first, so that the kernel exits with a frame in its queue.
+ */
+static void sc_ring_closed(void)
+{
+	struct timespec t0, t;
+	unsigned long i;
+
+	fg_start();
+	fg_ring_map();
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 1;; i++) {
+		if (fg_ring_printf(1, "line %lu\n", i) < 0)
+			break;
+		if (i % 1024)
+			continue;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (t.tv_sec - t0.tv_sec > 10) {
+			fg_ring_str(2, "stdout never closed\n");
+			fg_exit_read(1);
+			return;
+		}
+	}
+	fg_ring_printf(2, "closed=%u\n", RING_LOAD(&fg_rh->closed));
+	if (fg_arg_is(1, "unread"))
+		fg_exit(PROTO_EXITED, 42);
+	else
+		fg_exit_read(42);
+}
+
+/*
+ * Whether umlrun handed us a ring: "ring=yes|no args=yes|no|half", from
+ * fds 5 (a socket) and 6 (umlrun's memfd) and the kernel parameters
+ * hostexec.ring=5 and iomem=hostexec,/proc/self/fd/6. Over the channel.
+ */
+static void sc_ring_probe(void)
+{
+	static const char memfd[] = "/memfd:umlrun-ring";
+	char line[64], target[256];
+	int ring = 0, iomem = 0, fds = 0, i;
+	struct stat st;
+	ssize_t n;
+
+	n = readlink("/proc/self/fd/6", target, sizeof(target) - 1);
+	if (n > 0 && !fstat(RING_BELL, &st) && S_ISSOCK(st.st_mode)) {
+		target[n] = 0;
+		fds = !strncmp(target, memfd, sizeof(memfd) - 1);
+	}
+
+	for (i = 1; i < fg_argc; i++) {
+		ring |= !strcmp(fg_argv[i], "hostexec.ring=5");
+		iomem |= !strcmp(fg_argv[i], "iomem=hostexec,/proc/self/fd/6");
+	}
+	fg_start();
+	snprintf(line, sizeof(line), "ring=%s args=%s\n", fds ? "yes" : "no",
+		 ring && iomem ? "yes" : ring || iomem ? "half" : "no");
+	fg_send_str(PROTO_STDOUT, line);
+	fg_exit(PROTO_EXITED, 0);
+}
+
 /* --- broken and hostile guests ---------------------------------------- */
 
 /* Whether a file can be created at path: "written", "denied" or "error". */
@@ -783,6 +1205,69 @@ static void sc_emptymsg(void)
 	exit(0);
 }
 
+/*
+ * A good record "good\n", written out by the host, then the start of the
+ * next record: what the ring-bad-* scenarios break from.
+ */
+static uint64_t fg_ring_bad_start(void)
+{
+	fg_start();
+	fg_ring_map();
+	fg_ring_str(1, "good\n");
+	fg_ring_settle();
+	return fg_head;
+}
+
+/*
+ * A valid record, published with a bad head: argv[1] "odd" (4 more than
+ * the record, not a multiple of 8), "far" (more than the ring size ahead
+ * of the tail) or "back" (behind the tail).
+ */
+static void sc_ring_bad_head(void)
+{
+	uint64_t start = fg_ring_bad_start(), head;
+
+	fg_ring_rec(1, 4, "bad\n");
+	if (fg_arg_is(1, "far"))
+		head = start + fg_rsize + 8;
+	else if (fg_arg_is(1, "back"))
+		head = start - 8;
+	else
+		head = fg_head + 4;
+	fg_ring_publish_head(head);
+	fg_forever();
+}
+
+/* A record for stream argv[1] (7), complete and published. */
+static void sc_ring_bad_stream(void)
+{
+	fg_ring_bad_start();
+	fg_ring_rec((uint32_t)fg_arg(1, 7), 4, "bad\n");
+	fg_ring_publish();
+	fg_forever();
+}
+
+/*
+ * A record of a bad length: argv[1] "0"; "big" (128 KiB + 1, all of it
+ * published: only a ring over 128 KiB holds that); "past" (100 bytes, the head right after the header + 8) or
+ * "huge" (0xffffffff, the same head).
+ */
+static void sc_ring_bad_len(void)
+{
+	uint64_t start = fg_ring_bad_start();
+
+	if (fg_arg_is(1, "big")) {
+		fg_ring_rec(1, HOSTEXEC_RING_MAX_REC + 1, NULL);
+	} else if (fg_arg_is(1, "past") || fg_arg_is(1, "huge")) {
+		fg_ring_rec(1, fg_arg_is(1, "past") ? 100 : 0xffffffffu, NULL);
+		fg_head = start + 16;
+	} else {
+		fg_ring_rec(1, 0, NULL);
+	}
+	fg_ring_publish();
+	fg_forever();
+}
+
 static const struct scenario {
 	const char *name;
 	void (*run)(void);
@@ -821,6 +1306,15 @@ static const struct scenario {
 	{ "endless", sc_endless },
 	{ "closechan", sc_closechan },
 	{ "emptymsg", sc_emptymsg },
+	{ "ring-ok", sc_ring_ok },
+	{ "ring-order", sc_ring_order },
+	{ "ring-truncate", sc_ring_truncate },
+	{ "ring-flood-after-exit", sc_ring_flood_after_exit },
+	{ "ring-closed", sc_ring_closed },
+	{ "ring-probe", sc_ring_probe },
+	{ "ring-bad-head", sc_ring_bad_head },
+	{ "ring-bad-stream", sc_ring_bad_stream },
+	{ "ring-bad-len", sc_ring_bad_len },
 };
 
 int main(int argc, char **argv)
@@ -828,6 +1322,8 @@ int main(int argc, char **argv)
 	const char *base, *name;
 	size_t i;
 
+	fg_argc = argc;
+	fg_argv = argv;
 	fg_self = argc > 0 ? argv[0] : "fakeguest";
 	base = strrchr(fg_self, '/');
 	base = base ? base + 1 : fg_self;
