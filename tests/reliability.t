@@ -85,6 +85,23 @@ timeout 30 "$UMLRUN" -- yes 2>"$T/err" | head -1 >"$T/out"
 is "${PIPESTATUS[0]}/$(cat "$T/out")" "141/y" "yes | head -1 ends promptly; yes sees SIGPIPE (141)"
 timeout 60 "$UMLRUN" -- head -c 30000000 /dev/zero | (sleep 2; wc -c) >"$T/out"
 is "$(cat "$T/out")" 30000000 "a slow reader slows the guest down without loss"
+# Callers (node, some CI runners) may hand us a non-blocking stdout.
+/usr/bin/python3 - "$UMLRUN" >"$T/out" 2>"$T/err" <<'EOF'
+import fcntl, os, subprocess, sys, time
+r, w = os.pipe()
+fcntl.fcntl(w, fcntl.F_SETFL, fcntl.fcntl(w, fcntl.F_GETFL) | os.O_NONBLOCK)
+p = subprocess.Popen([sys.argv[1], "--", "head", "-c", "20000000", "/dev/zero"], stdout=w)
+os.close(w)
+time.sleep(1)
+n = 0
+while True:
+    b = os.read(r, 65536)
+    if not b:
+        break
+    n += len(b)
+print(n, p.wait())
+EOF
+is "$(cat "$T/out")" "20000000 0" "a non-blocking stdout with a slow reader loses nothing"
 
 # --- large and odd inputs -----------------------------------------------------
 args=()

@@ -313,6 +313,14 @@ static int loop_write_out(int fd, const uint8_t *p, size_t len)
 		if (sig_timeout || sigint_count >= 2)
 			return -EINTR;
 		n = write(fd, p, len);
+		if (n < 0 && errno == EAGAIN) {
+			/* Our stdout was left non-blocking: wait, lose nothing. */
+			struct pollfd pw = { .fd = fd, .events = POLLOUT };
+
+			if (poll(&pw, 1, -1) < 0 && errno != EINTR)
+				return -errno;
+			continue;
+		}
 		if (n < 0) {
 			/* A timeout or a second Ctrl-C beats a stalled reader. */
 			if (errno == EINTR && !sig_timeout && sigint_count < 2)
