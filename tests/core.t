@@ -92,6 +92,25 @@ os.write(1, b"x" * (8 << 20))
 os._exit(2)' 2>"$T/err" | (sleep 8; wc -c >"$T/count")
 is "${PIPESTATUS[0]}" 7 "a writer blocked on a full ring is interrupted by its signal"
 
+# --- the kernel runs on one CPU (a ptrace round trip stays on it) -----------
+# kernel_cpus [ENV...]: the kernel process's allowed CPUs while a guest sleeps
+kernel_cpus() {
+	local up k
+	env "$@" "$UMLRUN" -- sleep 3 &
+	up=$!
+	for _ in $(seq 50); do
+		k=$(pgrep -P "$up" -x linux | head -1)
+		[ -n "$k" ] && break
+		sleep 0.1
+	done
+	awk '/^Cpus_allowed_list/ { print $2 }' "/proc/$k/status" 2>/dev/null
+	wait "$up"
+}
+if [ "$(nproc)" -gt 1 ]; then
+	like "$(kernel_cpus)" '^[0-9]+$' "the kernel is pinned to one CPU"
+	like "$(kernel_cpus UMLRUN_NO_PIN=1)" '[-,]' "UMLRUN_NO_PIN=1 leaves it to the scheduler"
+fi
+
 # --- stdin ------------------------------------------------------------------
 printf 'x\ny\n' | um -- wc -l
 is "$(cat "$T/out")" 2 "stdin forwarded with EOF"
