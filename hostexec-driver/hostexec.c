@@ -31,6 +31,7 @@
 #include <linux/uio.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/version.h>
 #include <linux/wait.h>
 
 #include <irq_kern.h>
@@ -324,7 +325,11 @@ struct hostexec_ring {
 	int fd;			/* doorbell: a SOCK_SEQPACKET socket */
 	int irq;
 	struct mutex lock;	/* one writer at a time: writes stay whole */
-	wait_queue_head_t wait;
+	wait_queue_head_t wait;	/* writers and readers, woken by the bell */
+	u8 *in_data;		/* the input ring */
+	u32 in_size;
+	u64 in_tail;		/* our copy; the shared one is only written */
+	struct mutex in_lock;	/* one reader at a time */
 };
 
 static struct hostexec_ring hostexec_ring = { .fd = -1 };
@@ -365,7 +370,8 @@ static irqreturn_t ring_interrupt(int irq, void *dev_id)
 	/* epoll is edge-triggered under UML: drain to -EAGAIN */
 	while (os_read_file(rg->fd, buf, sizeof(buf)) > 0)
 		;
-	wake_up_interruptible_poll(&rg->wait, EPOLLOUT | EPOLLWRNORM);
+	wake_up_interruptible_poll(&rg->wait, EPOLLOUT | EPOLLWRNORM |
+					      EPOLLIN | EPOLLRDNORM);
 	return IRQ_HANDLED;
 }
 
@@ -380,18 +386,37 @@ static bool ring_ready(struct hostexec_ring *rg, u32 stream)
 	return ring_space(rg) >= RING_MIN_SPACE || ring_closed(rg, stream);
 }
 
-/* Copy @n bytes from @from to ring position @pos; returns bytes copied. */
-static size_t ring_copy_in(struct hostexec_ring *rg, u64 pos,
-			   struct iov_iter *from, size_t n)
+/*
+ * Copy @n bytes between @it and position @pos of the ring at @base of
+ * @size bytes, into the ring or out of it; returns the bytes copied.
+ */
+static size_t ring_copy(u8 *base, u32 size, u64 pos, struct iov_iter *it,
+			size_t n, bool into_ring)
 {
-	u32 off = pos & (rg->size - 1);
-	size_t first = min_t(size_t, n, rg->size - off);
-	size_t done;
+	u32 off = pos & (size - 1);
+	size_t part = min_t(size_t, n, size - off);
+	size_t done = 0;
 
-	done = copy_from_iter(rg->data + off, first, from);
-	if (done == first && n > first)
-		done += copy_from_iter(rg->data, n - first, from);
+	while (n) {
+		size_t got = into_ring ? copy_from_iter(base + off, part, it) :
+					 copy_to_iter(base + off, part, it);
+
+		done += got;
+		if (got != part)
+			break;
+		n -= part;
+		off = 0;
+		part = n;
+	}
 	return done;
+}
+
+/* The lock of a reader or writer; a non-blocking one never waits for it. */
+static int ring_lock(struct mutex *lock, bool nonblock)
+{
+	if (nonblock)
+		return mutex_trylock(lock) ? 0 : -EAGAIN;
+	return mutex_lock_interruptible(lock) ? -ERESTARTSYS : 0;
 }
 
 static ssize_t ring_write_iter(struct kiocb *iocb, struct iov_iter *from)
@@ -409,12 +434,9 @@ static ssize_t ring_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	if (!iov_iter_count(from))
 		return 0;
 	/* a blocking writer may hold the lock while it waits for space */
-	if (nonblock) {
-		if (!mutex_trylock(&rg->lock))
-			return -EAGAIN;
-	} else if (mutex_lock_interruptible(&rg->lock)) {
-		return -ERESTARTSYS;
-	}
+	ret = ring_lock(&rg->lock, nonblock);
+	if (ret)
+		return ret;
 	while (iov_iter_count(from)) {
 		if (ring_closed(rg, stream)) {
 			ret = -EPIPE;
@@ -435,7 +457,8 @@ static ssize_t ring_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		}
 		n = min_t(size_t, iov_iter_count(from), HOSTEXEC_RING_MAX_REC);
 		n = min_t(size_t, n, space - sizeof(rec));
-		got = ring_copy_in(rg, rg->head + sizeof(rec), from, n);
+		got = ring_copy(rg->data, rg->size, rg->head + sizeof(rec), from,
+				n, true);
 		if (!got) {
 			ret = -EFAULT;
 			break;
@@ -474,7 +497,86 @@ static __poll_t ring_poll(struct file *file, poll_table *wait)
 	return ring_ready(rg, stream) ? EPOLLOUT | EPOLLWRNORM : 0;
 }
 
-static struct miscdevice ring_misc[2];
+/* Bytes the host put in the input ring that nobody has read yet. */
+static u64 ring_in_avail(struct hostexec_ring *rg)
+{
+	u64 avail = virt_load_acquire(&rg->hdr->in_head) - rg->in_tail;
+
+	/* the host is trusted, but never read outside the ring */
+	return avail > rg->in_size ? 0 : avail;
+}
+
+/* Can a reader go on (bytes, or the host said EOF)? */
+static bool ring_in_ready(struct hostexec_ring *rg)
+{
+	if (ring_in_avail(rg) || READ_ONCE(rg->hdr->in_eof))
+		return true;
+	WRITE_ONCE(rg->hdr->in_guest_wait, 1);
+	mb();
+	return ring_in_avail(rg) || READ_ONCE(rg->hdr->in_eof);
+}
+
+/* Like a pipe: whatever is there (at least a byte), 0 at EOF. */
+static ssize_t ring_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct hostexec_ring *rg = &hostexec_ring;
+	struct file *file = iocb->ki_filp;
+	bool nonblock = (file->f_flags & O_NONBLOCK) ||
+			(iocb->ki_flags & IOCB_NOWAIT);
+	ssize_t ret;
+	size_t got;
+	u64 avail;
+
+	if (!iov_iter_count(to))
+		return 0;
+	ret = ring_lock(&rg->in_lock, nonblock);
+	if (ret)
+		return ret;
+	while (!(avail = ring_in_avail(rg))) {
+		if (READ_ONCE(rg->hdr->in_eof)) {
+			ret = 0;
+			goto out;
+		}
+		if (nonblock) {
+			ret = -EAGAIN;
+			goto out;
+		}
+		ret = wait_event_interruptible(rg->wait, ring_in_ready(rg));
+		if (ret)
+			goto out;
+	}
+	got = ring_copy(rg->in_data, rg->in_size, rg->in_tail, to,
+			min_t(u64, avail, iov_iter_count(to)), false);
+	if (!got) {
+		ret = -EFAULT;
+		goto out;
+	}
+	rg->in_tail += got;
+	virt_store_release(&rg->hdr->in_tail, rg->in_tail);
+	mb();
+	if (READ_ONCE(rg->hdr->in_host_wait)) {
+		WRITE_ONCE(rg->hdr->in_host_wait, 0);
+		ring_kick(rg);
+	}
+	ret = got;
+out:
+	mutex_unlock(&rg->in_lock);
+	return ret;
+}
+
+static __poll_t ring_in_poll(struct file *file, poll_table *wait)
+{
+	struct hostexec_ring *rg = &hostexec_ring;
+
+	poll_wait(file, &rg->wait, wait);
+	if (!ring_in_ready(rg))
+		return 0;
+	if (ring_in_avail(rg))
+		return EPOLLIN | EPOLLRDNORM;
+	return EPOLLHUP;	/* EOF, as a pipe whose writers are gone */
+}
+
+static struct miscdevice ring_misc[3];
 
 static int ring_open(struct inode *inode, struct file *file)
 {
@@ -487,6 +589,28 @@ static int ring_open(struct inode *inode, struct file *file)
 	return stream_open(inode, file);
 }
 
+static int ring_in_open(struct inode *inode, struct file *file)
+{
+	if (file->f_mode & FMODE_WRITE)
+		return -EINVAL;
+	/* from now on the host puts stdin here, not on the channel */
+	WRITE_ONCE(hostexec_ring.hdr->in_attached, 1);
+	mb();
+	return stream_open(inode, file);
+}
+
+static const struct file_operations ring_in_fops = {
+	.owner		= THIS_MODULE,
+	.open		= ring_in_open,
+	.read_iter	= ring_read_iter,
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+	.splice_read	= copy_splice_read,
+#else
+	.splice_read	= generic_file_splice_read,
+#endif
+	.poll		= ring_in_poll,
+};
+
 static const struct file_operations ring_fops = {
 	.owner		= THIS_MODULE,
 	.open		= ring_open,
@@ -495,12 +619,14 @@ static const struct file_operations ring_fops = {
 	.poll		= ring_poll,
 };
 
-/* Anyone may write: these are the command's stdout and stderr. */
-static struct miscdevice ring_misc[2] = {
+/* Anyone may use them: these are the command's stdout, stderr, stdin. */
+static struct miscdevice ring_misc[3] = {
 	{ .minor = MISC_DYNAMIC_MINOR, .name = "hostexec-stdout",
 	  .fops = &ring_fops, .mode = 0666 },
 	{ .minor = MISC_DYNAMIC_MINOR, .name = "hostexec-stderr",
 	  .fops = &ring_fops, .mode = 0666 },
+	{ .minor = MISC_DYNAMIC_MINOR, .name = "hostexec-stdin",
+	  .fops = &ring_in_fops, .mode = 0666 },
 };
 
 /*
@@ -511,6 +637,7 @@ static int ring_init(struct hostexec_ring *rg)
 {
 	unsigned long len, base;
 	struct hostexec_ring_hdr *hdr;
+	unsigned int i;
 	int err;
 
 	base = find_iomem("hostexec", &len);
@@ -523,9 +650,11 @@ static int ring_init(struct hostexec_ring *rg)
 	if (hdr->magic != HOSTEXEC_RING_MAGIC ||
 	    hdr->version != HOSTEXEC_RING_VERSION ||
 	    hdr->size < PAGE_SIZE || !is_power_of_2(hdr->size) ||
-	    hdr->size > len - HOSTEXEC_RING_HDR) {
-		pr_err("bad ring header (magic %#x version %u size %u of %lu)\n",
-		       hdr->magic, hdr->version, hdr->size, len);
+	    hdr->size > len - HOSTEXEC_RING_HDR ||
+	    hdr->in_size < PAGE_SIZE || !is_power_of_2(hdr->in_size) ||
+	    hdr->in_size > len - HOSTEXEC_RING_HDR - hdr->size) {
+		pr_err("bad ring header (magic %#x version %u sizes %u+%u of %lu)\n",
+		       hdr->magic, hdr->version, hdr->size, hdr->in_size, len);
 		return -EINVAL;
 	}
 	rg->hdr = hdr;
@@ -533,6 +662,11 @@ static int ring_init(struct hostexec_ring *rg)
 	rg->size = hdr->size;
 	rg->head = 0;
 	WRITE_ONCE(hdr->head, 0);
+	rg->in_data = rg->data + rg->size;
+	rg->in_size = hdr->in_size;
+	rg->in_tail = 0;
+	WRITE_ONCE(hdr->in_tail, 0);
+	mutex_init(&rg->in_lock);
 	rg->fd = hostexec_ring_fd;
 	mutex_init(&rg->lock);
 	init_waitqueue_head(&rg->wait);
@@ -547,18 +681,18 @@ static int ring_init(struct hostexec_ring *rg)
 	}
 	rg->irq = err;
 
-	err = misc_register(&ring_misc[0]);
-	if (err)
-		goto err_free_irq;
-	err = misc_register(&ring_misc[1]);
-	if (err)
-		goto err_deregister;
-	pr_info("output ring of %u KiB\n", rg->size >> 10);
+	for (i = 0; i < ARRAY_SIZE(ring_misc); i++) {
+		err = misc_register(&ring_misc[i]);
+		if (err)
+			goto err_deregister;
+	}
+	pr_info("rings of %u KiB out, %u KiB in\n", rg->size >> 10,
+		rg->in_size >> 10);
 	return 0;
 
 err_deregister:
-	misc_deregister(&ring_misc[0]);
-err_free_irq:
+	while (i--)
+		misc_deregister(&ring_misc[i]);
 	um_free_irq(rg->irq, rg);
 	rg->hdr = NULL;
 	return err;
@@ -566,10 +700,12 @@ err_free_irq:
 
 static void ring_exit(struct hostexec_ring *rg)
 {
+	unsigned int i;
+
 	if (!rg->hdr)
 		return;
-	misc_deregister(&ring_misc[1]);
-	misc_deregister(&ring_misc[0]);
+	for (i = ARRAY_SIZE(ring_misc); i--; )
+		misc_deregister(&ring_misc[i]);
 	um_free_irq(rg->irq, rg);
 }
 

@@ -21,6 +21,14 @@
  * miss a wake-up. The host sets a stream's bit in 'closed' when its own
  * stdout/stderr went away; writers then get EPIPE and SIGPIPE.
  *
+ * Stdin comes the other way through the input ring, right after the output
+ * ring's data: plain bytes, no records. The host advances in_head after
+ * reading its stdin into the ring, the guest advances in_tail after
+ * /dev/hostexec-stdin handed bytes to a reader, with the same wait flags
+ * and doorbell; in_eof says no more will come. The module sets
+ * in_attached when the device is first opened (umlinit opens it before
+ * HELLO): until then the host sends stdin as frames over the channel.
+ *
  * The launcher trusts nothing in the ring: indices and records are checked
  * against its own copies before use.
  */
@@ -30,7 +38,7 @@
 #include <linux/types.h>
 
 #define HOSTEXEC_RING_MAGIC	0x52657868u	/* "hxeR" */
-#define HOSTEXEC_RING_VERSION	1
+#define HOSTEXEC_RING_VERSION	2
 #define HOSTEXEC_RING_HDR	4096u
 /* the largest record payload: bounds the launcher's work per record */
 #define HOSTEXEC_RING_MAX_REC	(128u << 10)
@@ -47,6 +55,14 @@ struct hostexec_ring_hdr {
 	__u64 tail __attribute__((aligned(64)));
 	__u32 host_wait;	/* host sleeps until head moves */
 	__u32 closed;		/* bit 1: stdout gone, bit 2: stderr gone */
+	/* the input ring: in_size bytes after the output ring's data */
+	__u32 in_size __attribute__((aligned(64)));
+	__u32 in_eof;		/* host: nothing after in_head */
+	__u64 in_head;		/* host: bytes put in */
+	__u32 in_host_wait;	/* host sleeps until in_tail moves */
+	__u64 in_tail __attribute__((aligned(64)));	/* guest: taken out */
+	__u32 in_guest_wait;	/* guest sleeps until in_head moves */
+	__u32 in_attached;	/* guest: /dev/hostexec-stdin was opened */
 };
 
 struct hostexec_rec {

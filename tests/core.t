@@ -40,8 +40,8 @@ is "$second" "second" "second line follows"
 
 # --- the output ring: stdout and stderr go straight to the host -----------
 PY=/usr/bin/python3
-um -- readlink /proc/self/fd/1 /proc/self/fd/2
-is "$(cat "$T/out")" $'/dev/hostexec-stdout\n/dev/hostexec-stderr' "the command writes to the output ring"
+um -- readlink /proc/self/fd/0 /proc/self/fd/1 /proc/self/fd/2
+is "$(cat "$T/out")" $'/dev/hostexec-stdin\n/dev/hostexec-stdout\n/dev/hostexec-stderr' "the command's stdio are the rings"
 UMLRUN_NO_RING=1 um -- readlink /proc/self/fd/1
 like "$(cat "$T/out")" '^pipe:' "UMLRUN_NO_RING=1 falls back to pipes through init"
 timeout 60 "$UMLRUN" -- sh -c 'i=0; while [ $i -lt 300 ]; do i=$((i+1)); echo "o$i"; echo "e$i" >&2; done' >"$T/mixed" 2>&1
@@ -110,6 +110,44 @@ if [ "$(nproc)" -gt 1 ]; then
 	like "$(kernel_cpus)" '^[0-9]+$' "the kernel is pinned to one CPU"
 	like "$(kernel_cpus UMLRUN_NO_PIN=1)" '[-,]' "UMLRUN_NO_PIN=1 leaves it to the scheduler"
 fi
+
+# --- stdin through the input ring ------------------------------------------
+mkfifo "$T/infifo" "$T/outfifo"
+timeout 60 "$UMLRUN" -- sh -c 'read a; echo "got $a"; read b; echo "got $b"' <"$T/infifo" >"$T/outfifo" 2>/dev/null &
+pid=$!
+exec 8>"$T/infifo" 9<"$T/outfifo"
+echo one >&8
+read -r -t 30 first <&9
+echo two >&8
+exec 8>&-
+read -r -t 30 second <&9
+exec 9<&-
+wait "$pid"
+is "$first/$second/$?" "got one/got two/0" "stdin is live: a line is read before the next is written"
+sleep 30 >"$T/infifo" &
+hold=$!
+timeout 60 "$UMLRUN" -- "$PY" -c '
+import os, select, signal, time
+os.set_blocking(0, False)
+try:
+    os.read(0, 10)
+except BlockingIOError:
+    print("EAGAIN")
+print(select.select([0], [], [], 0.5)[0])
+os.set_blocking(0, True)
+t0 = time.monotonic()
+signal.signal(signal.SIGALRM, lambda *a: os._exit(7 if time.monotonic() - t0 < 10 else 1))
+signal.alarm(2)
+os.read(0, 10)
+os._exit(2)' <"$T/infifo" >"$T/out" 2>"$T/err"
+rc=$?
+kill "$hold" 2>/dev/null
+wait "$hold" 2>/dev/null
+is "$(cat "$T/out")/$rc" $'EAGAIN\n[]/7' "empty stdin: EAGAIN when non-blocking, not readable, a blocked reader gets its signal"
+um -- "$PY" -c 'import select; print(select.select([0], [], [], 5)[0]); print(len(open(0, "rb").read()))' <<<"hello"
+is "$(cat "$T/out")" $'[0]\n6' "stdin with data polls readable"
+timeout 60 "$UMLRUN" -- head -c 10 < <(head -c 100000000 /dev/zero) | wc -c >"$T/out"
+is "$(cat "$T/out")" 10 "a command that stops reading a big stdin ends"
 
 # --- stdin ------------------------------------------------------------------
 printf 'x\ny\n' | um -- wc -l

@@ -23,7 +23,7 @@ for sc in ok dump split coalesce cat nocredit flood signal exit error chatty \
 	badversion twohello shorthello oversized badtype hosttype early \
 	truncated hugemsg credit endless closechan emptymsg ring-ok ring-order \
 	ring-truncate ring-flood-after-exit ring-closed ring-probe ring-bad-head \
-	ring-bad-stream ring-bad-len; do
+	ring-bad-stream ring-bad-len ring-in; do
 	cp "$FAKEGUEST" "$FG/fakeguest-$sc"
 done
 
@@ -466,6 +466,21 @@ for args in "head odd" "head far" "head back" "stream 7" "stream 0" "stream 3" \
 	fails "ring: bad $1 ($2)" 125 "protocol error: broken output ring from the guest$" "good"
 	ok "$(within 2500)" "ring: bad $1 ($2) ends the run at once (${ms} ms)"
 done
+
+# --- stdin through the input ring -------------------------------------------
+head -c 3000000 /dev/urandom >"$T/in.bin"
+fg ring-in -- x <"$T/in.bin"
+is "$rc" 0 "ring in: a guest that reads the input ring ends well"
+cmp -s "$T/out" "$T/in.bin"
+ok $? "ring in: 3 MB of stdin through the input ring, byte-exact (wrapping)"
+clean "ring in"
+fg ring-in -- x </dev/null
+is "$rc/$(stat -c %s "$T/out")" "0/0" "ring in: empty stdin is EOF"
+fg ring-in --no-stdin -- x <"$T/in.bin"
+is "$rc/$(stat -c %s "$T/out")" "0/0" "ring in: --no-stdin is EOF at once"
+TEST_TIMEOUT=4 fg ring-in -- x bad <"$T/in.bin"
+fails "ring in: a tail the host never gave out" 125 "protocol error: broken input ring from the guest$"
+ok "$(within 2500)" "ring in: a broken input ring ends the run at once (${ms} ms)"
 
 is "$(pgrep -af -- "$FG/fakeguest-")" "" "no fake guest left at the end"
 finish

@@ -374,6 +374,7 @@ int main(void)
 	init_chan = open("/dev/hostexec", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (init_chan < 0)
 		init_fatal(125, "open /dev/hostexec: %s", strerror(errno));
+	init_ring_open();
 	init_send(PROTO_HELLO, 0, hello, sizeof(hello));
 	proto_reader_init(&rd);
 	blob = init_fetch_exec(&rd, &len);

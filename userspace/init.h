@@ -41,6 +41,8 @@ void init_net_drain(void);
  * With PROTO_EXEC_PTY the command runs on a pseudo-terminal of winsize
  * (rows, columns).
  */
+/* Open the ring devices if the host set them up (before HELLO). */
+void init_ring_open(void);
 int init_run(const struct proto_exec *e, struct proto_reader *rd,
 	     const uint32_t *winsize);
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * umlinit's relay: start the command with its stdout and stderr on the
- * module's output ring (or on pipes init relays, without a ring) and its
- * stdin on a pipe, then move bytes between the pipes and the host channel
- * until the command exits, reaping every orphan on the way. Stdin is flow-controlled by credits so
+ * umlinit's relay: start the command with its stdio on the module's rings
+ * (or, without rings, on pipes init relays), then move bytes between the
+ * pipes and the host channel until the command exits, reaping every
+ * orphan on the way. Stdin is flow-controlled by credits so
  * that the channel can always be read (signals and EOF never queue behind
  * a command that does not read its input).
  */
@@ -89,24 +89,54 @@ out:
 static void relay_wait_exec(struct relay *r, const struct proto_exec *e,
 			    int rep[2]);
 
-/*
- * The command's stdout and stderr: the module's output ring when the host
- * set one up (the command writes straight to the host, init never touches
- * its output), else pipes that init relays over the channel.
- */
-static void relay_outputs_open(struct relay *r, int out[2], int err[2])
+/* The ring devices by fd number (stdin, stdout, stderr), or all -1. */
+static int ring_fd[3] = { -1, -1, -1 };
+
+void init_ring_open(void)
 {
-	out[1] = open("/dev/hostexec-stdout", O_WRONLY | O_CLOEXEC);
-	err[1] = open("/dev/hostexec-stderr", O_WRONLY | O_CLOEXEC);
-	if (out[1] >= 0 && err[1] >= 0) {
-		out[0] = err[0] = -1;
+	static const char *const dev[3] = { "/dev/hostexec-stdin",
+					    "/dev/hostexec-stdout",
+					    "/dev/hostexec-stderr" };
+	int i;
+
+	/* stdin last: opening it tells the host to use the input ring */
+	for (i = 2; i >= 0; i--) {
+		ring_fd[i] = open(dev[i], (i ? O_WRONLY : O_RDONLY) | O_CLOEXEC);
+		if (ring_fd[i] >= 0 && ring_fd[i] < 3) {
+			/* never 0-2: the child's dup2s must not clobber them */
+			int fd = fcntl(ring_fd[i], F_DUPFD_CLOEXEC, 3);
+
+			close(ring_fd[i]);
+			ring_fd[i] = fd;
+		}
+		if (ring_fd[i] < 0)
+			break;
+	}
+	if (i < 0)
+		return;
+	for (i = 0; i < 3; i++) {
+		if (ring_fd[i] >= 0)
+			close(ring_fd[i]);
+		ring_fd[i] = -1;
+	}
+}
+
+/*
+ * The command's stdio: the module's rings when the host set them up (the
+ * command talks to the host directly, init never touches its stdio), else
+ * pipes that init relays over the channel.
+ */
+static void relay_pipes(struct relay *r, int in[2], int out[2], int err[2])
+{
+	if (ring_fd[0] >= 0) {
+		in[0] = ring_fd[0];
+		out[1] = ring_fd[1];
+		err[1] = ring_fd[2];
+		in[1] = out[0] = err[0] = -1;
 		return;
 	}
-	if (out[1] >= 0)
-		close(out[1]);
-	if (err[1] >= 0)
-		close(err[1]);
-	if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC))
+	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) ||
+	    pipe2(err, O_CLOEXEC))
 		init_fatal(125, "pipe: %s", strerror(errno));
 	/* Bigger pipes mean fewer, larger frames on the channel. */
 	fcntl(out[1], F_SETPIPE_SZ, 1 << 20);
@@ -121,9 +151,9 @@ static void relay_spawn(struct relay *r, const struct proto_exec *e)
 {
 	int in[2], out[2], err[2], rep[2];
 
-	if (pipe2(in, O_CLOEXEC) || pipe2(rep, O_CLOEXEC))
+	if (pipe2(rep, O_CLOEXEC))
 		init_fatal(125, "pipe: %s", strerror(errno));
-	relay_outputs_open(r, out, err);
+	relay_pipes(r, in, out, err);
 	r->pid = fork();
 	if (r->pid < 0)
 		init_fatal(125, "fork: %s", strerror(errno));
@@ -186,7 +216,8 @@ static void relay_wait_exec(struct relay *r, const struct proto_exec *e,
 		init_fatal(fail.status, "%s %s: %s", fail.what, e->argv[0],
 			   strerror(fail.err));
 	}
-	fcntl(r->in_w, F_SETFL, O_NONBLOCK);
+	if (r->in_w >= 0)
+		fcntl(r->in_w, F_SETFL, O_NONBLOCK);
 }
 
 static void relay_close(int *fd)

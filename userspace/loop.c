@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The launcher's one poll loop. It answers the guest's HELLO with the exec
- * description, streams stdin to the guest within the credit the guest
- * grants, writes STDOUT/STDERR frames to our own stdout/stderr as they
- * come, keeps the kernel console in a ring (shown on failure and with -v),
- * forwards SIGINT/SIGTERM/SIGHUP to the command, enforces --timeout, and
- * gives the network (net.c) its share of the same poll.
- * Every frame from the guest is untrusted: it is size- and type-checked
- * before use, and any violation ends the run with 125.
+ * description, moves stdin into the input ring (or, without one, as frames
+ * within the credit the guest grants), writes the output ring's records
+ * (or STDOUT/STDERR frames) to our own stdout/stderr as they come, keeps
+ * the kernel console in a ring (shown on failure and with -v), forwards
+ * SIGINT/SIGTERM/SIGHUP to the command, enforces --timeout, and gives the
+ * network (net.c) its share of the same poll.
+ * Everything from the guest is untrusted: frames and ring indices are
+ * checked before use, and any violation ends the run with 125.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -68,6 +69,7 @@ struct loop {
 	int grace_sig;
 	int ring_broken;	/* the guest broke the output ring */
 	int ring_hot;		/* records came since the last look */
+	int ring_in;		/* stdin goes through the input ring */
 };
 
 static int sig_pipe[2] = { -1, -1 };
@@ -273,7 +275,9 @@ static void loop_fill_exec(struct loop *l)
 			l->exec_sent = 1;
 			if (l->o->tty)
 				loop_winsize(l);
-			if (l->o->no_stdin)
+			if (l->o->no_stdin && l->ring_in)
+				ring_in_eof(&l->u->ring);
+			else if (l->o->no_stdin)
 				loop_queue(l, PROTO_STDIN_EOF, 0, NULL, 0);
 		}
 	}
@@ -454,6 +458,8 @@ static int loop_frame(struct loop *l, const struct proto_frame *f)
 			return loop_fail(l, "guest init speaks protocol %u, this umlrun %u (rebuild with make)",
 					 a, PROTO_VERSION);
 		l->state = RUNNING;
+		/* init opened its stdin device before HELLO, or never will */
+		l->ring_in = ring_in_attached(&l->u->ring);
 		result.hello_ms = result_now_ms();
 		/* The guest is up: from now on the terminal is the guest's. */
 		if (l->o->tty && isatty(0) && tty_raw() < 0)
@@ -527,12 +533,57 @@ static int loop_channel(struct loop *l)
 	return 0;
 }
 
+/* Stdin straight into the input ring: no frame, no copy of ours. */
+static void loop_stdin_ring(struct loop *l)
+{
+	uint8_t *p;
+	long room;
+	ssize_t n;
+
+	room = ring_in_room(&l->u->ring, &p, 0);
+	if (room <= 0)
+		return; /* a broken ring is caught before the next poll */
+	n = read(l->in_fd, p, (size_t)room);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		l->in_fd = -1;
+		ring_in_eof(&l->u->ring);
+		return;
+	}
+	result.bytes_stdin += (unsigned long long)n;
+	ring_in_put(&l->u->ring, (size_t)n);
+}
+
+/* Should we read stdin now? Asks the guest for a bell when its ring is full. */
+static int loop_stdin_wanted(struct loop *l)
+{
+	uint8_t *p;
+	long room;
+
+	if (l->in_fd < 0 || !l->exec_sent)
+		return 0;
+	if (!l->ring_in)
+		return l->credit && !l->txq;
+	room = ring_in_room(&l->u->ring, &p, 1);
+	if (room < 0) {
+		l->ring_broken = 1;
+		loop_fail(l, "protocol error: broken input ring from the guest");
+		return 0;
+	}
+	return room > 0;
+}
+
 static void loop_stdin(struct loop *l)
 {
 	uint8_t buf[PROTO_MAX_PAYLOAD];
 	size_t want = l->credit < sizeof(buf) ? l->credit : sizeof(buf);
 	ssize_t n;
 
+	if (l->ring_in) {
+		loop_stdin_ring(l);
+		return;
+	}
 	n = read(l->in_fd, buf, want);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
@@ -666,7 +717,7 @@ int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
 	struct pollset ps = { 0 };
 	struct pollfd *p;
 	char drain[64];
-	int status, timeout, ring;
+	int status, timeout, ring, want_in;
 	struct timespec ts;
 
 	if (!l)
@@ -711,18 +762,16 @@ int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
 		}
 		loop_flush(l);
 		ring = loop_ring(l, 0, 64);
+		want_in = loop_stdin_wanted(l);
 		if (l->state == DONE)
-			break; /* the guest broke the ring */
+			break; /* the guest broke a ring */
 		/* Fixed slots 0-4, then the network's fds. */
 		ps.n = 0;
 		if (pollset_add(&ps, u->chan,
 				POLLIN | (l->txq ? POLLOUT : 0)) < 0 ||
 		    pollset_add(&ps, u->console, POLLIN) < 0 ||
 		    pollset_add(&ps, sig_pipe[0], POLLIN) < 0 ||
-		    pollset_add(&ps, l->in_fd >= 0 && l->exec_sent &&
-					     l->credit && !l->txq ?
-					     l->in_fd : -1,
-				POLLIN) < 0 ||
+		    pollset_add(&ps, want_in ? l->in_fd : -1, POLLIN) < 0 ||
 		    pollset_add(&ps, u->ring.hdr ? u->ring.bell : -1,
 				POLLIN) < 0) {
 			loop_fail(l, "out of memory");

@@ -24,7 +24,7 @@
 
 int ring_create(struct ring *r)
 {
-	size_t len = HOSTEXEC_RING_HDR + RING_SIZE;
+	size_t len = HOSTEXEC_RING_HDR + RING_SIZE + RING_IN_SIZE;
 	int sv[2], err;
 	void *p;
 
@@ -45,6 +45,8 @@ int ring_create(struct ring *r)
 	r->hdr->magic = HOSTEXEC_RING_MAGIC;
 	r->hdr->version = HOSTEXEC_RING_VERSION;
 	r->hdr->size = RING_SIZE;
+	r->hdr->in_size = RING_IN_SIZE;
+	r->in_data = r->data + RING_SIZE;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK,
 		       0, sv) < 0)
 		goto fail;
@@ -60,7 +62,7 @@ fail:
 void ring_destroy(struct ring *r)
 {
 	if (r->hdr)
-		munmap(r->hdr, HOSTEXEC_RING_HDR + r->size);
+		munmap(r->hdr, HOSTEXEC_RING_HDR + RING_SIZE + RING_IN_SIZE);
 	if (r->mem >= 0)
 		close(r->mem);
 	if (r->bell >= 0)
@@ -163,5 +165,49 @@ void ring_close_stream(struct ring *r, unsigned int stream)
 	if (!r->hdr)
 		return;
 	__atomic_fetch_or(&r->hdr->closed, 1u << stream, __ATOMIC_SEQ_CST);
+	ring_bell(r);
+}
+
+int ring_in_attached(const struct ring *r)
+{
+	return r->hdr && LOAD(&r->hdr->in_attached);
+}
+
+long ring_in_room(struct ring *r, uint8_t **p, int arm)
+{
+	uint64_t used = r->in_head - LOAD(&r->hdr->in_tail);
+	uint32_t off = (uint32_t)(r->in_head & (RING_IN_SIZE - 1));
+
+	if (used > RING_IN_SIZE)
+		return -EPROTO;
+	if (used == RING_IN_SIZE && arm) {
+		STORE(&r->hdr->in_host_wait, 1);
+		FENCE();
+		used = r->in_head - LOAD(&r->hdr->in_tail);
+		if (used > RING_IN_SIZE)
+			return -EPROTO;
+		if (used < RING_IN_SIZE)
+			STORE(&r->hdr->in_host_wait, 0);
+	}
+	*p = r->in_data + off;
+	used = RING_IN_SIZE - used;
+	return (long)(used < RING_IN_SIZE - off ? used : RING_IN_SIZE - off);
+}
+
+void ring_in_put(struct ring *r, size_t n)
+{
+	r->in_head += n;
+	STORE(&r->hdr->in_head, r->in_head);
+	FENCE();
+	if (LOAD(&r->hdr->in_guest_wait)) {
+		STORE(&r->hdr->in_guest_wait, 0);
+		ring_bell(r);
+	}
+}
+
+void ring_in_eof(struct ring *r)
+{
+	STORE(&r->hdr->in_eof, 1);
+	FENCE();
 	ring_bell(r);
 }

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The host end of the output ring (layout in hostexec-driver/
- * hostexec_ring.h): a sealed memfd the kernel maps as io memory and a
- * doorbell socket. The guest's stdout and stderr writes arrive here as
- * records, in the order they were written, without passing through init.
+ * The host end of the rings (layout in hostexec-driver/hostexec_ring.h):
+ * a sealed memfd the kernel maps as io memory and a doorbell socket. The
+ * guest's stdout and stderr writes arrive here as records, in the order
+ * they were written, and our stdin goes out as plain bytes, without
+ * passing through init.
  */
 #ifndef UMLRUN_RING_H
 #define UMLRUN_RING_H
@@ -18,6 +19,7 @@
 #define RING_GUEST_BELL_FD 5
 #define RING_GUEST_MEM_FD 6
 #define RING_SIZE (1u << 20)
+#define RING_IN_SIZE (1u << 20)
 
 struct ring {
 	int mem;		/* the memfd, -1 without a ring */
@@ -27,6 +29,8 @@ struct ring {
 	uint8_t *data;
 	uint32_t size;
 	uint64_t tail;		/* our own copy: the shared one is only written */
+	uint8_t *in_data;	/* the input ring */
+	uint64_t in_head;	/* our own copy */
 };
 
 struct ring_rec {
@@ -55,6 +59,18 @@ void ring_close_stream(struct ring *r, unsigned int stream);
 void ring_bell_drain(struct ring *r);
 /* Busy-wait up to ns for a record; 1 when one came. */
 int ring_spin(struct ring *r, long ns);
+/* Did the guest open its stdin device (so stdin goes through the ring)? */
+int ring_in_attached(const struct ring *r);
+/*
+ * Where stdin may go now: sets *p and returns how many contiguous bytes
+ * fit, 0 when the input ring is full (with arm set, the guest rings when
+ * it took some), -EPROTO when the guest broke the ring.
+ */
+long ring_in_room(struct ring *r, uint8_t **p, int arm);
+/* n bytes were put where ring_in_room said: hand them to the guest. */
+void ring_in_put(struct ring *r, size_t n);
+/* No more stdin. */
+void ring_in_eof(struct ring *r);
 /* The guest's head now (a drain limit when the command has exited). */
 uint64_t ring_head(const struct ring *r);
 

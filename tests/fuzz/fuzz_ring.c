@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer harness for the host end of the output ring: the input is the
- * guest's side of the shared memory (head, then ring bytes) and, between
- * records, new heads, as a guest changing the ring under the launcher
- * would write them. Every record ring_next accepts must lie inside the
- * ring and be read whole; any crash or sanitizer report is a bug.
+ * libFuzzer harness for the host end of the rings: the input is the guest's
+ * side of the shared memory (input ring tails, the output ring's head, then
+ * ring bytes) and, between records, new heads, as a guest changing the
+ * ring under the launcher would write them. Room in the input ring must lie
+ * inside it; every record ring_next accepts must lie inside the output ring
+ * and be read whole; any crash or sanitizer report is a bug.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -29,7 +30,7 @@ static uint64_t take_u64(const uint8_t **p, size_t *left)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static uint8_t mem[HOSTEXEC_RING_HDR + FUZZ_RING_SIZE]
+	static uint8_t mem[HOSTEXEC_RING_HDR + FUZZ_RING_SIZE + RING_IN_SIZE]
 		__attribute__((aligned(4096)));
 	struct ring r = { .mem = -1, .bell = -1, .guest_bell = -1 };
 	volatile uint8_t sink = 0;
@@ -38,10 +39,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n, i, j;
 	int ret;
 
-	memset(mem, 0, sizeof(mem));
+	memset(mem, 0, HOSTEXEC_RING_HDR + FUZZ_RING_SIZE);
 	r.hdr = (struct hostexec_ring_hdr *)mem;
 	r.data = mem + HOSTEXEC_RING_HDR;
 	r.size = FUZZ_RING_SIZE;
+	r.in_data = r.data + FUZZ_RING_SIZE;
 	r.tail = take_u64(&data, &size) & ~7ull; /* ours: always 8-aligned */
 	r.hdr->head = take_u64(&data, &size);
 	limit = take_u64(&data, &size) & 0xffff;
@@ -49,6 +51,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(r.data, data, n);
 	data += n;
 	size -= n;
+	/* the input ring: whatever tail the guest claims, room stays inside */
+	r.in_head = take_u64(&data, &size);
+	for (i = 0; i < 4; i++) {
+		uint8_t *p = NULL;
+		long room;
+
+		r.hdr->in_tail = take_u64(&data, &size);
+		room = ring_in_room(&r, &p, (int)(i & 1));
+		if (room < 0)
+			continue;
+		if (room > (long)RING_IN_SIZE || p < r.in_data ||
+		    p + room > r.in_data + RING_IN_SIZE)
+			abort();
+		if (room) {
+			memset(p, 0xa5, (size_t)room);
+			ring_in_put(&r, (size_t)room);
+		}
+	}
 	for (i = 0; i < 64; i++) {
 		ret = ring_next(&r, &rec, (int)(i & 1), limit);
 		if (ret <= 0)

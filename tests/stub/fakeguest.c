@@ -1219,6 +1219,64 @@ static uint64_t fg_ring_bad_start(void)
 }
 
 /*
+ * The input ring, as umlinit and its command use it: attach before HELLO,
+ * then copy stdin from the input ring to the output ring until in_eof.
+ * With argv[1] "bad", publish a tail the host never gave out instead.
+ */
+static void sc_ring_in(void)
+{
+	uint64_t tail = 0, head;
+	uint32_t isz, off, n;
+	uint8_t *in;
+
+	fg_ring_map();
+	isz = fg_rh->in_size;
+	if (!isz || (isz & (isz - 1)) ||
+	    fg_rsize + (uint64_t)isz > (uint64_t)fg_rlen - HOSTEXEC_RING_HDR)
+		fg_die("bad input ring size %u", isz);
+	in = fg_rdata + fg_rsize;
+	RING_STORE(&fg_rh->in_attached, 1);
+	fg_start();
+	if (fg_arg_is(1, "bad")) {
+		RING_STORE(&fg_rh->in_tail, (uint64_t)isz * 3 + 5);
+		fg_ring_bell();
+		fg_forever();
+	}
+	for (;;) {
+		head = RING_LOAD(&fg_rh->in_head);
+		if (head - tail > isz)
+			fg_die("host broke the input ring");
+		while (tail != head) {
+			off = (uint32_t)(tail & (isz - 1));
+			n = isz - off;
+			if (n > head - tail)
+				n = (uint32_t)(head - tail);
+			if (n > HOSTEXEC_RING_MAX_REC)
+				n = HOSTEXEC_RING_MAX_REC;
+			if (fg_ring_write(1, in + off, n) < 0)
+				fg_die("stdout closed");
+			tail += n;
+			RING_STORE(&fg_rh->in_tail, tail);
+			RING_FENCE();
+			if (RING_LOAD(&fg_rh->in_host_wait)) {
+				RING_STORE(&fg_rh->in_host_wait, 0);
+				fg_ring_bell();
+			}
+		}
+		if (RING_LOAD(&fg_rh->in_eof) &&
+		    RING_LOAD(&fg_rh->in_head) == tail)
+			break;
+		RING_STORE(&fg_rh->in_guest_wait, 1);
+		RING_FENCE();
+		if (RING_LOAD(&fg_rh->in_head) == tail &&
+		    !RING_LOAD(&fg_rh->in_eof))
+			fg_ring_sleep();
+	}
+	fg_exit(PROTO_EXITED, 0);
+	exit(0);
+}
+
+/*
  * A valid record, published with a bad head: argv[1] "odd" (4 more than
  * the record, not a multiple of 8), "far" (more than the ring size ahead
  * of the tail) or "back" (behind the tail).
@@ -1314,6 +1372,7 @@ static const struct scenario {
 	{ "ring-probe", sc_ring_probe },
 	{ "ring-bad-head", sc_ring_bad_head },
 	{ "ring-bad-stream", sc_ring_bad_stream },
+	{ "ring-in", sc_ring_in },
 	{ "ring-bad-len", sc_ring_bad_len },
 };
 
