@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -337,25 +338,42 @@ static int loop_write_out(int fd, const uint8_t *p, size_t len)
 	return 0;
 }
 
+/*
+ * The command's output to our stdout (fd 1) or stderr (2), however it came:
+ * skipped once that stream is closed. Returns 0, -EINTR when a timeout cut
+ * the write short (the loop ends the run), or 1 when the stream just went
+ * away (EPIPE and friends): the caller tells the guest, whose writers
+ * should see it too.
+ */
+static int loop_emit(struct loop *l, int fd, const struct iovec *iov, int n)
+{
+	int i, err = 0;
+
+	if (l->out_closed[fd])
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (fd == 1)
+			result.bytes_stdout += iov[i].iov_len;
+		else
+			result.bytes_stderr += iov[i].iov_len;
+	}
+	for (i = 0; i < n && !err; i++)
+		if (iov[i].iov_len)
+			err = loop_write_out(fd, iov[i].iov_base, iov[i].iov_len);
+	if (err == -EINTR)
+		return err;
+	if (err)
+		l->out_closed[fd] = 1;
+	return err ? 1 : 0;
+}
+
 static void loop_output(struct loop *l, int fd, const struct proto_frame *f)
 {
+	struct iovec iov = { (void *)f->payload, f->len };
 	uint32_t which = (uint32_t)fd;
-	int err;
 
-	if (l->out_closed[fd] || !f->len)
-		return;
-	if (fd == 1)
-		result.bytes_stdout += f->len;
-	else
-		result.bytes_stderr += f->len;
-	err = loop_write_out(fd, f->payload, f->len);
-	if (err == -EINTR)
-		return; /* timed out: the loop ends the run */
-	if (err) {
-		/* EPIPE and friends: the command should see it too. */
-		l->out_closed[fd] = 1;
+	if (f->len && loop_emit(l, fd, &iov, 1) == 1)
 		loop_queue(l, PROTO_OUT_CLOSED, 0, &which, sizeof(which));
-	}
 }
 
 /*
@@ -396,25 +414,11 @@ static int loop_ring(struct loop *l, uint64_t limit, int budget)
 			return RING_HOT;
 		}
 		l->ring_hot = 1;
-		if (!l->out_closed[rec.stream]) {
-			if (rec.stream == 1)
-				result.bytes_stdout += rec.len;
-			else
-				result.bytes_stderr += rec.len;
-			err = loop_write_out((int)rec.stream, rec.iov[0].iov_base,
-					     rec.iov[0].iov_len);
-			if (!err && rec.iov[1].iov_len)
-				err = loop_write_out((int)rec.stream,
-						     rec.iov[1].iov_base,
-						     rec.iov[1].iov_len);
-			if (err == -EINTR)
-				return RING_IDLE; /* timed out: the loop ends the run */
-			if (err) {
-				/* EPIPE and friends: the writers see it too */
-				l->out_closed[rec.stream] = 1;
-				ring_close_stream(r, rec.stream);
-			}
-		}
+		err = loop_emit(l, (int)rec.stream, rec.iov, 2);
+		if (err < 0)
+			return RING_IDLE; /* timed out: the loop ends the run */
+		if (err)
+			ring_close_stream(r, rec.stream);
 		ring_consume(r, &rec);
 	}
 	return RING_MORE;

@@ -57,7 +57,7 @@ static const char *main_cwd(void)
 {
 	static char cwd[PATH_MAX];
 
-	if (!cwd[0] && !getcwd(cwd, sizeof(cwd)))
+	if (!getcwd(cwd, sizeof(cwd)))
 		strcpy(cwd, "/");
 	return cwd;
 }
@@ -142,11 +142,12 @@ static void main_user_ids(struct proto_exec *e)
  * read-only, as `--bind DIR:ro` would: the top one below /tmp, so a
  * checkout's other files come too. An explicit bind covering it wins.
  */
-static void main_scratch_cwd(struct options *o, const char *cwd)
+static void main_scratch_cwd(struct options *o)
 {
 	static const char *const scratch[] = { "/tmp/", "/var/tmp/" };
 	char top[PATH_MAX], arg[PATH_MAX + 8];
-	struct mount_opt m, *nm;
+	const char *cwd = o->cwd;
+	struct mount_opt m;
 	size_t i, len, k;
 
 	for (i = 0; i < ARRAY_SIZE(scratch); i++) {
@@ -165,11 +166,7 @@ static void main_scratch_cwd(struct options *o, const char *cwd)
 		snprintf(arg, sizeof(arg), "%s:ro", top);
 		if (mounts_parse_bind(arg, &m))
 			return; /* not a host directory: nothing to show */
-		nm = realloc(o->mounts, (o->n_mounts + 1) * sizeof(*nm));
-		if (!nm)
-			die("out of memory");
-		o->mounts = nm;
-		o->mounts[o->n_mounts++] = m;
+		*options_add_mount(o) = m;
 		info("showing the host's %s read-only in the guest", top);
 		return;
 	}
@@ -178,18 +175,16 @@ static void main_scratch_cwd(struct options *o, const char *cwd)
 static void main_exec_blob(const struct options *o, uint8_t **blob,
 			   size_t *len)
 {
-	static char cwd[PATH_MAX];
 	struct proto_exec e = { 0 };
 	size_t nenv;
 	int err;
 
-	snprintf(cwd, sizeof(cwd), "%s", o->cwd ? o->cwd : main_cwd());
 	for (e.argc = 0; o->argv[e.argc]; e.argc++)
 		;
 	e.argv = o->argv;
 	e.envp = main_env(o, &nenv);
 	e.envc = (uint32_t)nenv;
-	e.cwd = cwd;
+	e.cwd = o->cwd;
 	if (o->tty)
 		e.flags |= PROTO_EXEC_PTY;
 	if (o->user)
@@ -224,7 +219,9 @@ int main(int argc, char **argv)
 	if (o.check)
 		return doctor_check(&o);
 	spawn_locate(&uml, &o);
-	main_scratch_cwd(&o, o.cwd ? o.cwd : main_cwd());
+	if (!o.cwd)
+		o.cwd = main_cwd();
+	main_scratch_cwd(&o);
 	main_exec_blob(&o, &blob, &len);
 	loop_signals_init();
 	log_set_cleanup(main_cleanup);

@@ -279,15 +279,19 @@ int options_parse_publish(const char *s, struct publish *p)
 	return 0;
 }
 
-static void options_mount(struct options *o, int bind, const char *arg)
+struct mount_opt *options_add_mount(struct options *o)
 {
-	struct mount_opt *m;
-	const char *err;
-
 	o->mounts = realloc(o->mounts, (o->n_mounts + 1) * sizeof(*o->mounts));
 	if (!o->mounts)
 		die("out of memory");
-	m = &o->mounts[o->n_mounts++];
+	return &o->mounts[o->n_mounts++];
+}
+
+static void options_mount(struct options *o, int bind, const char *arg)
+{
+	struct mount_opt *m = options_add_mount(o);
+	const char *err;
+
 	err = bind ? mounts_parse_bind(arg, m) : mounts_parse_tmpfs(arg, m);
 	if (err)
 		usage_error("bad %s '%s': %s", bind ? "--bind" : "--tmpfs", arg,

@@ -64,4 +64,7 @@ int options_parse_duration(const char *s, long long *ms);
 int options_parse_mem(const char *s, unsigned long *mb);
 int options_parse_publish(const char *s, struct publish *p);
 
+/* One more entry at the end of o->mounts, counted; dies out of memory. */
+struct mount_opt *options_add_mount(struct options *o);
+
 #endif

@@ -13,7 +13,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "ring.h"
@@ -86,26 +85,6 @@ void ring_bell_drain(struct ring *r)
 
 	while (recv(r->bell, buf, sizeof(buf), MSG_DONTWAIT) > 0)
 		;
-}
-
-int ring_spin(struct ring *r, long ns)
-{
-	struct timespec t0, t;
-	long i;
-
-	if (!r->hdr)
-		return 0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (i = 0;; i++) {
-		if (LOAD(&r->hdr->head) != r->tail)
-			return 1;
-		__builtin_ia32_pause();
-		if (i % 64)
-			continue;
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		if ((t.tv_sec - t0.tv_sec) * 1000000000L + t.tv_nsec - t0.tv_nsec > ns)
-			return 0;
-	}
 }
 
 uint64_t ring_head(const struct ring *r)

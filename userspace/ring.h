@@ -57,8 +57,6 @@ void ring_consume(struct ring *r, const struct ring_rec *rec);
 void ring_close_stream(struct ring *r, unsigned int stream);
 /* Empty the doorbell socket. */
 void ring_bell_drain(struct ring *r);
-/* Busy-wait up to ns for a record; 1 when one came. */
-int ring_spin(struct ring *r, long ns);
 /* Did the guest open its stdin device (so stdin goes through the ring)? */
 int ring_in_attached(const struct ring *r);
 /*

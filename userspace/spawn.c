@@ -383,11 +383,10 @@ static int spawn_landlock(const struct uml *u, const struct options *o)
  */
 static void spawn_pin_cpu(void)
 {
-	const char *env = getenv("UMLRUN_NO_PIN");
 	cpu_set_t allowed, one;
 	int cpu;
 
-	if (env && *env && strcmp(env, "0"))
+	if (env_flag("UMLRUN_NO_PIN"))
 		return;
 	cpu = sched_getcpu();
 	if (cpu < 0 || sched_getaffinity(0, sizeof(allowed), &allowed) < 0 ||
@@ -453,7 +452,6 @@ fail:
 void spawn_start(struct uml *u, const struct options *o)
 {
 	int sv[2], con[2], rep[2], err, ruleset;
-	const char *no_ring;
 	pid_t self = getpid();
 	char **argv;
 	ssize_t n;
@@ -465,8 +463,7 @@ void spawn_start(struct uml *u, const struct options *o)
 	/* The output ring; without it (a pty, or UMLRUN_NO_RING=1 to compare)
 	 * umlinit relays output through pipes and the channel. */
 	u->ring = (struct ring){ .mem = -1, .bell = -1, .guest_bell = -1 };
-	no_ring = getenv("UMLRUN_NO_RING");
-	if (!o->tty && !(no_ring && *no_ring && strcmp(no_ring, "0"))) {
+	if (!o->tty && !env_flag("UMLRUN_NO_RING")) {
 		err = ring_create(&u->ring);
 		if (err)
 			info("no output ring: %s", strerror(-err));

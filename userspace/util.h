@@ -18,6 +18,9 @@ int write_all(int fd, const void *buf, size_t len);
 /* read() that retries on EINTR; returns bytes or -errno. */
 ssize_t read_retry(int fd, void *buf, size_t len);
 
+/* Is the environment variable set to something other than "" or "0"? */
+int env_flag(const char *name);
+
 /* A growable pollfd array: the launcher's loop refills it each round. */
 struct pollset {
 	struct pollfd *fds;
