@@ -332,7 +332,7 @@ struct hostexec_ring {
 	struct mutex in_lock;	/* one reader at a time */
 };
 
-static struct hostexec_ring hostexec_ring = { .fd = -1 };
+static struct hostexec_ring hostexec_ring;
 
 static int hostexec_ring_fd = -1;
 module_param_named(ring, hostexec_ring_fd, int, 0444);
@@ -354,12 +354,27 @@ static bool ring_closed(struct hostexec_ring *rg, u32 stream)
 	return READ_ONCE(rg->hdr->closed) & BIT(stream);
 }
 
-static void ring_kick(struct hostexec_ring *rg)
+/*
+ * We moved an index: if the host sleeps until it moves (@host_wait set),
+ * ring its doorbell. The barrier orders our index store before the flag
+ * load, as the host orders its flag store before its index load.
+ */
+static void ring_notify(struct hostexec_ring *rg, __u32 *host_wait)
 {
 	char c = 0;
 
+	mb();
+	if (!READ_ONCE(*host_wait))
+		return;
+	WRITE_ONCE(*host_wait, 0);
 	/* a full doorbell socket already holds a wake-up: nothing is lost */
 	os_write_file(rg->fd, &c, 1);
+}
+
+static bool ring_nonblock(const struct kiocb *iocb)
+{
+	return (iocb->ki_filp->f_flags & O_NONBLOCK) ||
+	       (iocb->ki_flags & IOCB_NOWAIT);
 }
 
 static irqreturn_t ring_interrupt(int irq, void *dev_id)
@@ -424,8 +439,7 @@ static ssize_t ring_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	struct hostexec_ring *rg = &hostexec_ring;
 	struct file *file = iocb->ki_filp;
 	u32 stream = (u32)(uintptr_t)file->private_data;
-	bool nonblock = (file->f_flags & O_NONBLOCK) ||
-			(iocb->ki_flags & IOCB_NOWAIT);
+	bool nonblock = ring_nonblock(iocb);
 	struct hostexec_rec rec;
 	ssize_t done = 0, ret = 0;
 	size_t n, got;
@@ -470,11 +484,7 @@ static ssize_t ring_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		rg->head += HOSTEXEC_REC_SPAN(got);
 		virt_store_release(&rg->hdr->head, rg->head);
 		done += got;
-		mb();
-		if (READ_ONCE(rg->hdr->host_wait)) {
-			WRITE_ONCE(rg->hdr->host_wait, 0);
-			ring_kick(rg);
-		}
+		ring_notify(rg, &rg->hdr->host_wait);
 		if (got < n)
 			break;	/* a fault part way: report what was written */
 	}
@@ -520,9 +530,7 @@ static bool ring_in_ready(struct hostexec_ring *rg)
 static ssize_t ring_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
 	struct hostexec_ring *rg = &hostexec_ring;
-	struct file *file = iocb->ki_filp;
-	bool nonblock = (file->f_flags & O_NONBLOCK) ||
-			(iocb->ki_flags & IOCB_NOWAIT);
+	bool nonblock = ring_nonblock(iocb);
 	ssize_t ret;
 	size_t got;
 	u64 avail;
@@ -553,11 +561,7 @@ static ssize_t ring_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	}
 	rg->in_tail += got;
 	virt_store_release(&rg->hdr->in_tail, rg->in_tail);
-	mb();
-	if (READ_ONCE(rg->hdr->in_host_wait)) {
-		WRITE_ONCE(rg->hdr->in_host_wait, 0);
-		ring_kick(rg);
-	}
+	ring_notify(rg, &rg->hdr->in_host_wait);
 	ret = got;
 out:
 	mutex_unlock(&rg->in_lock);

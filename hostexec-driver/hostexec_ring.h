@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The output ring shared by the hostexec module (producer, in the guest
- * kernel) and umlrun's launcher (consumer, on the host).
+ * The rings shared by the hostexec module (in the guest kernel) and
+ * umlrun's launcher (on the host): output from the guest, stdin to it.
  *
- * The launcher creates a sealed memfd of HOSTEXEC_RING_HDR + size bytes,
+ * The launcher creates a sealed memfd of HOSTEXEC_RING_HDR + size +
+ * in_size bytes,
  * fills in the header and hands it to the kernel as the UML io-memory region
  * "hostexec" (iomem=hostexec,FILE); both sides map it shared. Guest writes
  * to /dev/hostexec-stdout and /dev/hostexec-stderr become records in the

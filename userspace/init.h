@@ -36,13 +36,13 @@ void init_mounts(const struct proto_exec *e);
 void init_net_setup(void);
 /* After the command: wait (bounded) until its TCP data has left the guest. */
 void init_net_drain(void);
+/* Open the ring devices if the host set them up (before HELLO). */
+void init_ring_open(void);
 /*
  * Run the command described by e, relay its stdio; returns its wait status.
  * With PROTO_EXEC_PTY the command runs on a pseudo-terminal of winsize
  * (rows, columns).
  */
-/* Open the ring devices if the host set them up (before HELLO). */
-void init_ring_open(void);
 int init_run(const struct proto_exec *e, struct proto_reader *rd,
 	     const uint32_t *winsize);
 

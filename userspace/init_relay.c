@@ -101,14 +101,8 @@ void init_ring_open(void)
 
 	/* stdin last: opening it tells the host to use the input ring */
 	for (i = 2; i >= 0; i--) {
+		/* above 0-2, which the kernel opened on the console for us */
 		ring_fd[i] = open(dev[i], (i ? O_WRONLY : O_RDONLY) | O_CLOEXEC);
-		if (ring_fd[i] >= 0 && ring_fd[i] < 3) {
-			/* never 0-2: the child's dup2s must not clobber them */
-			int fd = fcntl(ring_fd[i], F_DUPFD_CLOEXEC, 3);
-
-			close(ring_fd[i]);
-			ring_fd[i] = fd;
-		}
 		if (ring_fd[i] < 0)
 			break;
 	}
@@ -414,9 +408,6 @@ int init_run(const struct proto_exec *e, struct proto_reader *rd,
 	struct pollfd p[5];
 	sigset_t chld;
 
-	r.ring = malloc(PROTO_STDIN_WINDOW);
-	if (!r.ring)
-		init_fatal(125, "out of memory");
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &chld, NULL);
@@ -427,6 +418,9 @@ int init_run(const struct proto_exec *e, struct proto_reader *rd,
 		relay_spawn_pty(&r, e, winsize);
 	else
 		relay_spawn(&r, e);
+	/* stdin frames to buffer: not with the input ring */
+	if (r.in_w >= 0 && !(r.ring = malloc(PROTO_STDIN_WINDOW)))
+		init_fatal(125, "out of memory");
 
 	while (!r.exited) {
 		p[0] = (struct pollfd){ .fd = init_chan, .events = POLLIN };
