@@ -91,6 +91,7 @@ signal.alarm(3)
 os.write(1, b"x" * (8 << 20))
 os._exit(2)' 2>"$T/err" | (sleep 8; wc -c >"$T/count")
 is "${PIPESTATUS[0]}" 7 "a writer blocked on a full ring is interrupted by its signal"
+ok "$([ "$(cat "$T/count")" -lt $((8 << 20)) ] && echo 0 || echo 1)" "the interrupted write was short ($(cat "$T/count") bytes)"
 
 # --- the kernel runs on one CPU (a ptrace round trip stays on it) -----------
 # kernel_cpus [ENV...]: the kernel process's allowed CPUs while a guest sleeps

@@ -72,6 +72,7 @@ type_line "exit 7"
 ok "$(wait_for '^EXIT=7$' && echo 0 || echo 1)" "the shell's exit status comes back"
 type_line "stty -g >$T/stty.after; echo saved"
 wait_for '^saved$'
+like "$(cat "$T/stty.before" 2>/dev/null)" '^[0-9a-f:]+$' "the host terminal settings were saved first"
 is "$(cat "$T/stty.after" 2>/dev/null)" "$(cat "$T/stty.before" 2>/dev/null)" "the host terminal settings are restored"
 
 # A timeout in raw mode restores the terminal too.

@@ -121,7 +121,6 @@ head -c 67108864 /dev/urandom >"$T/chunk"
 want=$(for _ in $(seq 16); do cat "$T/chunk"; done | sha256sum | cut -d' ' -f1)
 got=$(timeout 300 "$UMLRUN" -- sh -c "for i in \$(seq 16); do cat '$T/chunk'; done" | sha256sum | cut -d' ' -f1)
 is "$got" "$want" "1 GiB of stdout byte-exact"
-head -c 200000000 "$T/chunk" >/dev/null
 want=$(for _ in 1 2 3; do cat "$T/chunk"; done | head -c 200000000 | sha256sum | cut -d' ' -f1)
 got=$(for _ in 1 2 3; do cat "$T/chunk"; done | head -c 200000000 | timeout 300 "$UMLRUN" -- sha256sum | cut -d' ' -f1)
 is "$got" "$want" "200 MB of stdin byte-exact"

@@ -489,7 +489,7 @@ static uint32_t fg_ring_off(void)
 /*
  * EXIT as a guest that reads its channel sends it: after the host's
  * STDIN_EOF (the tests run with stdin at EOF), so that we leave no frame
- * unread when we exit (ring-closed with "unread" does not).
+ * unread when we exit.
  */
 static void fg_exit_read(uint32_t code)
 {
@@ -902,9 +902,7 @@ static void sc_ring_flood_after_exit(void)
 
 /*
  * Lines on stdout until the host sets stdout's closed bit (1u << 1), then
- * "closed=N" on stderr and EXIT 42; EXIT 1 if that takes over 10 s. With
- * argv[1] "unread" the EXIT goes without reading the host's STDIN_EOF
- * first, so that the kernel exits with a frame in its queue.
+ * "closed=N" on stderr and EXIT 42; EXIT 1 if that takes over 10 s.
  */
 static void sc_ring_closed(void)
 {
@@ -927,10 +925,7 @@ static void sc_ring_closed(void)
 		}
 	}
 	fg_ring_printf(2, "closed=%u\n", RING_LOAD(&fg_rh->closed));
-	if (fg_arg_is(1, "unread"))
-		fg_exit(PROTO_EXITED, 42);
-	else
-		fg_exit_read(42);
+	fg_exit_read(42);
 }
 
 /*
