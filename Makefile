@@ -13,7 +13,7 @@ PACKAGES := gcc make libc6-dev bc bison flex libelf-dev libssl-dev \
 	pkg-config xz-utils patch perl musl-tools libslirp-dev libglib2.0-dev \
 	linux-source-6.12 linux-source-6.1 busybox-static util-linux clang \
 	libclang-rt-14-dev tmux valgrind python3 socat iproute2 iptables \
-	nftables e2fsprogs squashfs-tools \
+	nftables e2fsprogs squashfs-tools openssl \
 	docker.io
 
 ifeq ($(V),1)

@@ -44,7 +44,8 @@ usage() {
 # series we have no patch directory for gets the newest series' patches.
 pick_inputs() {
 	local series=$1 pdir
-	frags=(arch-um-config/base.config arch-um-config/features.config)
+	frags=(arch-um-config/base.config arch-um-config/features.config
+		arch-um-config/isolation.config)
 	[ -e "arch-um-config/$series.config" ] &&
 		frags+=("arch-um-config/$series.config")
 	pdir=patches/$series
