@@ -1,19 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Landlock for the UML kernel process. The launcher builds the ruleset
- * before forking, the child enforces it just before exec: the kernel (and
- * every helper process it forks) may read and execute anything, but
- * create, write, truncate, remove, rename or link only beneath the run
- * directory (UML's memory file and umid directory) and the declared
- * writable binds, plus write /dev/null. The handled rights follow the
- * host's ABI version; UMLRUN_LANDLOCK=0 turns the layer off (for tests
- * of the other layer).
+ * Landlock for the UML kernel process, the second isolation layer: it must
+ * hold on its own against code running in the kernel process (a guest root
+ * that loaded a module, or a kernel without our hostfs write policy). The
+ * launcher builds the ruleset before forking, the child enforces it just
+ * before exec. With every right the host's ABI offers:
+ *  - files: read everything but the host's /dev (only null, zero, full,
+ *    random and urandom there), execute only the kernel binary and its ELF
+ *    interpreter, write, create, truncate, remove, rename or link only
+ *    beneath the run directory and the declared writable paths;
+ *  - device ioctls (ABI 5): only on /dev/null and /dev/zero;
+ *  - TCP (ABI 4): no bind, no connect (the network is the socketpair);
+ *  - scopes (ABI 6): no abstract Unix socket and no signal outside the
+ *    kernel's own processes.
+ * Ptrace outside the domain is refused by Landlock at every ABI.
+ * UMLRUN_LANDLOCK=0 makes the host look like one without Landlock (for
+ * tests of the other layer; a run then needs --drop-layer landlock).
  */
 #define _GNU_SOURCE
+#include <dirent.h>
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/landlock.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -23,6 +35,7 @@
 
 #include "landlock.h"
 #include "log.h"
+#include "util.h"
 
 #ifndef LANDLOCK_ACCESS_FS_REFER
 #define LANDLOCK_ACCESS_FS_REFER (1ULL << 13)
@@ -30,11 +43,35 @@
 #ifndef LANDLOCK_ACCESS_FS_TRUNCATE
 #define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)
 #endif
+#ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
+#define LANDLOCK_ACCESS_FS_IOCTL_DEV (1ULL << 15)
+#endif
+#ifndef LANDLOCK_ACCESS_NET_BIND_TCP
+#define LANDLOCK_ACCESS_NET_BIND_TCP (1ULL << 0)
+#define LANDLOCK_ACCESS_NET_CONNECT_TCP (1ULL << 1)
+#endif
+#ifndef LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET
+#define LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)
+#define LANDLOCK_SCOPE_SIGNAL (1ULL << 1)
+#endif
 
-#define LL_READ (LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_READ_FILE | \
-		 LANDLOCK_ACCESS_FS_READ_DIR)
-#define LL_FILE (LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_READ_FILE | \
+/* The ruleset attribute of ABI 6; older ABIs take a prefix of it. */
+struct landlock_attr {
+	uint64_t handled_access_fs;
+	uint64_t handled_access_net;
+	uint64_t scoped;
+};
+
+#define LL_READ (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR)
+#define LL_EXEC (LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_READ_FILE)
+#define LL_FILE (LANDLOCK_ACCESS_FS_READ_FILE | \
 		 LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE)
+
+/* Host devices the kernel may open: reading, and writing where it makes
+ * sense. Nothing else under /dev (terminals, disks, the user's input). */
+static const char *const landlock_devs[] = {
+	"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
+};
 
 int landlock_abi(void)
 {
@@ -56,7 +93,7 @@ int landlock_abi(void)
 }
 
 /* Every filesystem right this ABI knows. */
-static uint64_t landlock_all(int abi)
+static uint64_t landlock_all_fs(int abi)
 {
 	uint64_t all = (LANDLOCK_ACCESS_FS_MAKE_SYM << 1) - 1;
 
@@ -64,53 +101,142 @@ static uint64_t landlock_all(int abi)
 		all |= LANDLOCK_ACCESS_FS_REFER;
 	if (abi >= 3)
 		all |= LANDLOCK_ACCESS_FS_TRUNCATE;
+	if (abi >= 5)
+		all |= LANDLOCK_ACCESS_FS_IOCTL_DEV;
 	return all;
 }
 
+/* Allow access beneath path (a file: only the file rights). A path that
+ * does not exist is skipped when optional, fatal otherwise. */
 static void landlock_allow(int ruleset, const char *path, uint64_t access,
-			   uint64_t handled)
+			   uint64_t handled, int optional)
 {
 	struct landlock_path_beneath_attr rule = { 0 };
 	struct stat st;
 	int fd;
 
 	fd = open(path, O_PATH | O_CLOEXEC);
-	if (fd < 0)
+	if (fd < 0) {
+		if (optional)
+			return;
 		die_errno("landlock: %s", path);
+	}
 	if (fstat(fd, &st) == 0 && !S_ISDIR(st.st_mode))
-		access &= LL_FILE;
+		access &= LL_FILE | LANDLOCK_ACCESS_FS_EXECUTE |
+			  LANDLOCK_ACCESS_FS_IOCTL_DEV;
 	rule.allowed_access = access & handled;
 	rule.parent_fd = fd;
-	if (syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH,
+	if (rule.allowed_access &&
+	    syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH,
 		    &rule, 0) < 0)
 		die_errno("landlock: rule for %s", path);
 	close(fd);
 }
 
-int landlock_prepare(const char *const *rw, size_t nw)
+/* Read beneath every entry of / but /dev; listing / itself is allowed. */
+static void landlock_allow_root(int ruleset, uint64_t handled)
 {
-	struct landlock_ruleset_attr attr = { 0 };
-	int abi = landlock_abi(), ruleset;
-	size_t i;
+	char path[PATH_MAX], real[PATH_MAX];
+	struct dirent *d;
+	DIR *dir;
 
-	if (!abi) {
-		info("Landlock is not available: the hostfs write policy alone guards the host");
-		return -1;
+	landlock_allow(ruleset, "/", LANDLOCK_ACCESS_FS_READ_DIR, handled, 0);
+	dir = opendir("/");
+	if (!dir)
+		die_errno("landlock: /");
+	while ((d = readdir(dir))) {
+		if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, ".."))
+			continue;
+		snprintf(path, sizeof(path), "/%s", d->d_name);
+		if (!realpath(path, real) || !strcmp(real, "/dev") ||
+		    !strncmp(real, "/dev/", 5) || !strcmp(real, "/"))
+			continue;
+		landlock_allow(ruleset, real, LL_READ, handled, 1);
 	}
-	attr.handled_access_fs = landlock_all(abi);
-	ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr,
-			       sizeof(attr), 0);
+	closedir(dir);
+}
+
+/*
+ * The ELF interpreter the kernel binary names (PT_INTERP), into buf;
+ * empty for a static binary. The host's execve opens it for execution.
+ */
+static void landlock_interp(const char *exe, char *buf, size_t len)
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	int fd, i;
+
+	buf[0] = 0;
+	fd = open(exe, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (pread(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
+	    eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_phentsize != sizeof(ph))
+		goto out;
+	for (i = 0; i < eh.e_phnum && i < 64; i++) {
+		if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + i * sizeof(ph))) !=
+		    (ssize_t)sizeof(ph))
+			break;
+		if (ph.p_type != PT_INTERP || ph.p_filesz == 0 ||
+		    ph.p_filesz >= len)
+			continue;
+		if (pread(fd, buf, ph.p_filesz, (off_t)ph.p_offset) !=
+		    (ssize_t)ph.p_filesz)
+			buf[0] = 0;
+		else
+			buf[ph.p_filesz] = 0;
+		break;
+	}
+out:
+	close(fd);
+}
+
+int landlock_prepare(const char *kernel, const char *const *ro, size_t nr,
+		     const char *const *rw, size_t nw)
+{
+	struct landlock_attr attr = { 0 };
+	int abi = landlock_abi(), ruleset;
+	char interp[PATH_MAX];
+	size_t i, size = sizeof(attr.handled_access_fs);
+	uint64_t fs;
+
+	if (!abi)
+		return -1;
+	fs = attr.handled_access_fs = landlock_all_fs(abi);
+	if (abi >= 4) {
+		attr.handled_access_net = LANDLOCK_ACCESS_NET_BIND_TCP |
+					  LANDLOCK_ACCESS_NET_CONNECT_TCP;
+		size = offsetof(struct landlock_attr, scoped);
+	}
+	if (abi >= 6) {
+		attr.scoped = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET |
+			      LANDLOCK_SCOPE_SIGNAL;
+		size = sizeof(attr);
+	}
+	ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr, size, 0);
 	if (ruleset < 0)
 		die_errno("landlock: create ruleset");
 	if (fcntl(ruleset, F_SETFD, FD_CLOEXEC) < 0)
 		die_errno("landlock: ruleset");
-	landlock_allow(ruleset, "/", LL_READ, attr.handled_access_fs);
-	landlock_allow(ruleset, "/dev/null", LL_FILE, attr.handled_access_fs);
+	landlock_allow_root(ruleset, fs);
+	landlock_allow(ruleset, kernel, LL_EXEC, fs, 0);
+	landlock_interp(kernel, interp, sizeof(interp));
+	if (interp[0])
+		landlock_allow(ruleset, interp, LL_EXEC, fs, 0);
+	for (i = 0; i < ARRAY_SIZE(landlock_devs); i++)
+		landlock_allow(ruleset, landlock_devs[i],
+			       LL_FILE | (i < 2 ? LANDLOCK_ACCESS_FS_IOCTL_DEV : 0),
+			       fs, 1);
+	for (i = 0; i < nr; i++)
+		landlock_allow(ruleset, ro[i], LL_READ, fs, 0);
 	for (i = 0; i < nw; i++)
-		landlock_allow(ruleset, rw[i], attr.handled_access_fs,
-			       attr.handled_access_fs);
-	info("Landlock ABI %d: the kernel may write only %zu director%s", abi,
-	     nw, nw == 1 ? "y" : "ies");
+		landlock_allow(ruleset, rw[i], fs & ~LANDLOCK_ACCESS_FS_EXECUTE &
+			       ~LANDLOCK_ACCESS_FS_IOCTL_DEV, fs, 0);
+	info("Landlock ABI %d: the kernel may write only %zu path%s%s%s", abi,
+	     nw, nw == 1 ? "" : "s", abi >= 4 ? ", no TCP" : "",
+	     abi >= 6 ? ", no signal or abstract socket outside" : "");
 	return ruleset;
 }
 

@@ -12,11 +12,14 @@
 /* The host's Landlock ABI version, 0 when unavailable or disabled. */
 int landlock_abi(void);
 /*
- * Build the ruleset: read and execute everywhere, write only beneath the
- * nw directories in rw. Returns its fd (close-on-exec), or -1 with a -v
- * note when Landlock is unavailable; dies on other failures.
+ * Build the ruleset for the kernel binary: read the host but its /dev,
+ * execute only the kernel, write only beneath the nw paths in rw (and read
+ * the nr paths in ro, e.g. binds of host devices), no TCP, no signal or
+ * abstract socket outside. Returns its fd (close-on-exec), or -1 when
+ * Landlock is unavailable; dies on other failures.
  */
-int landlock_prepare(const char *const *rw, size_t nw);
+int landlock_prepare(const char *kernel, const char *const *ro, size_t nr,
+		     const char *const *rw, size_t nw);
 /* In the kernel's child process, before exec: 0 or -errno. */
 int landlock_enforce(int ruleset);
 
