@@ -142,3 +142,13 @@ char *mounts_hostfs_rw(const struct mount_opt *m, size_t n)
 	s[k] = 0;
 	return s;
 }
+
+int mounts_any_writable(const struct mount_opt *m, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (m[i].kind == MOUNT_BIND_RW)
+			return 1;
+	return 0;
+}

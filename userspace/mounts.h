@@ -33,5 +33,7 @@ struct proto_mount *mounts_table(const struct mount_opt *m, size_t n,
 				 int overlay, uint32_t *count);
 /* "hostfs_rw=..." for the kernel, or NULL when nothing is writable. */
 char *mounts_hostfs_rw(const struct mount_opt *m, size_t n);
+/* Does any mount let the guest write a host path? */
+int mounts_any_writable(const struct mount_opt *m, size_t n);
 
 #endif

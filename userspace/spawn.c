@@ -31,9 +31,11 @@
 
 #include "kernels.h"
 #include "landlock.h"
+#include "layers.h"
 #include "log.h"
 #include "mounts.h"
 #include "net.h"
+#include "sandbox.h"
 #include "spawn.h"
 #include "util.h"
 
@@ -347,27 +349,35 @@ static char **spawn_args(const struct uml *u, const struct options *o)
 		n++;
 	if (o->allow_modules)
 		argv[n++] = "umlrun.allow_modules=1";
+	else if (o->drop_kernel)
+		argv[n++] = "umlrun.drop_kernel=1";
 	n = spawn_extra_args(argv, n, ARRAY_SIZE(argv) - 1);
 	argv[n] = NULL;
 	return argv;
 }
 
-/* Landlock: the kernel may write only the run directory and rw binds. */
+/* Landlock: the kernel may write only the run directory and rw binds,
+ * and read the host but its /dev, and the binds. */
 static int spawn_landlock(const struct uml *u, const struct options *o)
 {
-	const char **rw;
-	size_t i, n = 0;
+	const char **rw, **ro;
+	size_t i, nw = 0, nr = 0;
 	int ruleset;
 
 	rw = calloc(o->n_mounts + 1, sizeof(*rw));
-	if (!rw)
+	ro = calloc(o->n_mounts + 1, sizeof(*ro));
+	if (!rw || !ro)
 		die("out of memory");
-	rw[n++] = u->rundir;
-	for (i = 0; i < o->n_mounts; i++)
+	rw[nw++] = u->rundir;
+	for (i = 0; i < o->n_mounts; i++) {
 		if (o->mounts[i].kind == MOUNT_BIND_RW)
-			rw[n++] = o->mounts[i].src;
-	ruleset = landlock_prepare(rw, n);
+			rw[nw++] = o->mounts[i].src;
+		else if (o->mounts[i].kind == MOUNT_BIND_RO)
+			ro[nr++] = o->mounts[i].src;
+	}
+	ruleset = landlock_prepare(u->kernel, ro, nr, rw, nw);
 	free(rw);
+	free(ro);
 	return ruleset;
 }
 
@@ -397,8 +407,9 @@ static void spawn_pin_cpu(void)
 	(void)sched_setaffinity(0, sizeof(one), &one);
 }
 
-static void spawn_child(const struct uml *u, char **argv, int chan, int con,
-			int report, pid_t parent, int ruleset)
+static void spawn_child(const struct uml *u, const struct options *o,
+			char **argv, int chan, int con, int report, pid_t parent,
+			int ruleset)
 {
 	int net = u->net_fd, bell = u->ring.guest_bell, mem = u->ring.mem;
 	char tmpdir[PATH_MAX + 8];
@@ -433,6 +444,9 @@ static void spawn_child(const struct uml *u, char **argv, int chan, int con,
 		bell = fcntl(bell, F_DUPFD_CLOEXEC, 10);
 		mem = fcntl(mem, F_DUPFD_CLOEXEC, 10);
 	}
+	report = fcntl(report, F_DUPFD_CLOEXEC, 10);
+	if (report < 0)
+		_exit(127);
 	if (chan < 0 || con < 0 || devnull < 0 || dup2(devnull, 0) < 0 ||
 	    dup2(con, 1) < 0 || dup2(con, 2) < 0 || dup2(chan, 3) < 0)
 		goto fail;
@@ -442,6 +456,23 @@ static void spawn_child(const struct uml *u, char **argv, int chan, int con,
 			    dup2(bell, RING_GUEST_BELL_FD) < 0 ||
 			    dup2(mem, RING_GUEST_MEM_FD) < 0))
 		goto fail;
+	/* Exactly the fds the kernel needs: whatever else the caller left
+	 * open goes. The report pipe waits at 9, closed by the exec. */
+	if (dup3(report, 9, O_CLOEXEC) < 0)
+		goto fail;
+	report = 9;
+	_Static_assert(NET_GUEST_FD == 4 && RING_GUEST_BELL_FD == 5 &&
+		       RING_GUEST_MEM_FD == 6, "the kernel's fds are 3 to 6");
+	if (sandbox_close_range(7, 8) || sandbox_close_range(10, ~0U) ||
+	    (u->net_fd < 0 && sandbox_close_range(4, 4)) ||
+	    (!u->ring.hdr && sandbox_close_range(5, 6)))
+		goto fail;
+	err = sandbox_enter(mounts_any_writable(o->mounts, o->n_mounts) ?
+				    SANDBOX_METADATA : 0);
+	if (err) {
+		errno = -err;
+		goto fail;
+	}
 	execve(u->kernel, argv, envp);
 fail:
 	err = errno;
@@ -457,8 +488,7 @@ void spawn_start(struct uml *u, const struct options *o)
 	ssize_t n;
 	int i;
 
-	if (o->allow_modules && !landlock_abi())
-		die("--allow-modules needs Landlock, which this host does not offer");
+	layers_require(o, u->kernel);
 	spawn_rundir(u);
 	/* The output ring; without it (a pty, or UMLRUN_NO_RING=1 to compare)
 	 * umlinit relays output through pipes and the channel. */
@@ -469,7 +499,7 @@ void spawn_start(struct uml *u, const struct options *o)
 			info("no output ring: %s", strerror(-err));
 	}
 	argv = spawn_args(u, o);
-	ruleset = spawn_landlock(u, o);
+	ruleset = o->drop_landlock ? -1 : spawn_landlock(u, o);
 	if (log_verbose) {
 		fprintf(stderr, "umlrun: starting");
 		for (i = 0; argv[i]; i++)
@@ -486,7 +516,7 @@ void spawn_start(struct uml *u, const struct options *o)
 	if (u->pid < 0)
 		die_errno("fork");
 	if (u->pid == 0)
-		spawn_child(u, argv, sv[1], con[1], rep[1], self, ruleset);
+		spawn_child(u, o, argv, sv[1], con[1], rep[1], self, ruleset);
 	if (ruleset >= 0)
 		close(ruleset);
 	close(sv[1]);
