@@ -33,6 +33,10 @@ _umlrun() {
 		COMPREPLY=($(compgen -W "6.12 6.1" -- "$cur"))
 		return
 		;;
+	--drop-layer)
+		COMPREPLY=($(compgen -W "kernel landlock" -- "$cur"))
+		return
+		;;
 	-m | --mem)
 		COMPREPLY=($(compgen -W "256M 512M 1G 2G" -- "$cur"))
 		return
@@ -47,7 +51,7 @@ _umlrun() {
 	esac
 	COMPREPLY=($(compgen -W "--mem --cwd --env --clean-env --no-stdin --tty
 		--timeout --net --publish --bind --tmpfs --overlay --user
-		--allow-modules --kernel --kernel-version --kernel-tree
+		--allow-modules --drop-layer --kernel --kernel-version --kernel-tree
 		--panic-is-failure --list-kernels --prune-kernels --module --init
 		--verbose --log --result-json --check --version --help --" -- "$cur"))
 }

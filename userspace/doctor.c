@@ -20,6 +20,7 @@
 
 #include "doctor.h"
 #include "landlock.h"
+#include "layers.h"
 #include "spawn.h"
 #include "util.h"
 
@@ -111,21 +112,29 @@ static void doctor_file(const char *what, const char *path, const char *fix)
 int doctor_check(const struct options *o)
 {
 	char why[PATH_MAX + 64], path[PATH_MAX];
-	int abi = landlock_abi();
+	int abi = landlock_abi(), policy;
 
 	printf("umlrun %s: checking what this host offers\n", UMLRUN_VERSION);
 	doctor_line(doctor_ptrace(why, sizeof(why)), "ptrace", why,
 		    "allow ptrace of own children (sysctl kernel.yama.ptrace_scope=1 or lower; no seccomp filter denying ptrace)");
 	doctor_line(doctor_shm(why, sizeof(why)), "/dev/shm", why,
 		    "mount a tmpfs on /dev/shm without noexec, or set UMLRUN_RUNDIR to a writable exec-able tmpfs");
-	snprintf(why, sizeof(why), abi > 0 ? "ABI %d: host-side write limits on the kernel process" :
-					     "unavailable: only the kernel's hostfs write policy guards the host",
-		 abi);
-	doctor_line(abi > 0, "Landlock", why,
-		    "boot the host with lsm=...,landlock (Linux 5.13 or later); --allow-modules needs it");
+	snprintf(why, sizeof(why), abi >= 6 ? "Landlock ABI %d (files, device ioctls, TCP, signals, abstract sockets) and seccomp on the kernel process" :
+		 abi > 0 ? "Landlock ABI %d (files%s) and seccomp on the kernel process" :
+			   "no Landlock: runs are refused unless --drop-layer landlock",
+		 abi, abi >= 4 ? ", TCP" : "");
+	doctor_line(abi > 0 || o->drop_landlock, "host layer", why,
+		    "boot the host with lsm=...,landlock (Linux 5.13 or later; ABI 6 needs 6.12)");
 	spawn_default_kernel(o, path, sizeof(path));
 	doctor_file("kernel", path,
 		    "run make, or make install for other users, or pass -k PATH");
+	policy = layers_kernel_policy(path);
+	snprintf(why, sizeof(why), "%s", policy > 0 ? "hostfs write policy; umlinit closes modules and raises lockdown" :
+		 policy == 0 ? "no hostfs write policy in this kernel: runs are refused unless --drop-layer kernel" :
+			       "kernel unreadable");
+	if (policy >= 0)
+		doctor_line(policy > 0 || o->drop_kernel, "kernel layer", why,
+			    "use a kernel built by umlrun (make, or --kernel-tree)");
 	spawn_default_init(o, path, sizeof(path));
 	doctor_file("guest init", path, "run make");
 	printf("%d problem%s\n", doctor_problems, doctor_problems == 1 ? "" : "s");

@@ -207,6 +207,37 @@ static void init_write_file(const char *path, const char *val)
 	close(fd);
 }
 
+/*
+ * Close the kernel to guest root before anything of the user's runs: no
+ * more modules, and lockdown at confidentiality, which refuses unsigned
+ * modules and every interface that reads or writes kernel memory (a guard
+ * that does not rest on the one modules_disabled variable; /dev/mem and
+ * /proc/kcore are not even built). A kernel without lockdown is refused
+ * unless the user gave this layer up (--drop-layer kernel).
+ */
+static void init_lock_kernel(void)
+{
+	int fd;
+
+	if (init_param("umlrun.allow_modules"))
+		return;
+	init_write_file("/proc/sys/kernel/modules_disabled", "1");
+	init_mount("securityfs", "/sys/kernel/security", "securityfs",
+		   MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0);
+	fd = open("/sys/kernel/security/lockdown", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0 && write_all(fd, "confidentiality", 15) == 0) {
+		close(fd);
+		return;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (init_param("umlrun.drop_kernel")) {
+		init_log("no lockdown in this kernel (--drop-layer kernel)");
+		return;
+	}
+	init_fatal(125, "this kernel has no lockdown LSM (CONFIG_SECURITY_LOCKDOWN_LSM), so guest root could rewrite its memory; --drop-layer kernel runs it anyway");
+}
+
 static void init_loopback_up(void)
 {
 	struct ifreq ifr = { 0 };
@@ -276,8 +307,6 @@ void init_setup(void)
 	init_mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755", 1);
 	/* Before /tmp gets its tmpfs: the module may live under the host's. */
 	init_load_module();
-	if (!init_param("umlrun.allow_modules"))
-		init_write_file("/proc/sys/kernel/modules_disabled", "1");
 	init_mount("sysfs", "/sys", "sysfs", nosuid, NULL, 1);
 	init_mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
 		   "newinstance,ptmxmode=0666,mode=0620,gid=5", 0);
@@ -374,6 +403,7 @@ int main(void)
 	init_chan = open("/dev/hostexec", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (init_chan < 0)
 		init_fatal(125, "open /dev/hostexec: %s", strerror(errno));
+	init_lock_kernel();
 	init_ring_open();
 	init_send(PROTO_HELLO, 0, hello, sizeof(hello));
 	proto_reader_init(&rd);

@@ -37,6 +37,7 @@ enum {
 	OPT_TMPFS,
 	OPT_OVERLAY,
 	OPT_ALLOW_MODULES,
+	OPT_DROP_LAYER,
 };
 
 static const struct option long_opts[] = {
@@ -65,6 +66,7 @@ static const struct option long_opts[] = {
 	{ "overlay", no_argument, NULL, OPT_OVERLAY },
 	{ "user", no_argument, NULL, 'u' },
 	{ "allow-modules", no_argument, NULL, OPT_ALLOW_MODULES },
+	{ "drop-layer", required_argument, NULL, OPT_DROP_LAYER },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "check", no_argument, NULL, OPT_CHECK },
@@ -111,8 +113,13 @@ static void options_help(void)
 	       "                           stay in guest memory and vanish at exit\n"
 	       "  -u, --user               run the command as the caller's uid, gid and\n"
 	       "                           groups instead of root\n"
-	       "      --allow-modules      let the guest load kernel modules (needs\n"
-	       "                           Landlock on the host, which then alone guards it)\n"
+	       "      --allow-modules      let the guest load kernel modules (gives up\n"
+	       "                           the kernel layer: Landlock alone guards the host)\n"
+	       "      --drop-layer kernel|landlock\n"
+	       "                           run with one isolation layer: a kernel without\n"
+	       "                           umlrun's write policy or lockdown (kernel), or\n"
+	       "                           a host without Landlock (landlock); without it\n"
+	       "                           such a run is refused with 125\n"
 	       "\n"
 	       "Kernel:\n"
 	       "  -k, --kernel PATH        a UML kernel binary (hostexec.ko next to it)\n"
@@ -417,6 +424,15 @@ void options_parse(struct options *o, int argc, char **argv)
 		case OPT_ALLOW_MODULES:
 			o->allow_modules = 1;
 			break;
+		case OPT_DROP_LAYER:
+			if (!strcmp(optarg, "kernel"))
+				o->drop_kernel = 1;
+			else if (!strcmp(optarg, "landlock"))
+				o->drop_landlock = 1;
+			else
+				usage_error("--drop-layer takes kernel or landlock, not '%s'",
+				      optarg);
+			break;
 		case OPT_HELP:
 			options_help();
 			exit(0);
@@ -446,6 +462,13 @@ void options_parse(struct options *o, int argc, char **argv)
 	}
 	if (o->kernel && o->kernel_tree)
 		usage_error("--kernel and --kernel-tree exclude each other");
+	if (o->drop_kernel && o->drop_landlock)
+		usage_error("--drop-layer: one isolation layer must stay");
+	if (o->allow_modules && o->drop_landlock)
+		usage_error("--allow-modules gives up the kernel layer, so Landlock must stay");
+	/* A guest that may load modules owns its kernel: that layer is gone. */
+	if (o->allow_modules)
+		o->drop_kernel = 1;
 	if (optind >= argc) {
 		/* No command: an interactive shell, like docker run -it. */
 		o->shell[0] = getenv("SHELL");

@@ -51,6 +51,8 @@ struct options {
 	int overlay;			/* --overlay */
 	int user;			/* -u: the caller's ids, not root */
 	int allow_modules;		/* --allow-modules */
+	int drop_kernel;		/* --drop-layer kernel */
+	int drop_landlock;		/* --drop-layer landlock */
 	char **argv;			/* the command, NULL-terminated */
 	char *shell[2];			/* the command when none is given */
 };

@@ -163,6 +163,8 @@ static void test_parse_ok(void)
 	char *a3[] = { "umlrun", "--", "--", NULL };
 	char *a4[] = { "umlrun", "-m", "64", NULL };
 	char *a5[] = { "umlrun", "--", NULL };
+	char *a6[] = { "umlrun", "--allow-modules", "true", NULL };
+	char *a7[] = { "umlrun", "--drop-layer", "landlock", "true", NULL };
 	struct options o;
 
 	parse(&o, a1);
@@ -200,6 +202,12 @@ static void test_parse_ok(void)
 	parse(&o, a5);
 	ok(!strcmp(o.argv[0], "/bin/sh") && !o.argv[1],
 	   "no command and an unusable $SHELL runs /bin/sh");
+
+	parse(&o, a6);
+	ok(o.allow_modules && o.drop_kernel && !o.drop_landlock,
+	   "--allow-modules gives up the kernel layer");
+	parse(&o, a7);
+	ok(!o.drop_kernel && o.drop_landlock, "--drop-layer landlock");
 }
 
 /* Read fd to EOF into a NUL-terminated buffer. */
@@ -277,6 +285,11 @@ static void test_parse_errors(void)
 	char *env[] = { "umlrun", "-e", "=x", "true", NULL };
 	char *cwd[] = { "umlrun", "-C", "", "true", NULL };
 	char *help[] = { "umlrun", "--help", NULL };
+	char *layer[] = { "umlrun", "--drop-layer", "all", "true", NULL };
+	char *both[] = { "umlrun", "--drop-layer", "kernel", "--drop-layer",
+			 "landlock", "true", NULL };
+	char *mods[] = { "umlrun", "--allow-modules", "--drop-layer",
+			 "landlock", "true", NULL };
 	char out[8192], err[8192];
 	int st;
 
@@ -289,6 +302,9 @@ static void test_parse_errors(void)
 	usage_error(tmo_last, "--timeout without a value", "--timeout");
 	usage_error(env, "-e =x", "=x");
 	usage_error(cwd, "-C ''", "-C");
+	usage_error(layer, "--drop-layer of no layer", "'all'");
+	usage_error(both, "--drop-layer of both layers", "one isolation layer must stay");
+	usage_error(mods, "--allow-modules without Landlock", "Landlock must stay");
 
 	st = parse_child(novall, out, sizeof(out), err, sizeof(err));
 	ok(st == 0 && !err[0], "an option after the command is the command's");
