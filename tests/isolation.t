@@ -9,45 +9,11 @@
 . "$(dirname "$0")/lib.sh"
 need_kernel
 
-# A world-readable copy of kernel, module, init and launcher: the build
-# cache lives in root's home, which nobody cannot read.
-K=$(mktemp -d /tmp/umlrun-iso-kernel.XXXXXX)
-# The canary must be a plain host path in the guest: not under /tmp or
-# /var/tmp (overlays there take guest writes in memory), and reachable for
-# nobody.
-BASE=$T
-case $(realpath "$T") in
-/tmp/* | /var/tmp/*) BASE= ;;
-esac
-if [ -z "$BASE" ] || ! runuser -u nobody -- test -x "$T"; then
-	BASE=$(mktemp -d /var/lib/umlrun-iso.XXXXXX)
-fi
-trap 'rm -rf "$T" "$UMLRUN_RUNDIR" "$K"; [ "$BASE" = "$T" ] || rm -rf "$BASE"' EXIT
-cp "$KERNEL" "$(dirname "$KERNEL")/hostexec.ko" "$ROOT/build/umlinit" \
-	"$UMLRUN" "$K/"
-chmod 755 "$K" "$K"/*
-chmod 755 "$BASE"
+as_setup
 cp "$ROOT/tests/escape.sh" "$BASE/"
 chmod 755 "$BASE/escape.sh"
 C=$BASE/canary
 W=$BASE/w
-
-# as USER ARGS...: run the copied umlrun as USER (root or nobody), with
-# the variables in the AS_ENV array set
-AS_ENV=()
-as() {
-	local user=$1
-	shift
-	if [ "$user" = root ]; then
-		env "${AS_ENV[@]}" timeout -k 5 "$TEST_TIMEOUT" "$K/umlrun" \
-			-k "$K/linux" --init "$K/umlinit" "$@" >"$T/out" 2>"$T/err"
-	else
-		(cd / && timeout -k 5 "$TEST_TIMEOUT" runuser -u "$user" -- \
-			env "${AS_ENV[@]}" "$K/umlrun" -k "$K/linux" \
-			--init "$K/umlinit" "$@" >"$T/out" 2>"$T/err")
-	fi
-	rc=$?
-}
 
 # make_canary OWNER: the host tree no guest may change, and a writable dir
 # with symlinks pointing into it
@@ -69,13 +35,15 @@ canary_sum() {
 }
 
 # escape USER MODE DESC [ENV...]: run escape.sh as guest root, all blocked?
+# (with the options in ESC_ARGS)
+ESC_ARGS=()
 escape() {
 	local user=$1 mode=$2 desc=$3 before
 	shift 3
 	make_canary "$user"
 	before=$(canary_sum)
 	AS_ENV=("$@")
-	as "$user" --bind "$W:rw" -- sh "$BASE/escape.sh" "$mode" "$C" "$W"
+	as "$user" "${ESC_ARGS[@]}" --bind "$W:rw" -- sh "$BASE/escape.sh" "$mode" "$C" "$W"
 	AS_ENV=()
 	is "$rc" 0 "$desc: the attack script ran"
 	is "$(grep -c '^ESCAPED' "$T/out")" 0 "$desc: no attempt succeeded"
@@ -95,8 +63,10 @@ escape nobody all "nobody, both layers"
 like "$(grep '^blocked' "$T/out" | tr '\n' ' ')" 'root chmod.*root chown.*root utimes' "chmod, chown, utimes were tried"
 
 # --- each layer alone --------------------------------------------------------
+ESC_ARGS=(--drop-layer landlock)
 escape root all "root, hostfs policy alone" UMLRUN_LANDLOCK=0
 escape nobody all "nobody, hostfs policy alone" UMLRUN_LANDLOCK=0
+ESC_ARGS=()
 # Landlock alone: the kernel's policy is opened up to everything.
 # Landlock does not cover chmod, chown and utimes: content and names only.
 escape root content "root, Landlock alone" UMLRUN_KERNEL_ARGS=hostfs_rw=/
@@ -112,7 +82,7 @@ is "$(canary_sum)" "$before" "which do not reach the host"
 # The control: with both layers off, the same write does reach the host.
 make_canary root
 AS_ENV=(UMLRUN_LANDLOCK=0 UMLRUN_KERNEL_ARGS=hostfs_rw=/)
-as root -- sh -c "mount -o remount,rw / && echo escaped >>'$C/f'"
+as root --drop-layer landlock -- sh -c "mount -o remount,rw / && echo escaped >>'$C/f'"
 AS_ENV=()
 is "$(tail -1 "$C/f")" escaped "control: with both layers off the host is writable"
 
@@ -195,13 +165,18 @@ AS_ENV=(UMLRUN_LANDLOCK=0)
 as root --allow-modules -- true
 AS_ENV=()
 is "$rc" 125 "--allow-modules without Landlock is refused with 125"
-like "$(cat "$T/err")" '^umlrun: --allow-modules needs Landlock' "and says why"
+like "$(cat "$T/err")" '^umlrun: this host offers no Landlock' "and says why"
+AS_ENV=(UMLRUN_LANDLOCK=0)
+as root -- true
+AS_ENV=()
+is "$rc/$(wc -l <"$T/err")" 125/1 "any run without Landlock is refused with 125 and one line"
 as root -v -- true
 like "$(cat "$T/err")" 'umlrun: Landlock ABI [0-9]+' "-v says Landlock is on"
 AS_ENV=(UMLRUN_LANDLOCK=0)
-as root -v -- true
+as root -v --drop-layer landlock -- true
 AS_ENV=()
-is "$(grep -c 'Landlock is not available' "$T/err")" 1 "-v says once when Landlock is unavailable"
+is "$rc/$(grep -c 'only the kernel.s hostfs write policy guards' "$T/err")" 0/1 \
+	"--drop-layer landlock runs, and -v says once what guards the host"
 
 # --- usage errors -----------------------------------------------------------------
 as root --bind /nonexistent/dir -- true

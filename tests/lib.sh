@@ -53,6 +53,50 @@ um() {
 	return 0
 }
 
+# as_setup: for runs as root and as nobody (the function `as`), a
+# world-readable copy of launcher, init, kernel and module in $K (the build
+# cache lives in root's home, which nobody cannot read), and $BASE, a
+# scratch directory nobody can reach that the guest sees as a plain host
+# path: not under /tmp or /var/tmp, which the guest overlays.
+as_setup() {
+	K=$(mktemp -d /tmp/umlrun-as-kernel.XXXXXX)
+	BASE=$T
+	case $(realpath "$T") in
+	/tmp/* | /var/tmp/*) BASE= ;;
+	esac
+	if [ -z "$BASE" ] || ! runuser -u nobody -- test -x "$T"; then
+		BASE=$(mktemp -d /var/lib/umlrun-as.XXXXXX)
+	fi
+	trap 'rm -rf "$T" "$UMLRUN_RUNDIR" "$K"; [ "$BASE" = "$T" ] || rm -rf "$BASE"' EXIT
+	cp "$ROOT/build/umlinit" "$UMLRUN" "$K/"
+	as_kernel "$KERNEL"
+	chmod 755 "$K" "$K"/* "$BASE"
+}
+
+# as_kernel PATH: the kernel (and the hostexec.ko beside it) `as` boots
+as_kernel() {
+	cp "$1" "$K/linux"
+	cp "$(dirname "$1")/hostexec.ko" "$K/hostexec.ko"
+	chmod 755 "$K/linux" "$K/hostexec.ko"
+}
+
+# as USER ARGS...: run the copied umlrun as USER (root or nobody), with
+# the variables in the AS_ENV array set; like um, sets $rc, $T/out, $T/err
+AS_ENV=()
+as() {
+	local user=$1
+	shift
+	if [ "$user" = root ]; then
+		env "${AS_ENV[@]}" timeout -k 5 "$TEST_TIMEOUT" "$K/umlrun" \
+			-k "$K/linux" --init "$K/umlinit" "$@" >"$T/out" 2>"$T/err"
+	else
+		(cd / && timeout -k 5 "$TEST_TIMEOUT" runuser -u "$user" -- \
+			env "${AS_ENV[@]}" "$K/umlrun" -k "$K/linux" \
+			--init "$K/umlinit" "$@" >"$T/out" 2>"$T/err")
+	fi
+	rc=$?
+}
+
 diag() {
 	sed 's/^/# /' >&2
 }

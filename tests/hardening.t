@@ -1,0 +1,158 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Hardening against a guest root that attacks its own kernel, on both
+# series, as host root and as nobody: no path to kernel memory (/dev/mem,
+# /proc/kcore, the kernel process's own /proc/self/mem through a second
+# hostfs mount), no module after boot, lockdown that cannot be lowered; and
+# with --allow-modules (the kernel layer given up) a hostile module making
+# raw host system calls from the kernel process is contained by Landlock
+# and the seccomp filter: no Unix, abstract or TCP socket, no signal
+# outside, no write outside the writable paths, no host device, no
+# inherited fd. A kernel without the write policy, or a host without
+# Landlock, is refused unless the user gives that layer up.
+. "$(dirname "$0")/lib.sh"
+need_kernel
+as_setup
+
+mkdir -p "$BASE/w"
+chmod 777 "$BASE/w"
+echo keep >"$BASE/outside"
+chmod 666 "$BASE/outside"
+SOCK=$BASE/sock
+ABSTRACT=umlrun-hardening-$$
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+socat UNIX-LISTEN:"$SOCK",mode=777,fork SYSTEM:true 2>/dev/null &
+l1=$!
+socat ABSTRACT-LISTEN:"$ABSTRACT",fork SYSTEM:true 2>/dev/null &
+l2=$!
+socat TCP-LISTEN:"$PORT",bind=127.0.0.1,fork,reuseaddr SYSTEM:true 2>/dev/null &
+l3=$!
+trap 'kill $l1 $l2 $l3 2>/dev/null; rm -rf "$T" "$UMLRUN_RUNDIR" "$K"; [ "$BASE" = "$T" ] || rm -rf "$BASE"' EXIT
+for i in $(seq 50); do
+	[ -S "$SOCK" ] && socat -u OPEN:/dev/null TCP:127.0.0.1:"$PORT" 2>/dev/null && break
+	sleep 0.1
+done
+socat -u OPEN:/dev/null UNIX-CONNECT:"$SOCK" 2>/dev/null &&
+	socat -u OPEN:/dev/null ABSTRACT-CONNECT:"$ABSTRACT" 2>/dev/null &&
+	socat -u OPEN:/dev/null TCP:127.0.0.1:"$PORT" 2>/dev/null
+ok $? "control: the host's Unix, abstract and TCP listeners accept connections"
+
+# the build tree of a cached kernel: ~/.cache/umlrun/kernels/S-TREE-MOD
+# was built in ~/.cache/umlrun/trees/S-TREE
+tree_of() {
+	local art
+	art=$(readlink -f "$(dirname "$1")")
+	echo "$(dirname "$(dirname "$art")")/trees/$(basename "$art" | sed 's/-[^-]*$//')"
+}
+
+for KV in 6.12 6.1; do
+	kern=$ROOT/build/kernels/$KV/linux
+	if [ ! -x "$kern" ]; then
+		ok 1 "$KV: kernel $kern built"
+		continue
+	fi
+	as_kernel "$kern"
+	tree=$(tree_of "$kern")
+	rm -rf "$T/attack"
+	cp -r "$ROOT/tests/attack" "$T/attack"
+	make -C "$tree/src" O="$tree/obj" ARCH=um M="$T/attack" modules \
+		>"$T/attack.log" 2>&1
+	ok $? "$KV: the attack module builds against the cached tree"
+	cp "$T/attack/umlrun_attack.ko" "$BASE/attack.ko" && chmod 644 "$BASE/attack.ko"
+	addr=$(awk '$3 == "modules_disabled" { print $1 }' "$tree/obj/System.map")
+	off=$((0x$addr - 0x60000000))
+	like "$off" '^[0-9]+$' "$KV: modules_disabled is at offset $off of the kernel image"
+
+	for user in root nobody; do
+		# --- kernel memory -------------------------------------------
+		as "$user" -- sh -c "
+			ls /dev/mem /dev/kmem /dev/port /proc/kcore 2>/dev/null | wc -l
+			mknod /tmp/mem c 1 1 && mknod /tmp/kmem c 1 2
+			printf '\\0\\0\\0\\0' | dd of=/tmp/mem bs=1 seek=$off conv=notrunc 2>/dev/null && echo WROTE-MEM
+			dd if=/tmp/mem bs=1 count=4 skip=$off 2>/dev/null | wc -c
+			mount -t hostfs none /mnt -o /proc || echo no-hostfs
+			printf '\\0\\0\\0\\0' | dd of=/mnt/self/mem bs=1 seek=\$((0x$addr)) conv=notrunc 2>/dev/null && echo WROTE-SELF-MEM
+			echo 0 >/proc/sys/kernel/modules_disabled 2>/dev/null && echo REOPENED
+			cat /proc/sys/kernel/modules_disabled
+			echo none >/sys/kernel/security/lockdown 2>/dev/null && echo LOWERED
+			cat /sys/kernel/security/lockdown
+			insmod $BASE/attack.ko 2>/dev/null && echo LOADED
+			echo end"
+		is "$rc/$(tr '\n' ' ' <"$T/out")" "0/0 0 1 none integrity [confidentiality] end " \
+			"$KV $user: no /dev/mem, kcore or port; mem, /proc/self/mem, modules_disabled, lockdown and insmod all refused"
+
+		# --- a module in the kernel process (kernel layer given up) ---
+		echo keep >"$BASE/outside"
+		: >"$BASE/w/ok"
+		chmod 666 "$BASE/w/ok"
+		setpriv --reuid="$user" --regid="$(id -g "$user")" --clear-groups sleep 120 &
+		victim=$!
+		as "$user" --allow-modules --bind "$BASE/w:rw" -- sh -c "
+			insmod $BASE/attack.ko rfile=/etc/hostname okfile=$BASE/w/ok \
+				wfile=$BASE/outside devfile=/dev/ptmx sock=$SOCK port=$PORT \
+				victim=$victim && dmesg | sed -n 's/.*umlrun_attack: //p'" 9>>"$BASE/w/fd9"
+		got=$(tr '\n' ' ' <"$T/out")
+		is "$rc" 0 "$KV $user: --allow-modules: the attack module loaded and ran"
+		like "$got" 'getpid=0 read=0 write-allowed=0 ' \
+			"$KV $user: control: its raw host system calls reach the host, and write where allowed"
+		is "$(cat "$BASE/w/ok")" attack "$KV $user: control: the allowed write landed"
+		like "$got" 'write-outside=-13 read-device=-13 ' \
+			"$KV $user: no write outside the writable paths, no host device (Landlock)"
+		like "$got" 'unix-connect=-13 abstract-connect=-13 tcp-connect=-13 dgram-socketpair=-13 io_uring=-38 ' \
+			"$KV $user: no Unix, abstract or TCP socket, no datagram pair, no io_uring (seccomp)"
+		like "$got" 'kill-victim=-1 kill-all=-1 inherited-fd=-[0-9]+ done' \
+			"$KV $user: no signal outside the run, no kill(-1), fd 9 is not the caller's"
+		is "$(cat "$BASE/outside")" keep "$KV $user: the outside file is unchanged"
+		ok "$(kill -0 $victim 2>/dev/null; echo $?)" "$KV $user: the victim process lives"
+		is "$(cat "$BASE/w/fd9")" "" "$KV $user: nothing came through the inherited fd"
+		kill $victim 2>/dev/null
+		wait $victim 2>/dev/null
+	done
+
+	# --- the kernel process as the host sees it ----------------------
+	: >"$T/fd8"
+	"$K/umlrun" -k "$K/linux" --init "$K/umlinit" -- sleep 4 9>"$T/fd9" 8<"$T/fd8" &
+	bg=$!
+	kpid=
+	for i in $(seq 80); do
+		kpid=$(pgrep -f -- "uml_dir=$UMLRUN_RUNDIR/" | head -1)
+		[ -n "$kpid" ] && [ -n "$(pgrep -P "$kpid")" ] && break
+		sleep 0.05
+	done
+	sleep 0.5
+	links=$(for p in $kpid $(pgrep -P "$kpid"); do
+		for f in /proc/$p/fd/*; do readlink "$f"; done
+	done 2>/dev/null)
+	like "$links" 'socket:' "$KV: control: the fds of the kernel and its children were read"
+	unlike "$links" "$T/fd[89]" "$KV: none of them is an fd the caller left open"
+	is "$(awk '/^NoNewPrivs|^Seccomp:/ { print $2 }' "/proc/$kpid/status" | tr '\n' ' ')" "1 2 " \
+		"$KV: the kernel process runs under no_new_privs and a seccomp filter"
+	is "$(awk '/^CapBnd/ { print $2 }' "/proc/$kpid/status")" 000000000000001f \
+		"$KV: a root caller's kernel keeps only chown, dac_override, dac_read_search, fowner, fsetid"
+	wait $bg
+	is "$?" 0 "$KV: that run ends well"
+done
+
+# --- a run never proceeds silently with a layer missing --------------------
+as_kernel "$KERNEL"
+cp "$KERNEL" "$BASE/stock"
+perl -pi -e 's/hostfs_rw=<dir>\[/hostfs_no=<dir>[/g' "$BASE/stock"
+cp "$(dirname "$KERNEL")/hostexec.ko" "$BASE/"
+um -k "$BASE/stock" -- true
+is "$rc/$(wc -l <"$T/err")" 125/1 "a kernel without the write policy is refused with 125 and one line"
+like "$(cat "$T/err")" "^umlrun: kernel $BASE/stock lacks umlrun's hostfs write policy.*--drop-layer kernel" "and says why and what to do"
+um -k "$BASE/stock" --drop-layer kernel -- echo ran
+is "$rc/$(cat "$T/out")" 0/ran "--drop-layer kernel runs it with Landlock alone"
+um -k "$BASE/stock" --check
+like "$(cat "$T/out")" 'PROBLEM +kernel layer' "--check names the missing kernel layer"
+um --check
+like "$(cat "$T/out")" 'ok +host layer +Landlock ABI [0-9]+.*seccomp' "--check shows the host layer"
+like "$(cat "$T/out")" 'ok +kernel layer +hostfs write policy' "--check shows the kernel layer"
+UMLRUN_LANDLOCK=0 um -- true
+is "$rc/$(wc -l <"$T/err")" 125/1 "a host without Landlock is refused with 125 and one line"
+um --drop-layer kernel --drop-layer landlock -- true
+is "$rc" 125 "both layers cannot be dropped"
+um --drop-layer nothing -- true
+is "$rc" 125 "--drop-layer of an unknown layer is a usage error"
+
+finish
