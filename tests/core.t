@@ -241,6 +241,9 @@ cp /bin/true "$T/linux"
 cp "$(dirname "$KERNEL")/hostexec.ko" "$T/"
 um -k "$T/linux" -- true
 is "$rc" 125 "a program that is not a UML kernel is 125"
+like "$(head -1 "$T/err")" "^umlrun: kernel .* lacks umlrun's hostfs write policy" "it is refused before it starts: no write policy"
+um -k "$T/linux" --drop-layer kernel -- true
+is "$rc" 125 "started anyway, it is still 125"
 like "$(head -1 "$T/err")" '^umlrun: kernel .* stopped before the guest init was ready' "says the kernel did not start the guest"
 um --init /bin/false -- true
 is "$rc" 125 "kernel panic at boot is 125"
