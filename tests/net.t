@@ -1,9 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # User-mode networking (-n, -p) through the real kernel and the real
-# libslirp: guest -> host services on the gateway address, host -> guest
-# through published TCP and UDP ports, 64 MB each way byte-exact, DNS
-# configuration. Traffic goes to host loopback only. The whole set runs as
+# libslirp: the host's loopback services unreachable by default, even
+# for a guest root that routes 127.0.0.0/8 out of eth0, and reachable at
+# 10.0.2.2 with --host-loopback; guest -> host services there, host ->
+# guest through published TCP and UDP ports, 64 MB each way byte-exact,
+# DNS configuration. Traffic goes to host loopback only. The whole set runs as
 # root and again as `nobody` (no privileges at all), and on every kernel
 # series that has been built.
 . "$(dirname "$0")/lib.sh"
@@ -106,12 +108,54 @@ suite() { # LABEL
 	is "$(sed -n '5,$p' "$T/out")" "nameserver 10.0.2.3" "$L: /etc/resolv.conf names slirp's DNS"
 	is "$(sum /etc/resolv.conf 2>/dev/null)" "$host_resolv" "$L: the host's resolv.conf is untouched"
 
+	# --- host loopback: refused unless --host-loopback ------------------
+	# A host listener on 127.0.0.1 that counts the connections it accepts.
+	lp=$(free_port tcp)
+	: >"$T/hits"
+	socat "TCP-LISTEN:$lp,bind=127.0.0.1,reuseaddr,fork" \
+		SYSTEM:"echo hit >>$T/hits; echo hello" &
+	PIDS+=($!)
+	wait_host_port_listen "$lp"
+	run -n -- socat -T 5 -u "TCP:10.0.2.2:$lp,connect-timeout=5" -
+	is "$rc/$(cat "$T/out")/$(wc -l <"$T/hits")" "1//0" \
+		"$L: by default a guest connect to 10.0.2.2:PORT (the host's 127.0.0.1) fails"
+	run --host-loopback -- socat -T 5 -u "TCP:10.0.2.2:$lp,connect-timeout=5" -
+	is "$rc/$(cat "$T/out")/$(wc -l <"$T/hits")" "0/hello/1" \
+		"$L: with --host-loopback (no -n needed) the same connect reaches the host listener"
+	# Guest root routes 127.0.0.0/8 out of eth0: libslirp alone would
+	# connect to the host's 127.0.0.1 for it. Only the SYN matters here
+	# (the guest drops the answer from 127.0.0.1), so the host listener's
+	# count says whether it got through.
+	route_lo='for d in all eth0; do echo 1 >/proc/sys/net/ipv4/conf/$d/route_localnet; done; ip route del local 127.0.0.1 dev lo table local; ip route del local 127.0.0.0/8 dev lo table local; ip route add 127.0.0.0/8 via 10.0.2.2 dev eth0 src 10.0.2.15'
+	run -v -n -- sh -c "$route_lo; ip route get 127.0.0.1; socat -T 2 -u TCP:127.0.0.1:$lp,connect-timeout=2 - 2>/dev/null"
+	like "$(head -n1 "$T/out")" '^127\.0\.0\.1 via 10\.0\.2\.2 dev eth0' "$L: guest root routes 127.0.0.1 out of eth0"
+	is "$(wc -l <"$T/hits")" 1 "$L: by default its connect to 127.0.0.1 does not reach the host's loopback"
+	like "$(cat "$T/err")" "umlrun: network: [1-9][0-9]* frames to the host's loopback refused" \
+		"$L: the launcher refused those frames"
+	run --host-loopback -- sh -c "$route_lo; socat -T 2 -u TCP:127.0.0.1:$lp,connect-timeout=2 - 2>/dev/null"
+	is "$(wc -l <"$T/hits")" 2 "$L: control: with --host-loopback the same route reaches the host listener"
+	kill "${PIDS[-1]}" 2>/dev/null
+	# UDP: the guest may answer a published port's client on the host's
+	# loopback (the -p /udp test below), but not send from that port to a
+	# host loopback port that never wrote to it.
+	ul=$(free_port udp)
+	hp=$(free_port udp)
+	: >"$T/udp-got"
+	socat -u "UDP-RECV:$ul,bind=127.0.0.1" "OPEN:$T/udp-got,append" &
+	PIDS+=($!)
+	for opt in -n --host-loopback; do
+		run $opt -p "$hp:9000/udp" -- sh -c "echo sneak$opt | socat -u - UDP:10.0.2.2:$ul,sourceport=9000; sleep 0.5"
+	done
+	is "$(cat "$T/udp-got")" "sneak--host-loopback" \
+		"$L: from a published UDP port the guest reaches a host loopback port only with --host-loopback"
+	kill "${PIDS[-1]}" 2>/dev/null
+
 	# --- guest -> host: HTTP on host loopback via the gateway ----------
-	run -n -- curl -sS --max-time 60 "http://10.0.2.2:$HTTP_PORT/hello.txt"
+	run --host-loopback -- curl -sS --max-time 60 "http://10.0.2.2:$HTTP_PORT/hello.txt"
 	is "$(cat "$T/out")" "hello from the host" "$L: guest fetches from a host loopback server through 10.0.2.2"
 	is "$rc" 0 "$L: curl exits 0"
 
-	run -n -- sh -c "curl -sS --max-time 120 http://10.0.2.2:$HTTP_PORT/big | sha256sum; cat /sys/class/net/eth0/statistics/rx_dropped"
+	run --host-loopback -- sh -c "curl -sS --max-time 120 http://10.0.2.2:$HTTP_PORT/big | sha256sum; cat /sys/class/net/eth0/statistics/rx_dropped"
 	is "$(sed -n 1p "$T/out" | cut -d' ' -f1)" "$BIG_SUM" "$L: $BIG_MB MB host -> guest over HTTP byte-exact"
 	is "$(sed -n 2p "$T/out")" 0 "$L: guest dropped no received frame"
 
@@ -121,7 +165,7 @@ suite() { # LABEL
 		"CREATE:$T/upload" &
 	PIDS+=($!)
 	wait_host_port_listen "$up"
-	run -n -- sh -c "socat -b 131072 -u OPEN:$T/www/big TCP:10.0.2.2:$up; cat /sys/class/net/eth0/statistics/tx_dropped"
+	run --host-loopback -- sh -c "socat -b 131072 -u OPEN:$T/www/big TCP:10.0.2.2:$up; cat /sys/class/net/eth0/statistics/tx_dropped"
 	wait "${PIDS[-1]}" 2>/dev/null
 	is "$rc" 0 "$L: upload exits 0"
 	is "$(sum <"$T/upload")" "$BIG_SUM" "$L: $BIG_MB MB guest -> host byte-exact"
@@ -153,15 +197,15 @@ suite() { # LABEL
 	is "$ready" ready "$L: guest UDP server behind -p /udp is up"
 	got=$(echo ping-udp | socat -t 10 - "UDP:127.0.0.1:$hp")
 	finish_server
-	is "$got" "PING-UDP" "$L: UDP datagram through -p and its reply"
+	is "$got" "PING-UDP" "$L: UDP datagram through -p and its reply (to the host's loopback, without --host-loopback)"
 
 	# --- the launcher reports no loss -----------------------------------
-	run -v -n -- curl -sS -o /dev/null "http://10.0.2.2:$HTTP_PORT/big"
+	run -v --host-loopback -- curl -sS -o /dev/null "http://10.0.2.2:$HTTP_PORT/big"
 	like "$(grep 'umlrun: network:' "$T/err")" ' 0 dropped, 0 bad$' "$L: launcher dropped no frame"
 
 	# --- backpressure: tiny socket buffers, so both sides meet a full
 	# socket all the time (launcher queue and throttle, guest TX queue)
-	UMLRUN_NET_SOCKBUF=16384 run -v -n -- sh -c "curl -sS http://10.0.2.2:$HTTP_PORT/big | sha256sum; cat /sys/class/net/eth0/statistics/rx_dropped /sys/class/net/eth0/statistics/tx_dropped"
+	UMLRUN_NET_SOCKBUF=16384 run -v --host-loopback -- sh -c "curl -sS http://10.0.2.2:$HTTP_PORT/big | sha256sum; cat /sys/class/net/eth0/statistics/rx_dropped /sys/class/net/eth0/statistics/tx_dropped"
 	is "$(sed -n 1p "$T/out" | cut -d' ' -f1)" "$BIG_SUM" "$L: $BIG_MB MB byte-exact through 16 KB socket buffers"
 	like "$(grep 'umlrun: network:' "$T/err")" '[1-9][0-9]* waited in the queue.* 0 dropped, 0 bad$' "$L: launcher queued frames and dropped none"
 	is "$(sed -n '2,3p' "$T/out" | tr '\n' ' ')" "0 0 " "$L: guest dropped no frame either way"
@@ -170,7 +214,7 @@ suite() { # LABEL
 		"CREATE:$T/upload" &
 	PIDS+=($!)
 	wait_host_port_listen "$up"
-	UMLRUN_NET_SOCKBUF=16384 run -n -- sh -c "socat -b 131072 -u OPEN:$T/www/big TCP:10.0.2.2:$up; cat /sys/class/net/eth0/statistics/tx_dropped"
+	UMLRUN_NET_SOCKBUF=16384 run --host-loopback -- sh -c "socat -b 131072 -u OPEN:$T/www/big TCP:10.0.2.2:$up; cat /sys/class/net/eth0/statistics/tx_dropped"
 	wait "${PIDS[-1]}" 2>/dev/null
 	is "$(sum <"$T/upload")/$(cat "$T/out")" "$BIG_SUM/0" "$L: $BIG_MB MB guest -> host through 16 KB socket buffers, no guest drop"
 	rm -f "$T/upload"

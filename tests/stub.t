@@ -22,7 +22,7 @@ for sc in ok dump split coalesce cat nocredit flood signal exit error chatty \
 	orphan escape panic panicrun nohello silent hang vanish linger badmagic \
 	badversion twohello shorthello oversized badtype hosttype early \
 	truncated hugemsg credit endless closechan emptymsg ring-ok ring-order \
-	ring-truncate ring-flood-after-exit ring-closed ring-probe ring-bad-head \
+	ring-truncate ring-flood-after-exit ring-head-after-exit ring-closed ring-probe ring-bad-head \
 	ring-bad-stream ring-bad-len ring-in; do
 	cp "$FAKEGUEST" "$FG/fakeguest-$sc"
 done
@@ -445,6 +445,19 @@ for how in "" fork; do
 	ok "$(within 10000)" "ring: a writer after EXIT does not hold the run (${ms} ms)"
 	clean "ring flood after EXIT${how:+ (forked)}"
 done
+
+# A guest that, once the host drains after EXIT, moves its head on without
+# end: the drain stops at the head the host read once, so stdout holds
+# exactly the records written before EXIT and the status is EXIT's.
+fg ring-head-after-exit -- x 5
+read -r _ wrote _ pending <"$T/err"
+is "$rc/$(wc -l <"$T/err")/$(grep -vcx "$(printf 'x%.0s' $(seq 55))" "$T/out")/$(wc -l <"$T/out")" \
+	"5/1/0/${wrote:-none}" \
+	"ring: a head moved on after EXIT: EXIT's status, exactly the records written before it"
+ok "$([ "${pending:-0}" -ge $((size / 2)) ] && echo 0 || echo 1)" \
+	"ring: and the host still had ${pending:-no} bytes to drain when the head ran away"
+ok "$(within 2500)" "ring: a head moved on after EXIT does not hold the run (${ms} ms)"
+clean "ring head after EXIT"
 
 : >"$T/err"
 timeout --preserve-status -k 5 "$TEST_TIMEOUT" "$UMLRUN" \

@@ -67,6 +67,53 @@ is "$(complete_words umlrun --kernel)" "--kernel --kernel-tree --kernel-version 
 is "$(complete_words umlrun --kernel-version '')" "6.1 6.12 " "completion knows the kernel versions"
 like "$(complete_words umlrun -- unam)" 'uname' "completion completes the command after --"
 
+# --- odd paths and values on the kernel command line ------------------------------
+# UML joins its arguments with spaces and the kernel splits them again at
+# whitespace outside double quotes: each value must arrive whole, or be
+# refused before boot with one line and 125.
+# one_line DESC REGEX: the last run failed with 125 and one umlrun: line.
+one_line() {
+	is "$rc/$(wc -l <"$T/err")" "125/1" "$1: exits 125 with one line"
+	like "$(cat "$T/err")" "^umlrun: $2" "$1: says why"
+	is "$(leftover_procs)" "" "$1: and nothing is left running"
+}
+for base in "run base" $'run\nbase' $'run\tbase' 'run"base'; do
+	mkdir -p "$T/$base"
+	UMLRUN_RUNDIR=$T/$base um -- sh -c 'cat /proc/cmdline; echo ok'
+	is "$rc/$(tail -n1 "$T/out")" "0/ok" "a run directory base named $(printf %q "$base") works"
+	ok "$(grep -q ' uml_dir=~ ' "$T/out" && ! grep -q base "$T/out" && echo 0 || echo 1)" \
+		"its path is not on the kernel command line (uml_dir=~, \$HOME)"
+	is "$(find "$T/$base" -mindepth 1 | wc -l)/$(pgrep -f 'uml_dir=~')" "0/" \
+		"and is removed after the run, with its kernel"
+	rm -rf "$T/$base"
+done
+mkdir -p "$T/with space" "$T/k dir"
+cp "$ROOT/build/umlinit" "$T/with space/umlinit"
+ln "$(readlink -f "$KERNEL")" "$T/k dir/linux" 2>/dev/null || cp "$KERNEL" "$T/k dir/linux"
+cp "$(dirname "$(readlink -f "$KERNEL")")/hostexec.ko" "$T/k dir/"
+um --init "$T/with space/umlinit" -k "$T/k dir/linux" -- cat /proc/cmdline
+is "$rc" 0 "an --init and a -k path with a space boot"
+like "$(cat "$T/out")" " init=\"$T/with space/umlinit\" .* umlrun.module=\"$T/k dir/hostexec.ko\" " \
+	"each arrives whole, in double quotes"
+for bad in $'new\nline' $'a\ttab' 'a"quote'; do
+	cp "$ROOT/build/umlinit" "$T/$bad"
+	um --init "$T/$bad" -- true
+	one_line "--init $(printf %q "$bad")" "the guest init '.*' holds a control character or a double quote"
+	UMLRUN_INIT=$T/$bad um -- true
+	one_line "UMLRUN_INIT=$(printf %q "$bad")" "the guest init"
+	rm -f "$T/$bad"
+done
+UMLRUN_LPJ='1 init=/bin/sh' um -- true
+one_line "UMLRUN_LPJ with a space" "UMLRUN_LPJ='1 init=/bin/sh' is not a number"
+long=$T/$(printf 'l%.0s' $(seq 250))
+mkdir -p "$long"
+UMLRUN_RUNDIR=$long um -- true
+one_line "a run directory base of $((${#long})) bytes" "the run directory base .* is too long for UML"
+rm -rf "$long"
+mkdir -p "$T/"$'bind\nnew\tline'
+um --bind "$T/"$'bind\nnew\tline:/data:rw' -- sh -c 'echo w >/data/f'
+is "$rc/$(cat "$T/"$'bind\nnew\tline/f' 2>&1)" "0/w" "an rw --bind of a path with a newline and a tab writes the host"
+
 # --- make install / uninstall into a temporary prefix ------------------------------
 P=$T/prefix
 make -s -C "$ROOT" install PREFIX="$P" >"$T/out" 2>&1

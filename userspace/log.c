@@ -22,7 +22,7 @@ void log_set_cleanup(void (*fn)(void))
 
 static void log_line(const char *fmt, va_list ap, const char *err)
 {
-	char line[2048];
+	char line[2048], *p;
 	int n;
 
 	/* Messages in a raw terminal would staircase: give it back first. */
@@ -33,6 +33,10 @@ static void log_line(const char *fmt, va_list ap, const char *err)
 		n = (int)strlen(line);
 		snprintf(line + n, sizeof(line) - (size_t)n, ": %s", err);
 	}
+	/* One line, whatever a path or value in it holds. */
+	for (p = line; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	fprintf(stderr, "%s\n", line);
 }
 

@@ -378,9 +378,8 @@ static void loop_output(struct loop *l, int fd, const struct proto_frame *f)
 
 /*
  * Write out records from the output ring, at most budget of them so stdin,
- * signals and the network keep their turn, and none at or past limit (0:
- * no limit; with one, this is the final drain and the guest is not asked
- * to ring).
+ * signals and the network keep their turn (once the ring is frozen, this
+ * is the final drain and the guest is not asked to ring).
  *
  * While output flows we do not ask for the doorbell: ringing it costs the
  * guest a host system call and a cross-CPU wake-up per record, more than
@@ -392,7 +391,7 @@ static void loop_output(struct loop *l, int fd, const struct proto_frame *f)
 enum { RING_IDLE, RING_MORE, RING_HOT };
 #define RING_POLL_US 100
 
-static int loop_ring(struct loop *l, uint64_t limit, int budget)
+static int loop_ring(struct loop *l, int budget)
 {
 	struct ring *r = &l->u->ring;
 	struct ring_rec rec;
@@ -401,14 +400,14 @@ static int loop_ring(struct loop *l, uint64_t limit, int budget)
 	while (budget-- > 0) {
 		if (l->ring_broken)
 			return RING_IDLE;
-		ret = ring_next(r, &rec, !limit && !l->ring_hot, limit);
+		ret = ring_next(r, &rec, !l->ring_hot);
 		if (ret < 0) {
 			l->ring_broken = 1;
 			loop_fail(l, "protocol error: broken output ring from the guest");
 			return RING_IDLE;
 		}
 		if (!ret) {
-			if (limit || !l->ring_hot)
+			if (r->frozen || !l->ring_hot)
 				return RING_IDLE;
 			l->ring_hot = 0;
 			return RING_HOT;
@@ -765,7 +764,7 @@ int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
 			break;
 		}
 		loop_flush(l);
-		ring = loop_ring(l, 0, 64);
+		ring = loop_ring(l, 64);
 		want_in = loop_stdin_wanted(l);
 		if (l->state == DONE)
 			break; /* the guest broke a ring */
@@ -824,14 +823,14 @@ int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
 	}
 	/*
 	 * What the command wrote before it ended is in the ring: write it out,
-	 * up to where the ring stands now (a background writer cannot keep
-	 * the run alive). Not after a timeout or a second Ctrl-C.
+	 * up to the head read once now, at most one ring of data (a background
+	 * writer or a guest moving its head cannot keep the run alive). Not
+	 * after a timeout or a second Ctrl-C.
 	 */
 	if (u->ring.hdr && !sig_timeout && sigint_count < 2 &&
 	    l->status != EXIT_TIMEOUT) {
-		uint64_t limit = ring_head(&u->ring);
-
-		while (loop_ring(l, limit ? limit : 1, 1 << 20) == RING_MORE)
+		ring_freeze(&u->ring);
+		while (loop_ring(l, 1 << 20) == RING_MORE)
 			;
 	}
 	loop_arm_timeout(0);

@@ -6,7 +6,8 @@
  * frames from the guest go to slirp_input, frames slirp sends go back on
  * the socketpair. Slirp's own host sockets (connections the guest opened,
  * published ports) are polled in the same loop. No TAP device, no helper
- * process, no root.
+ * process, no root. The host's loopback services are the guest's only
+ * with --host-loopback (10.0.2.2 is then the host's 127.0.0.1).
  *
  * Backpressure towards the guest: when the socketpair is full, frames wait
  * in a queue; above NET_QUEUE_HIGH bytes slirp's host sockets are not read
@@ -56,13 +57,140 @@ static struct {
 	int guest_gone;
 	int throttle;		/* do not read host sockets this round */
 	int host_pending;	/* slirp sockets with data for the host */
+	int host_loopback;	/* --host-loopback */
 	struct pollset *ps;
 	struct net_frame *q, **q_tail;
 	size_t q_bytes, q_peak;
 	unsigned long long to_guest, from_guest, queued, dropped;
-	unsigned long long guest_errors;
+	unsigned long long guest_errors, refused;
 	struct net_timer *timers;
 } net = { .fd = -1, .idx = -1 };
+
+/*
+ * The host's loopback without --host-loopback. libslirp refuses the guest
+ * 10.0.2.2 (disable_host_loopback) but connects anywhere else it is asked,
+ * so frames for 127.0.0.0/8 and 0.0.0.0/8 (which Linux delivers to
+ * loopback too), which a guest root can route out of eth0, are dropped
+ * here. And libslirp's refusal also stops the guest's answers to a
+ * published UDP port's client on the host's loopback (it sees them as
+ * 10.0.2.2): an answer to a host port that sent the published guest port
+ * a datagram goes to 127.0.0.1 instead, which libslirp passes through.
+ */
+#define NET_UDP_PEERS 256
+#define NET_IP(a, b, c, d) ((uint32_t)(a) << 24 | (b) << 16 | (c) << 8 | (d))
+
+static struct {
+	uint8_t published[65536 / 8];	/* guest ports of -p .../udp */
+	struct {
+		uint16_t host, guest;
+	} peers[NET_UDP_PEERS];		/* host ports that sent to them */
+	unsigned int n_peers, next;
+} guard;
+
+static uint16_t net_get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t net_get32(const uint8_t *p)
+{
+	return (uint32_t)net_get16(p) << 16 | net_get16(p + 2);
+}
+
+/*
+ * Where the UDP header of an unfragmented IPv4 frame from (dst 0) or to
+ * (dst 1) 10.0.2.2 starts; 0 for any other frame.
+ */
+static size_t net_udp_vhost(const uint8_t *f, size_t len, int dst)
+{
+	size_t ihl;
+
+	if (len < 14 + 20 || net_get16(f + 12) != 0x0800 || f[14 + 9] != 17 ||
+	    (net_get16(f + 14 + 6) & 0x3fff) ||
+	    net_get32(f + 14 + (dst ? 16 : 12)) != NET_IP(10, 0, 2, 2))
+		return 0;
+	ihl = (size_t)(f[14] & 15) * 4;
+	if (ihl < 20 || len < 14 + ihl + 8)
+		return 0;
+	return 14 + ihl;
+}
+
+/* A datagram slirp hands the guest: note a host peer of a published port. */
+static void net_guard_to_guest(const uint8_t *f, size_t len)
+{
+	size_t off = net_udp_vhost(f, len, 0);
+	const uint8_t *udp = f + off;
+	uint16_t host, guest;
+	unsigned int i;
+
+	if (!off)
+		return;
+	host = net_get16(udp);
+	guest = net_get16(udp + 2);
+	if (!(guard.published[guest / 8] & (1u << (guest % 8))))
+		return;
+	for (i = 0; i < guard.n_peers; i++)
+		if (guard.peers[i].host == host &&
+		    guard.peers[i].guest == guest)
+			return;
+	guard.peers[guard.next].host = host;
+	guard.peers[guard.next].guest = guest;
+	guard.next = (guard.next + 1) % NET_UDP_PEERS;
+	if (guard.n_peers < NET_UDP_PEERS)
+		guard.n_peers++;
+}
+
+/* A one's complement checksum after a 32-bit word went from old to new. */
+static void net_csum_fix(uint8_t *sum, uint32_t old, uint32_t new)
+{
+	uint32_t s = (uint16_t)~net_get16(sum);
+
+	s += (uint16_t)~(old >> 16) + (uint16_t)~(old & 0xffff);
+	s += (new >> 16) + (new & 0xffff);
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	s = (uint16_t)~s;
+	sum[0] = (uint8_t)(s >> 8);
+	sum[1] = (uint8_t)s;
+}
+
+/* A frame from the guest: 0 to hand it to slirp (maybe rewritten), or -1. */
+static int net_guard_from_guest(uint8_t *f, size_t len)
+{
+	uint8_t *udp, *ip = f + 14;
+	uint16_t host, guest;
+	unsigned int i;
+	size_t off;
+
+	if (net.host_loopback || len < 14 + 20 || net_get16(f + 12) != 0x0800)
+		return 0;
+	if (ip[16] == 127 || ip[16] == 0)
+		return -1;
+	off = net_udp_vhost(f, len, 1);
+	if (!off)
+		return 0;
+	udp = f + off;
+	guest = net_get16(udp);
+	host = net_get16(udp + 2);
+	for (i = 0; i < guard.n_peers; i++) {
+		if (guard.peers[i].host != host ||
+		    guard.peers[i].guest != guest)
+			continue;
+		ip[16] = 127;
+		ip[17] = ip[18] = 0;
+		ip[19] = 1;
+		net_csum_fix(ip + 10, NET_IP(10, 0, 2, 2),
+			     NET_IP(127, 0, 0, 1));
+		if (net_get16(udp + 6)) {
+			net_csum_fix(udp + 6, NET_IP(10, 0, 2, 2),
+				     NET_IP(127, 0, 0, 1));
+			if (!net_get16(udp + 6))
+				udp[6] = udp[7] = 0xff;
+		}
+		break;
+	}
+	return 0;
+}
 
 static int64_t net_now_ns(void)
 {
@@ -99,6 +227,8 @@ static ssize_t net_send_packet(const void *buf, size_t len, void *opaque)
 	ssize_t n;
 
 	net.to_guest++;
+	if (!net.host_loopback)
+		net_guard_to_guest(buf, len);
 	if (!net.q) {
 		do {
 			n = send(net.fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -264,6 +394,10 @@ static void net_from_guest(void)
 			continue;
 		}
 		net.from_guest++;
+		if (net_guard_from_guest(buf, (size_t)n) < 0) {
+			net.refused++;
+			continue;
+		}
 		slirp_input(net.slirp, buf, (int)n);
 	}
 }
@@ -329,14 +463,22 @@ int net_init(const struct options *o)
 	cfg.vhostname = "umlrun";
 	cfg.if_mtu = NET_MTU;
 	cfg.if_mru = NET_MTU;
+	/* 10.0.2.2 is the host's 127.0.0.1 only when asked for. */
+	cfg.disable_host_loopback = !o->host_loopback;
+	net.host_loopback = o->host_loopback;
 	net.slirp = slirp_new(&cfg, &net_callbacks, NULL);
 	if (!net.slirp)
 		die("cannot start the user-mode network stack (libslirp)");
 	guest = cfg.vdhcp_start;
-	for (i = 0; i < o->n_publish; i++)
+	for (i = 0; i < o->n_publish; i++) {
 		net_publish(&o->publish[i], guest);
-	info("user-mode networking: libslirp %s, mtu %d",
-	     slirp_version_string(), NET_MTU);
+		if (o->publish[i].udp)
+			guard.published[o->publish[i].guest_port / 8] |=
+				(uint8_t)(1u << (o->publish[i].guest_port % 8));
+	}
+	info("user-mode networking: libslirp %s, mtu %d, host loopback %s",
+	     slirp_version_string(), NET_MTU,
+	     o->host_loopback ? "reachable at 10.0.2.2" : "refused");
 	return sv[1];
 }
 
@@ -447,9 +589,12 @@ void net_cleanup(void)
 		info("network: %llu frames from the guest, %llu to it (%llu waited in the queue, peak %zu KiB), %llu dropped, %llu bad",
 		     net.from_guest, net.to_guest, net.queued,
 		     net.q_peak >> 10, net.dropped, net.guest_errors);
+	if (net.refused)
+		info("network: %llu frames to the host's loopback refused (without --host-loopback)",
+		     net.refused);
 	if (net.dropped)
 		warn("network: %llu frames to the guest were dropped (the guest stopped reading)",
 		     net.dropped);
 	net.to_guest = net.from_guest = net.queued = net.dropped = 0;
-	net.guest_errors = 0;
+	net.guest_errors = net.refused = 0;
 }

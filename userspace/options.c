@@ -38,6 +38,7 @@ enum {
 	OPT_OVERLAY,
 	OPT_ALLOW_MODULES,
 	OPT_DROP_LAYER,
+	OPT_HOST_LOOPBACK,
 };
 
 static const struct option long_opts[] = {
@@ -61,6 +62,7 @@ static const struct option long_opts[] = {
 	{ "result-json", required_argument, NULL, OPT_RESULT_JSON },
 	{ "net", no_argument, NULL, 'n' },
 	{ "publish", required_argument, NULL, 'p' },
+	{ "host-loopback", no_argument, NULL, OPT_HOST_LOOPBACK },
 	{ "bind", required_argument, NULL, OPT_BIND },
 	{ "tmpfs", required_argument, NULL, OPT_TMPFS },
 	{ "overlay", no_argument, NULL, OPT_OVERLAY },
@@ -96,11 +98,14 @@ static void options_help(void)
 	       "\n"
 	       "Network (no host privileges needed):\n"
 	       "  -n, --net                give the guest eth0 with user-mode networking\n"
-	       "                           (10.0.2.15/24, gateway and host 10.0.2.2,\n"
+	       "                           (10.0.2.15/24, gateway 10.0.2.2,\n"
 	       "                           DNS 10.0.2.3); default: only lo\n"
 	       "  -p, --publish [HOSTADDR:]HOSTPORT:GUESTPORT[/tcp|/udp]\n"
 	       "                           forward a host port into the guest (HOSTADDR\n"
 	       "                           defaults to 127.0.0.1; repeatable; implies -n)\n"
+	       "      --host-loopback      let the guest reach services on the host's\n"
+	       "                           127.0.0.1 at 10.0.2.2 (default: refused;\n"
+	       "                           implies -n)\n"
 	       "\n"
 	       "Filesystem and isolation (the host's / is read-only in the guest,\n"
 	       "enforced on the host side):\n"
@@ -409,6 +414,10 @@ void options_parse(struct options *o, int argc, char **argv)
 				usage_error("bad port forward '%s' (want [HOSTADDR:]HOSTPORT:GUESTPORT[/tcp|/udp])",
 					    optarg);
 			o->n_publish++;
+			o->net = 1;
+			break;
+		case OPT_HOST_LOOPBACK:
+			o->host_loopback = 1;
 			o->net = 1;
 			break;
 		case OPT_BIND:

@@ -46,6 +46,7 @@ struct options {
 	int net;			/* -n: user-mode networking */
 	struct publish *publish;	/* -p, in order */
 	size_t n_publish;
+	int host_loopback;		/* --host-loopback: 10.0.2.2 is our 127.0.0.1 */
 	struct mount_opt *mounts;	/* --bind and --tmpfs, in order */
 	size_t n_mounts;
 	int overlay;			/* --overlay */

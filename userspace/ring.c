@@ -87,12 +87,15 @@ void ring_bell_drain(struct ring *r)
 		;
 }
 
-uint64_t ring_head(const struct ring *r)
+void ring_freeze(struct ring *r)
 {
-	return r->hdr ? LOAD(&r->hdr->head) : 0;
+	if (!r->hdr || r->frozen)
+		return;
+	r->end = LOAD(&r->hdr->head);
+	r->frozen = 1;
 }
 
-int ring_next(struct ring *r, struct ring_rec *rec, int arm, uint64_t limit)
+int ring_next(struct ring *r, struct ring_rec *rec, int arm)
 {
 	struct hostexec_rec h;
 	uint64_t head, used;
@@ -100,15 +103,18 @@ int ring_next(struct ring *r, struct ring_rec *rec, int arm, uint64_t limit)
 
 	if (!r->hdr)
 		return 0;
-	head = LOAD(&r->hdr->head);
-	if (head == r->tail && arm) {
+	if (r->frozen)
+		head = r->end;
+	else
+		head = LOAD(&r->hdr->head);
+	if (head == r->tail && arm && !r->frozen) {
 		STORE(&r->hdr->host_wait, 1);
 		FENCE();
 		head = LOAD(&r->hdr->head);
 		if (head != r->tail)
 			STORE(&r->hdr->host_wait, 0);
 	}
-	if (head == r->tail || (limit && r->tail >= limit))
+	if (head == r->tail)
 		return 0;
 	used = head - r->tail;
 	if (used > r->size || used % 8)

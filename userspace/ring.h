@@ -29,6 +29,8 @@ struct ring {
 	uint8_t *data;
 	uint32_t size;
 	uint64_t tail;		/* our own copy: the shared one is only written */
+	uint64_t end;		/* after ring_freeze: the head we drain to */
+	int frozen;
 	uint8_t *in_data;	/* the input ring */
 	uint64_t in_head;	/* our own copy */
 };
@@ -47,10 +49,9 @@ void ring_destroy(struct ring *r);
 /*
  * The next record, checked: 1 with *rec filled, 0 when the ring is empty
  * (with arm set, the guest rings the doorbell when that changes), -EPROTO
- * when the guest broke the ring. Records past limit (a byte count, 0 for
- * none) are not returned.
+ * when the guest broke the ring.
  */
-int ring_next(struct ring *r, struct ring_rec *rec, int arm, uint64_t limit);
+int ring_next(struct ring *r, struct ring_rec *rec, int arm);
 /* Done with the record ring_next returned: free its space for the guest. */
 void ring_consume(struct ring *r, const struct ring_rec *rec);
 /* Our stdout (1) or stderr (2) is gone: the guest's writers get EPIPE. */
@@ -69,7 +70,11 @@ long ring_in_room(struct ring *r, uint8_t **p, int arm);
 void ring_in_put(struct ring *r, size_t n);
 /* No more stdin. */
 void ring_in_eof(struct ring *r);
-/* The guest's head now (a drain limit when the command has exited). */
-uint64_t ring_head(const struct ring *r);
+/*
+ * The command has exited: read the guest's head once and from now on
+ * return only the records before it (at most one ring of data, checked
+ * as any head), whatever the guest writes to its head later.
+ */
+void ring_freeze(struct ring *r);
 
 #endif

@@ -45,6 +45,13 @@
 /* Preset delay-loop calibration: skips ~40 ms of boot. UML barely uses it. */
 #define DEFAULT_LPJ "4000000"
 #define RUNDIR_PREFIX "umlrun-"
+/*
+ * UML's limits (arch/um): it builds paths in its run directory in 256-byte
+ * buffers (umid.c), and its command line holds 4096 bytes with what it
+ * adds itself (COMMAND_LINE_SIZE).
+ */
+#define UML_PATH_MAX 256
+#define UML_CMDLINE_MAX (4096 - 128)
 
 static void spawn_exe_dir(char *buf, size_t len)
 {
@@ -265,6 +272,12 @@ static void spawn_rundir(struct uml *u)
 	spawn_reap_stale(base);
 	snprintf(u->rundir, sizeof(u->rundir), "%s/" RUNDIR_PREFIX "%d-XXXXXX",
 		 base, (int)getpid());
+	/* UML adds its umid "uml" and file names such as "mconsole". */
+	if (strlen(u->rundir) + sizeof("/uml/mconsole") > UML_PATH_MAX) {
+		u->rundir[0] = 0;
+		die("the run directory base %s is too long for UML (a run directory path takes at most %zu bytes): set UMLRUN_RUNDIR to a shorter one",
+		    base, UML_PATH_MAX - sizeof("/uml/mconsole"));
+	}
 	if (!mkdtemp(u->rundir)) {
 		int err = errno;
 
@@ -275,13 +288,37 @@ static void spawn_rundir(struct uml *u)
 	info("run directory %s", u->rundir);
 }
 
-/* One kernel parameter; values with spaces are quoted as the kernel wants. */
-static char *spawn_param(const char *name, const char *val)
+/*
+ * Does s hold a byte the kernel command line cannot carry as it is? UML
+ * joins its arguments with spaces and the kernel splits them again at
+ * whitespace outside double quotes (init/main.c, lib/cmdline.c).
+ * quote_ok: a space is fine (the value goes in double quotes).
+ */
+static int spawn_cmdline_unsafe(const char *s, int quote_ok)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7f || c == '"' ||
+		    (c == ' ' && !quote_ok))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * One parameter for the kernel's own parser; a value with spaces goes in
+ * double quotes, which the kernel and umlinit strip. A value with a
+ * control character or a double quote cannot be carried whole: refused
+ * before boot rather than split into other parameters.
+ */
+static char *spawn_param(const char *name, const char *val, const char *what)
 {
 	char *s;
 
-	if (strpbrk(val, "\"\n"))
-		die("cannot pass '%s' on the kernel command line", val);
+	if (spawn_cmdline_unsafe(val, 1))
+		die("%s '%s' holds a control character or a double quote, which cannot go on the kernel command line",
+		    what, val);
 	if (asprintf(&s, strchr(val, ' ') ? "%s=\"%s\"" : "%s=%s", name,
 		     val) < 0)
 		die("out of memory");
@@ -313,29 +350,40 @@ static char **spawn_args(const struct uml *u, const struct options *o)
 	static char *argv[64];
 	const char *lpj = getenv("UMLRUN_LPJ");
 	char mem[32];
-	int n = 0;
+	size_t len;
+	int n = 0, i;
 
+	if (lpj && *lpj && strspn(lpj, "0123456789") != strlen(lpj))
+		die("UMLRUN_LPJ='%s' is not a number", lpj);
 	snprintf(mem, sizeof(mem), "%luM", o->mem_mb);
 	argv[n++] = (char *)u->kernel;
-	argv[n++] = spawn_param("mem", mem);
+	argv[n++] = spawn_param("mem", mem, "memory size");
 	argv[n++] = "root=/dev/root";
 	argv[n++] = "rootfstype=hostfs";
 	argv[n++] = "rootflags=/";
 	argv[n++] = "ro";
-	argv[n++] = spawn_param("init", u->init);
+	argv[n++] = spawn_param("init", u->init, "the guest init");
 	argv[n++] = "hostexec.fd=3";
 	if (u->ring.hdr) {
 		argv[n++] = "hostexec.ring=" STR(RING_GUEST_BELL_FD);
 		argv[n++] = "iomem=hostexec,/proc/self/fd/" STR(RING_GUEST_MEM_FD);
 	}
-	argv[n++] = spawn_param("umlrun.module", u->module);
-	argv[n++] = spawn_param("uml_dir", u->rundir);
+	argv[n++] = spawn_param("umlrun.module", u->module, "the module");
+	/*
+	 * UML reads uml_dir= itself, unparsed, so it cannot be quoted: a run
+	 * directory with a space or a control character is given as "~",
+	 * UML's word for $HOME, which the kernel process has set to it.
+	 */
+	if (spawn_cmdline_unsafe(u->rundir, 0))
+		argv[n++] = "uml_dir=~";
+	else
+		argv[n++] = spawn_param("uml_dir", u->rundir, "run directory");
 	argv[n++] = "umid=uml";
 	/* CONFIG_DUMMY is built in for tests that want it; no dummy0 at boot. */
 	argv[n++] = "dummy.numdummies=0";
 	argv[n++] = "con=null";
 	argv[n++] = "con0=null,fd:1";
-	argv[n++] = spawn_param("lpj", lpj && *lpj ? lpj : DEFAULT_LPJ);
+	argv[n++] = spawn_param("lpj", lpj && *lpj ? lpj : DEFAULT_LPJ, "lpj");
 	if (u->net_fd >= 0) {
 		argv[n++] = "vec0:transport=fd,fd=" STR(NET_GUEST_FD)
 			    ",mtu=" STR(NET_MTU) ",mac=" NET_GUEST_MAC;
@@ -353,6 +401,11 @@ static char **spawn_args(const struct uml *u, const struct options *o)
 		argv[n++] = "umlrun.drop_kernel=1";
 	n = spawn_extra_args(argv, n, ARRAY_SIZE(argv) - 1);
 	argv[n] = NULL;
+	for (i = 1, len = 0; i < n; i++)
+		len += strlen(argv[i]) + 1;
+	if (len > UML_CMDLINE_MAX)
+		die("the kernel command line would be %zu bytes, more than UML takes (%d): use shorter paths for the init and the module",
+		    len, UML_CMDLINE_MAX);
 	return argv;
 }
 
@@ -412,8 +465,9 @@ static void spawn_child(const struct uml *u, const struct options *o,
 			int ruleset)
 {
 	int net = u->net_fd, bell = u->ring.guest_bell, mem = u->ring.mem;
-	char tmpdir[PATH_MAX + 8];
-	char *envp[] = { tmpdir, "PATH=/usr/local/bin:/usr/bin:/bin", NULL };
+	char tmpdir[PATH_MAX + 8], home[PATH_MAX + 8];
+	char *envp[] = { tmpdir, home, "PATH=/usr/local/bin:/usr/bin:/bin",
+			 NULL };
 	sigset_t none;
 	int devnull, err;
 
@@ -433,6 +487,8 @@ static void spawn_child(const struct uml *u, const struct options *o,
 		goto fail;
 	}
 	snprintf(tmpdir, sizeof(tmpdir), "TMPDIR=%s", u->rundir);
+	/* uml_dir=~ means this (spawn_args) */
+	snprintf(home, sizeof(home), "HOME=%s", u->rundir);
 	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	/* Move everything above 3 first, so no dup2 clobbers another. */
 	chan = fcntl(chan, F_DUPFD_CLOEXEC, 10);

@@ -5,7 +5,9 @@
  * ring bytes) and, between records, new heads, as a guest changing the
  * ring under the launcher would write them. Room in the input ring must lie
  * inside it; every record ring_next accepts must lie inside the output ring
- * and be read whole; any crash or sanitizer report is a bug.
+ * and be read whole; once the ring is frozen (the final drain) no record
+ * may lie past the head read then, nor more than one ring of data come out,
+ * whatever heads follow; any crash or sanitizer report is a bug.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -35,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ring r = { .mem = -1, .bell = -1, .guest_bell = -1 };
 	volatile uint8_t sink = 0;
 	struct ring_rec rec;
-	uint64_t limit;
+	uint64_t mode, start;
 	size_t n, i, j;
 	int ret;
 
@@ -46,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r.in_data = r.data + FUZZ_RING_SIZE;
 	r.tail = take_u64(&data, &size) & ~7ull; /* ours: always 8-aligned */
 	r.hdr->head = take_u64(&data, &size);
-	limit = take_u64(&data, &size) & 0xffff;
+	mode = take_u64(&data, &size);
 	n = size < FUZZ_RING_SIZE ? size : FUZZ_RING_SIZE;
 	memcpy(r.data, data, n);
 	data += n;
@@ -69,8 +71,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			ring_in_put(&r, (size_t)room);
 		}
 	}
+	start = r.tail;
 	for (i = 0; i < 64; i++) {
-		ret = ring_next(&r, &rec, (int)(i & 1), limit);
+		/* the command exits after (mode >> 1) % 64 records */
+		if ((mode & 1) && i == (mode >> 1) % 64) {
+			ring_freeze(&r);
+			start = r.tail;
+		}
+		ret = ring_next(&r, &rec, (int)(i & 1));
 		if (ret <= 0)
 			break;
 		if (rec.stream != 1 && rec.stream != 2)
@@ -89,6 +97,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				sink ^= b[k];
 		}
 		ring_consume(&r, &rec);
+		if (r.frozen && (r.tail - start > r.end - start ||
+				 r.tail - start > r.size))
+			abort();
 		if (i % 3 == 2)
 			ring_close_stream(&r, rec.stream);
 		/* the guest moves head (or anything) while we work */

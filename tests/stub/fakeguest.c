@@ -905,6 +905,47 @@ static void sc_ring_flood_after_exit(void)
 }
 
 /*
+ * A head that runs away after EXIT. One lap of the ring, then as much more
+ * as fits at once, in stdout records of 55 'x' and a newline (64 ring
+ * bytes each, so every offset of the ring holds one), then "wrote N
+ * pending P" (records in all, ring bytes not yet written out) on stderr
+ * over the channel, and EXIT argv[1] (5). Once the host's tail has moved
+ * 16 KiB on after EXIT (more than its last rounds before it reads EXIT
+ * take, 128 records: it is in its final drain), the head moves one record
+ * on at a time, without end and without waiting for room: over stale
+ * records that look valid, then past the ring size ahead of the tail.
+ */
+static void sc_ring_head_after_exit(void)
+{
+	char line[56], msg[64];
+	unsigned long n = 0, i;
+	uint64_t tail;
+
+	fg_start();
+	fg_ring_map();
+	memset(line, 'x', sizeof(line) - 1);
+	line[sizeof(line) - 1] = '\n';
+	for (i = 0; i < fg_rsize / 64; i++, n++)
+		fg_ring_write(1, line, sizeof(line));
+	for (i = 0; i < fg_rsize / 64 &&
+		    fg_head - RING_LOAD(&fg_rh->tail) + 64 <= fg_rsize; i++, n++)
+		fg_ring_write(1, line, sizeof(line));
+	tail = RING_LOAD(&fg_rh->tail);
+	snprintf(msg, sizeof(msg), "wrote %lu pending %llu\n", n,
+		 (unsigned long long)(fg_head - tail));
+	fg_send_str(PROTO_STDERR, msg);
+	fg_exit_read((uint32_t)fg_arg(1, 5));
+	/* from EXIT on: the host may still have been draining till now */
+	tail = RING_LOAD(&fg_rh->tail);
+	while (RING_LOAD(&fg_rh->tail) - tail < (16u << 10))
+		;
+	for (;;) {
+		fg_head += 64;
+		RING_STORE(&fg_rh->head, fg_head);
+	}
+}
+
+/*
  * Lines on stdout until the host sets stdout's closed bit (1u << 1), then
  * "closed=N" on stderr and EXIT 42; EXIT 1 if that takes over 10 s.
  */
@@ -1367,6 +1408,7 @@ static const struct scenario {
 	{ "ring-order", sc_ring_order },
 	{ "ring-truncate", sc_ring_truncate },
 	{ "ring-flood-after-exit", sc_ring_flood_after_exit },
+	{ "ring-head-after-exit", sc_ring_head_after_exit },
 	{ "ring-closed", sc_ring_closed },
 	{ "ring-probe", sc_ring_probe },
 	{ "ring-bad-head", sc_ring_bad_head },
