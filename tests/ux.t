@@ -36,7 +36,7 @@ like "$(sed -n 2p "$T/out")" "^kernel $(readlink -f "$KERNEL")\$" "--version nam
 "$UMLRUN" --check >"$T/out" 2>&1
 is "$?" 0 "--check finds no problem here"
 like "$(cat "$T/out")" 'ok +ptrace' "--check checks ptrace"
-like "$(cat "$T/out")" 'ok +Landlock +ABI [0-9]+' "--check reports the Landlock ABI"
+like "$(cat "$T/out")" 'ok +host layer +Landlock ABI [0-9]+' "--check reports the Landlock ABI"
 UMLRUN_KERNEL=/nonexistent "$UMLRUN" --check >"$T/out" 2>&1
 is "$?" 1 "--check exits 1 on a problem"
 like "$(cat "$T/out")" 'PROBLEM +kernel +/nonexistent: No such file' "--check names the problem"
