@@ -28,12 +28,7 @@ um --swap 0 -- true
 is "$rc" 125 "--swap 0 exits 125"
 
 for KV in 6.12 6.1; do
-	kern=$ROOT/build/kernels/$KV/linux
-	if [ ! -x "$kern" ]; then
-		ok 1 "$KV: kernel $kern built"
-		continue
-	fi
-	as_kernel "$kern"
+	use_kernel "$KV" || continue
 	for user in root nobody; do
 		tag="$KV $user"
 		# --- rw: the guest makes a filesystem, the host reads it --------

@@ -37,12 +37,7 @@ before=$(tree_sum "$R")
 nbin=$(ls "$R/bin" | wc -l)
 
 for KV in 6.12 6.1; do
-	kern=$ROOT/build/kernels/$KV/linux
-	if [ ! -x "$kern" ]; then
-		ok 1 "$KV: kernel $kern built"
-		continue
-	fi
-	as_kernel "$kern"
+	use_kernel "$KV" || continue
 	for user in root nobody; do
 		tag="$KV $user"
 		as "$user" --root "$R" -- sh -c 'ls /bin | wc -l; cat /etc/os-release; pwd'
