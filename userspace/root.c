@@ -241,6 +241,9 @@ void root_prepare(struct options *o)
 		kind = NULL;
 	}
 	if (kind) {
+		if (strpbrk(root_dir, ",:\" \t\n"))
+			die("--root %s: the kernel cannot take a path with ',', ':', '\"' or blanks",
+			    o->root);
 		d = disks_add(o);
 		d->mode = DISK_ROOT;
 		d->file = strdup(root_dir);
