@@ -21,7 +21,7 @@ _umlrun() {
 		fi
 	done
 	case $prev in
-	-k | --kernel | --module | --init | --log | --result-json)
+	-k | --kernel | --module | --init | --log | --result-json | --root | --disk)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return
 		;;
@@ -37,7 +37,7 @@ _umlrun() {
 		COMPREPLY=($(compgen -W "kernel landlock" -- "$cur"))
 		return
 		;;
-	-m | --mem)
+	-m | --mem | --disk-size | --swap)
 		COMPREPLY=($(compgen -W "256M 512M 1G 2G" -- "$cur"))
 		return
 		;;
@@ -51,7 +51,8 @@ _umlrun() {
 	esac
 	COMPREPLY=($(compgen -W "--mem --cwd --env --clean-env --no-stdin --tty
 		--timeout --net --publish --host-loopback --bind --tmpfs --overlay
-		--user --allow-modules --drop-layer --kernel --kernel-version --kernel-tree
+		--root --disk --disk-size --swap --user
+		--allow-modules --drop-layer --kernel --kernel-version --kernel-tree
 		--panic-is-failure --list-kernels --prune-kernels --module --init
 		--verbose --log --result-json --check --version --help --" -- "$cur"))
 }

@@ -80,6 +80,18 @@ as_kernel() {
 	chmod 755 "$K/linux" "$K/hostexec.ko"
 }
 
+# use_kernel KV: `as` boots the built series KV (6.12 or 6.1); when it
+# is not built, a failing test and status 1 (for KV in ...; do
+# use_kernel "$KV" || continue)
+use_kernel() {
+	local kern=$ROOT/build/kernels/$1/linux
+	if [ ! -x "$kern" ]; then
+		ok 1 "$1: kernel $kern built"
+		return 1
+	fi
+	as_kernel "$kern"
+}
+
 # as USER ARGS...: run the copied umlrun as USER (root or nobody), with
 # the variables in the AS_ENV array set; like um, sets $rc, $T/out, $T/err
 AS_ENV=()

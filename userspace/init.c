@@ -323,6 +323,7 @@ void init_setup(void)
 	init_cgroup_delegate();
 	init_dev_links();
 	init_loopback_up();
+	init_swap(init_param("umlrun.swap"));
 	if (init_param("umlrun.net"))
 		init_net_setup();
 	host = init_param("umlrun.hostname");

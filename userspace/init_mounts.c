@@ -9,6 +9,11 @@
  * with a tmpfs above (made read-only again unless --overlay), into which
  * the guest's own /proc, /dev, /sys, /run and /var/tmp move, with a fresh
  * /tmp; then pivot_root. Nothing written there reaches the host.
+ * With --root the lower layer is not the host's / but the table's "root"
+ * entry: a hostfs of another host directory, or the ext4 or squashfs
+ * filesystem on a read-only disk, mounted read-only (the kernel itself
+ * still booted from the host's /, so this init and the module come from
+ * there).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -28,6 +33,7 @@
 /* In the guest's first /tmp, which the new root no longer shows. */
 #define SCRATCH "/tmp/.umlrun-root"
 #define NEWROOT SCRATCH "/root"
+#define LOWER SCRATCH "/lower"
 
 static int mounts_is_dir(const char *path)
 {
@@ -99,11 +105,29 @@ static void mounts_do(const char *src, const char *dst, const char *type,
 			   strerror(errno));
 }
 
+/* --root: its filesystem at LOWER, read-only: hostfs (src is a host
+ * directory) or ext4/squashfs (src is the disk). */
+static void mounts_lower(const struct proto_mount *r)
+{
+	if (mkdir(LOWER, 0755) < 0)
+		init_fatal(125, "mkdir %s: %s", LOWER, strerror(errno));
+	if (!strcmp(r->dst, "hostfs"))
+		mounts_do("hostfs", LOWER, "hostfs", MS_RDONLY, r->src);
+	else if (!strcmp(r->dst, "ext4"))
+		/* noload: a dirty journal cannot be replayed on a ro disk */
+		mounts_do(r->src, LOWER, "ext4", MS_RDONLY, "noload");
+	else if (!strcmp(r->dst, "squashfs"))
+		mounts_do(r->src, LOWER, "squashfs", MS_RDONLY, NULL);
+	else
+		init_fatal(125, "unknown root filesystem '%s'", r->dst);
+}
+
 /*
- * An overlay of the host root with a tmpfs above, the guest's own mounts
- * moved in, a fresh /tmp. The first /tmp holds the upper layer.
+ * An overlay of the host root (or the --root lower) with a tmpfs above,
+ * the guest's own mounts moved in, a fresh /tmp. The first /tmp holds the
+ * upper layer.
  */
-static void mounts_new_root(void)
+static void mounts_new_root(const struct proto_mount *r)
 {
 	static const char *const moved[] = { "/proc", "/dev", "/sys", "/run",
 					     "/var/tmp" };
@@ -113,9 +137,13 @@ static void mounts_new_root(void)
 	if (mkdir(SCRATCH, 0700) < 0 || mkdir(SCRATCH "/upper", 0755) < 0 ||
 	    mkdir(SCRATCH "/work", 0700) < 0 || mkdir(NEWROOT, 0755) < 0)
 		init_fatal(125, "mkdir %s: %s", SCRATCH, strerror(errno));
+	if (r)
+		mounts_lower(r);
 	mounts_do("overlay", NEWROOT, "overlay", 0,
-		  "lowerdir=/,upperdir=" SCRATCH "/upper,workdir=" SCRATCH
-		  "/work");
+		  r ? "lowerdir=" LOWER ",upperdir=" SCRATCH "/upper,workdir="
+		      SCRATCH "/work"
+		    : "lowerdir=/,upperdir=" SCRATCH "/upper,workdir=" SCRATCH
+		      "/work");
 	for (i = 0; i < ARRAY_SIZE(moved); i++) {
 		snprintf(path, sizeof(path), NEWROOT "%s", moved[i]);
 		if (mounts_mkdir_p(path) < 0)
@@ -158,6 +186,7 @@ static void mounts_apply(const char *root, const struct proto_mount *m)
 
 void init_mounts(const struct proto_exec *e)
 {
+	const struct proto_mount *lower = NULL;
 	int overlay = 0, new_root = 0, err;
 	const char *root = "";
 	uint32_t i;
@@ -167,6 +196,9 @@ void init_mounts(const struct proto_exec *e)
 
 		if (!strcmp(m->kind, "overlay")) {
 			overlay = new_root = 1;
+		} else if (!strcmp(m->kind, "root")) {
+			lower = m;
+			new_root = 1;
 		} else if (strcmp(m->kind, "ro") && strcmp(m->kind, "rw") &&
 			   strcmp(m->kind, "tmpfs")) {
 			init_fatal(125, "unknown mount kind '%s'", m->kind);
@@ -178,14 +210,16 @@ void init_mounts(const struct proto_exec *e)
 		}
 	}
 	if (new_root) {
-		mounts_new_root();
+		mounts_new_root(lower);
 		root = NEWROOT;
 	}
 	for (i = 0; i < e->nmounts; i++)
-		if (strcmp(e->mounts[i].kind, "overlay"))
+		if (strcmp(e->mounts[i].kind, "overlay") &&
+		    strcmp(e->mounts[i].kind, "root"))
 			mounts_apply(root, &e->mounts[i]);
 	if (!new_root)
 		return;
+	init_net_resolv_in(NEWROOT);
 	if (!overlay)
 		mounts_do(NULL, NEWROOT, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY,
 			  NULL);

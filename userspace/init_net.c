@@ -158,6 +158,29 @@ static void net_resolv_conf(void)
 			   NET_RESOLV, strerror(errno));
 }
 
+/*
+ * A new root (--root, --overlay, a mount point the host's / lacks) is an
+ * overlay with guest memory above: its /etc/resolv.conf, a symlink or
+ * not, is replaced there by a file of the guest's own.
+ */
+void init_net_resolv_in(const char *root)
+{
+	static const char conf[] = "nameserver " NET_DNS "\n";
+	char path[PATH_MAX];
+	int err;
+
+	if (!net_on)
+		return;
+	snprintf(path, sizeof(path), "%s/etc/resolv.conf", root);
+	net_mkdir_parents(path);
+	if (unlink(path) < 0 && errno != ENOENT)
+		init_fatal(125, "network: unlink %s: %s", path,
+			   strerror(errno));
+	err = net_write_file(path, conf);
+	if (err)
+		init_fatal(125, "network: write %s: %s", path, strerror(-err));
+}
+
 void init_net_setup(void)
 {
 	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);

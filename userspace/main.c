@@ -16,12 +16,14 @@
 
 #include "kernels.h"
 #include "log.h"
+#include "disks.h"
 #include "doctor.h"
 #include "loop.h"
 #include "mounts.h"
 #include "net.h"
 #include "options.h"
 #include "proto.h"
+#include "root.h"
 #include "result.h"
 #include "spawn.h"
 #include "tty.h"
@@ -114,6 +116,11 @@ static char **main_env(const struct options *o, size_t *n)
 			env = main_env_set(env, n, kv);
 		}
 	}
+	/* --disk, --disk-size: UMLRUN_DISK0=/dev/ubda, ... */
+	for (i = 0; n_env_owned < ARRAY_SIZE(env_owned) &&
+		    (env_owned[n_env_owned] = disks_env(o->disks, o->n_disks, i));
+	     i++)
+		env = main_env_set(env, n, env_owned[n_env_owned++]);
 	return env;
 }
 
@@ -190,7 +197,7 @@ static void main_exec_blob(const struct options *o, uint8_t **blob,
 	if (o->user)
 		main_user_ids(&e);
 	e.mounts = mounts_table(o->mounts, o->n_mounts, o->overlay,
-				&e.nmounts);
+				root_mount(), &e.nmounts);
 	err = proto_exec_encode(&e, blob, len);
 	if (err == -E2BIG)
 		die("arguments and environment are too large");
@@ -219,9 +226,11 @@ int main(int argc, char **argv)
 	if (o.check)
 		return doctor_check(&o);
 	spawn_locate(&uml, &o);
+	root_prepare(&o);
 	if (!o.cwd)
 		o.cwd = main_cwd();
-	main_scratch_cwd(&o);
+	if (!o.root)
+		main_scratch_cwd(&o);
 	main_exec_blob(&o, &blob, &len);
 	loop_signals_init();
 	log_set_cleanup(main_cleanup);

@@ -72,7 +72,8 @@ const char *mounts_parse_tmpfs(const char *arg, struct mount_opt *m)
 }
 
 struct proto_mount *mounts_table(const struct mount_opt *m, size_t n,
-				 int overlay, uint32_t *count)
+				 int overlay, const struct proto_mount *root,
+				 uint32_t *count)
 {
 	static const char *const kinds[] = {
 		[MOUNT_BIND_RO] = "ro",
@@ -82,11 +83,13 @@ struct proto_mount *mounts_table(const struct mount_opt *m, size_t n,
 	struct proto_mount *t;
 	size_t i, k = 0;
 
-	if (n + 1 > PROTO_MAX_MOUNTS)
-		die("too many mounts (at most %d)", PROTO_MAX_MOUNTS - 1);
-	t = calloc(n + 1, sizeof(*t));
+	if (n + 2 > PROTO_MAX_MOUNTS)
+		die("too many mounts (at most %d)", PROTO_MAX_MOUNTS - 2);
+	t = calloc(n + 2, sizeof(*t));
 	if (!t)
 		die("out of memory");
+	if (root)
+		t[k++] = *root;
 	if (overlay)
 		t[k++] = (struct proto_mount){ "overlay", "", "" };
 	for (i = 0; i < n; i++)

@@ -28,9 +28,11 @@ const char *mounts_parse_bind(const char *arg, struct mount_opt *m);
 /* Parse a --tmpfs PATH; returns 0 or a usage error message. */
 const char *mounts_parse_tmpfs(const char *arg, struct mount_opt *m);
 
-/* The guest's mount table (free() it); *n entries. */
+/* The guest's mount table (free() it); *n entries; root (--root) first
+ * when not NULL. */
 struct proto_mount *mounts_table(const struct mount_opt *m, size_t n,
-				 int overlay, uint32_t *count);
+				 int overlay, const struct proto_mount *root,
+				 uint32_t *count);
 /* "hostfs_rw=..." for the kernel, or NULL when nothing is writable. */
 char *mounts_hostfs_rw(const struct mount_opt *m, size_t n);
 /* Does any mount let the guest write a host path? */

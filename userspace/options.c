@@ -39,6 +39,10 @@ enum {
 	OPT_ALLOW_MODULES,
 	OPT_DROP_LAYER,
 	OPT_HOST_LOOPBACK,
+	OPT_ROOT,
+	OPT_DISK,
+	OPT_DISK_SIZE,
+	OPT_SWAP,
 };
 
 static const struct option long_opts[] = {
@@ -66,6 +70,10 @@ static const struct option long_opts[] = {
 	{ "bind", required_argument, NULL, OPT_BIND },
 	{ "tmpfs", required_argument, NULL, OPT_TMPFS },
 	{ "overlay", no_argument, NULL, OPT_OVERLAY },
+	{ "root", required_argument, NULL, OPT_ROOT },
+	{ "disk", required_argument, NULL, OPT_DISK },
+	{ "disk-size", required_argument, NULL, OPT_DISK_SIZE },
+	{ "swap", required_argument, NULL, OPT_SWAP },
 	{ "user", no_argument, NULL, 'u' },
 	{ "allow-modules", no_argument, NULL, OPT_ALLOW_MODULES },
 	{ "drop-layer", required_argument, NULL, OPT_DROP_LAYER },
@@ -116,6 +124,10 @@ static void options_help(void)
 	       "      --tmpfs PATH         an empty tmpfs at PATH in the guest (repeatable)\n"
 	       "      --overlay            make / a writable copy-on-write overlay: writes\n"
 	       "                           stay in guest memory and vanish at exit\n"
+	       "      --root DIR|TAR|IMAGE the guest's / is DIR (read-only unless bound rw,\n"
+	       "                           writable with --overlay), a tar archive (unpacked\n"
+	       "                           once into the cache) or an ext4 or squashfs image\n"
+	       "                           (attached read-only); the command comes from it\n"
 	       "  -u, --user               run the command as the caller's uid, gid and\n"
 	       "                           groups instead of root\n"
 	       "      --allow-modules      let the guest load kernel modules (gives up\n"
@@ -125,6 +137,16 @@ static void options_help(void)
 	       "                           umlrun's write policy or lockdown (kernel), or\n"
 	       "                           a host without Landlock (landlock); without it\n"
 	       "                           such a run is refused with 125\n"
+	       "\n"
+	       "Block devices (/dev/ubda, /dev/ubdb, ... in order; UMLRUN_DISK0, ...\n"
+	       "name them to the command):\n"
+	       "      --disk FILE[:ro|rw|cow]\n"
+	       "                           attach host file FILE: the guest cannot write it\n"
+	       "                           (ro, default), writes it (rw), or writes a\n"
+	       "                           throwaway copy-on-write layer (cow) (repeatable)\n"
+	       "      --disk-size SIZE     attach an empty sparse scratch disk of SIZE\n"
+	       "                           (e.g. 64M, 2G) that is gone at exit (repeatable)\n"
+	       "      --swap SIZE          give the guest SIZE of swap on a scratch disk\n"
 	       "\n"
 	       "Kernel:\n"
 	       "  -k, --kernel PATH        a UML kernel binary (hostexec.ko next to it)\n"
@@ -238,6 +260,9 @@ void options_free(struct options *o)
 	free(o->mounts);
 	o->mounts = NULL;
 	o->n_mounts = 0;
+	disks_free(o->disks, o->n_disks);
+	o->disks = NULL;
+	o->n_disks = 0;
 }
 
 static int options_port(const char *s, size_t len, unsigned short *port)
@@ -308,6 +333,23 @@ static void options_mount(struct options *o, int bind, const char *arg)
 	if (err)
 		usage_error("bad %s '%s': %s", bind ? "--bind" : "--tmpfs", arg,
 			    err);
+}
+
+static void options_disk(struct options *o, int file, const char *arg)
+{
+	struct disk_opt *d = disks_add(o);
+	const char *err;
+
+	if (!file) {
+		d->mode = DISK_SCRATCH;
+		if (disks_parse_size(arg, &d->size))
+			usage_error("bad size '%s' for --disk-size (e.g. 64M, a multiple of 512)",
+				    arg);
+		return;
+	}
+	err = disks_parse(arg, d);
+	if (err)
+		usage_error("bad --disk '%s': %s", arg, err);
 }
 
 static int options_check_kernel_version(const char *v)
@@ -427,6 +469,21 @@ void options_parse(struct options *o, int argc, char **argv)
 		case OPT_OVERLAY:
 			o->overlay = 1;
 			break;
+		case OPT_ROOT:
+			if (!*optarg)
+				usage_error("empty path for --root");
+			o->root = optarg;
+			break;
+		case OPT_DISK:
+		case OPT_DISK_SIZE:
+			options_disk(o, c == OPT_DISK, optarg);
+			break;
+		case OPT_SWAP:
+			if (disks_parse_size(optarg, &o->swap_bytes) ||
+			    o->swap_bytes < (1ULL << 20))
+				usage_error("bad swap size '%s' (1M or more)",
+					    optarg);
+			break;
 		case 'u':
 			o->user = 1;
 			break;
@@ -478,6 +535,12 @@ void options_parse(struct options *o, int argc, char **argv)
 	/* A guest that may load modules owns its kernel: that layer is gone. */
 	if (o->allow_modules)
 		o->drop_kernel = 1;
+	if (o->swap_bytes) {
+		struct disk_opt *d = disks_add(o);
+
+		d->mode = DISK_SWAP;
+		d->size = o->swap_bytes;
+	}
 	if (optind >= argc) {
 		/* No command: an interactive shell, like docker run -it. */
 		o->shell[0] = getenv("SHELL");

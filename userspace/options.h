@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <stddef.h>
 
+#include "disks.h"
 #include "mounts.h"
 
 #define UMLRUN_VERSION "0.1.0"
@@ -50,6 +51,10 @@ struct options {
 	struct mount_opt *mounts;	/* --bind and --tmpfs, in order */
 	size_t n_mounts;
 	int overlay;			/* --overlay */
+	const char *root;		/* --root: a directory, tar or image */
+	struct disk_opt *disks;		/* --disk, --disk-size; then root, swap */
+	size_t n_disks;
+	unsigned long long swap_bytes;	/* --swap, 0 for none */
 	int user;			/* -u: the caller's ids, not root */
 	int allow_modules;		/* --allow-modules */
 	int drop_kernel;		/* --drop-layer kernel */

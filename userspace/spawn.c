@@ -29,6 +29,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "disks.h"
 #include "kernels.h"
 #include "landlock.h"
 #include "layers.h"
@@ -195,7 +196,7 @@ void spawn_locate(struct uml *u, const struct options *o)
 	spawn_check_elf(u->init, "init");
 }
 
-static int spawn_rm_tree(int dirfd, const char *name)
+int spawn_rm_tree(int dirfd, const char *name)
 {
 	struct dirent *d;
 	DIR *dir;
@@ -395,6 +396,8 @@ static char **spawn_args(const struct uml *u, const struct options *o)
 	argv[n] = mounts_hostfs_rw(o->mounts, o->n_mounts);
 	if (argv[n])
 		n++;
+	n = disks_kernel_args(o->disks, o->n_disks, u->rundir, argv, n,
+			      ARRAY_SIZE(argv) - 4);
 	if (o->allow_modules)
 		argv[n++] = "umlrun.allow_modules=1";
 	else if (o->drop_kernel)
@@ -409,16 +412,16 @@ static char **spawn_args(const struct uml *u, const struct options *o)
 	return argv;
 }
 
-/* Landlock: the kernel may write only the run directory and rw binds,
- * and read the host but its /dev, and the binds. */
+/* Landlock: the kernel may write only the run directory, rw binds and
+ * rw disks, and read the host but its /dev, the binds and the disks. */
 static int spawn_landlock(const struct uml *u, const struct options *o)
 {
 	const char **rw, **ro;
 	size_t i, nw = 0, nr = 0;
 	int ruleset;
 
-	rw = calloc(o->n_mounts + 1, sizeof(*rw));
-	ro = calloc(o->n_mounts + 1, sizeof(*ro));
+	rw = calloc(o->n_mounts + o->n_disks + 1, sizeof(*rw));
+	ro = calloc(o->n_mounts + o->n_disks + 1, sizeof(*ro));
 	if (!rw || !ro)
 		die("out of memory");
 	rw[nw++] = u->rundir;
@@ -428,6 +431,7 @@ static int spawn_landlock(const struct uml *u, const struct options *o)
 		else if (o->mounts[i].kind == MOUNT_BIND_RO)
 			ro[nr++] = o->mounts[i].src;
 	}
+	disks_landlock(o->disks, o->n_disks, ro, &nr, rw, &nw);
 	ruleset = landlock_prepare(u->kernel, ro, nr, rw, nw);
 	free(rw);
 	free(ro);
@@ -546,6 +550,7 @@ void spawn_start(struct uml *u, const struct options *o)
 
 	layers_require(o, u->kernel);
 	spawn_rundir(u);
+	disks_create(o->disks, o->n_disks, u->rundir);
 	/* The output ring; without it (a pty, or UMLRUN_NO_RING=1 to compare)
 	 * umlinit relays output through pipes and the channel. */
 	u->ring = (struct ring){ .mem = -1, .bell = -1, .guest_bell = -1 };

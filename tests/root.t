@@ -1,0 +1,111 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# --root through the real kernel: a busybox tree built here from
+# busybox-static is the guest's / (its /bin and /etc/os-release, not the
+# host's), on 6.12 and 6.1, as root and nobody; --overlay writes stay in
+# the guest; the tree's checksum survives guest root trying to write it
+# (remount, other hostfs mounts, every attack of tests/escape.sh); --bind,
+# -n (the guest's own resolv.conf), -C and the working directory; a
+# missing command is 127, no /bin/sh 127, a bad root 125 with one line;
+# the same tree as a tar (the second run a cache hit, nothing left but the
+# cache entry), as an ext4 image (mkfs.ext4 -d) and as squashfs.
+. "$(dirname "$0")/lib.sh"
+need_kernel
+
+as_setup
+R=$BASE/bbroot
+W=$BASE/w
+mkdir -p "$R/bin" "$R/etc" "$R/empty" "$R/sub" "$W" "$BASE/data"
+cp /bin/busybox "$R/bin/"
+for a in $(/bin/busybox --list); do
+	[ "$a" = busybox ] || ln -s busybox "$R/bin/$a"
+done
+printf 'NAME="umlrun test busybox"\nID=umlrun-bb\n' >"$R/etc/os-release"
+echo "nameserver 192.0.2.1" >"$R/etc/resolv.conf"
+echo canary >"$R/f"
+echo g >"$R/sub/g"
+ln -s f "$R/lnk"
+cp "$ROOT/tests/escape.sh" "$R/escape.sh"
+ln -s "$R" "$W/abs"
+ln -s ../bbroot "$W/rel"
+echo shared >"$BASE/data/x"
+chmod -R a+rX "$R" "$BASE/data"
+chown -R nobody "$W"
+chown -h nobody "$W/abs" "$W/rel"
+tree_sum() { tar -C "$1" --sort=name --numeric-owner -cf - . | sha256sum; }
+before=$(tree_sum "$R")
+nbin=$(ls "$R/bin" | wc -l)
+
+for KV in 6.12 6.1; do
+	use_kernel "$KV" || continue
+	for user in root nobody; do
+		tag="$KV $user"
+		as "$user" --root "$R" -- sh -c 'ls /bin | wc -l; cat /etc/os-release; pwd'
+		is "$rc $(cat "$T/out")" "0 $nbin
+$(cat "$R/etc/os-release")
+/" "$tag: --root R: R's /bin, R's os-release, cwd / (the caller's is not in R)"
+		ok "$([ "$(ls /bin | wc -l)" != "$nbin" ] &&
+			! cmp -s /etc/os-release "$R/etc/os-release"; echo $?)" \
+			"$tag: ... which the host's are not (control)"
+		as "$user" --root "$R" --bind "$BASE/data:/data" -C /sub -n -- \
+			sh -c 'cat /data/x; pwd; cat /etc/resolv.conf; ip -4 -o addr show eth0 | cut -d" " -f7'
+		is "$rc $(cat "$T/out")" "0 shared
+/sub
+nameserver 10.0.2.3
+10.0.2.15/24" "$tag: --bind, -C and -n inside the new root, with the guest's resolv.conf"
+		as "$user" --root "$R" --overlay -- sh -c 'echo new >/etc/new && rm /f && cat /etc/new && ls /f'
+		is "$rc $(cat "$T/out")" "1 new" "$tag: --overlay writes and removes in the guest"
+		as "$user" --root "$R" -- sh -c 'mount -o remount,rw / && echo x >/f && rm /lnk && cat /f
+			mkdir -p /tmp/h && mount -t hostfs none /tmp/h -o '"$R"' && echo y >/tmp/h/f || echo blocked'
+		is "$rc $(cat "$T/out")" "0 x
+blocked" "$tag: remount rw of / writes guest memory only; a second hostfs of R is read-only"
+		as "$user" --root "$R" --bind "$W:rw" -- sh /escape.sh all "$R" "$W"
+		is "$rc $(grep ESCAPED "$T/out")" "0 " "$tag: every attack of escape.sh on R is blocked"
+		like "$(grep -c '^blocked' "$T/out")" '^[1-9][0-9]+$' "$tag: ... and they ran"
+		is "$(tree_sum "$R")" "$before" "$tag: R's checksum is unchanged"
+		as "$user" --root "$R" -- nosuchcommand
+		is "$rc" 127 "$tag: a command not in R exits 127"
+		like "$(cat "$T/err")" 'nosuchcommand' "$tag: ... naming it"
+	done
+done
+
+# --- a root that is not one --------------------------------------------
+um --root "$BASE/nonexistent" -- true
+is "$rc $(wc -l <"$T/err")" "125 1" "--root of a missing path: 125, one line"
+um --root "$ROOT/README.md" -- true
+is "$rc $(wc -l <"$T/err")" "125 1" "--root of a file that is no tar or image: 125, one line"
+like "$(cat "$T/err")" 'not a directory, tar archive, ext4 or squashfs image' "... saying so"
+mkdir -p "$BASE/nosh/etc"
+um --root "$BASE/nosh" </dev/null
+is "$rc $(cat "$T/err")" "127 umlrun: --root $BASE/nosh has no /bin/sh: give a command" \
+	"--root without /bin/sh and no command: 127, one line"
+
+# --- a tar: unpacked once into the cache --------------------------------
+export UMLRUN_CACHE=$T/cache
+tar -C "$R" -cf "$BASE/bb.tar" .
+um -v --root "$BASE/bb.tar" -- cat /etc/os-release
+is "$rc $(cat "$T/out")" "0 $(cat "$R/etc/os-release")" "--root TAR boots the archive's tree"
+like "$(cat "$T/err")" 'root: unpacked .*bb.tar into' "... unpacked on the first run"
+um -v --root "$BASE/bb.tar" -- cat /etc/os-release
+is "$rc $(cat "$T/out")" "0 $(cat "$R/etc/os-release")" "--root TAR again"
+like "$(cat "$T/err")" 'is unpacked in .* \(cached\)' "... a cache hit the second time"
+is "$(ls -A "$UMLRUN_CACHE/roots")" "$(sha256sum "$BASE/bb.tar" | cut -d' ' -f1)" \
+	"... one entry, named by the archive's SHA-256, nothing else"
+unset UMLRUN_CACHE
+
+# --- ext4 and squashfs images, read-only disks --------------------------
+mkfs.ext4 -q -d "$R" "$BASE/bb.ext4" 16M >/dev/null
+mksquashfs "$R" "$BASE/bb.sqfs" -quiet -noappend >/dev/null
+chmod 644 "$BASE/bb.ext4" "$BASE/bb.sqfs"
+for img in bb.ext4 bb.sqfs; do
+	isum=$(sha256sum <"$BASE/$img")
+	as nobody --root "$BASE/$img" -- sh -c 'cat /etc/os-release; ls /bin | wc -l; touch /new 2>/dev/null || echo ro'
+	is "$rc $(cat "$T/out")" "0 $(cat "$R/etc/os-release")
+$nbin
+ro" "--root $img (as nobody): its tree, read-only"
+	as nobody --root "$BASE/$img" --overlay -- sh -c 'echo w >/new && cat /new'
+	is "$rc $(cat "$T/out")" "0 w" "--root $img --overlay: writable in the guest"
+	is "$(sha256sum <"$BASE/$img")" "$isum" "... and the image is unchanged"
+done
+
+finish
