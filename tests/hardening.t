@@ -46,13 +46,8 @@ tree_of() {
 }
 
 for KV in 6.12 6.1; do
-	kern=$ROOT/build/kernels/$KV/linux
-	if [ ! -x "$kern" ]; then
-		ok 1 "$KV: kernel $kern built"
-		continue
-	fi
-	as_kernel "$kern"
-	tree=$(tree_of "$kern")
+	use_kernel "$KV" || continue
+	tree=$(tree_of "$ROOT/build/kernels/$KV/linux")
 	rm -rf "$T/attack"
 	cp -r "$ROOT/tests/attack" "$T/attack"
 	make -C "$tree/src" O="$tree/obj" ARCH=um M="$T/attack" modules \
