@@ -207,7 +207,7 @@ int main(int argc, char **argv)
 	struct options o;
 	uint8_t *blob;
 	size_t len;
-	int status;
+	int status, err;
 
 	result.start_ms = result_now_ms();
 	main_std_fds();
@@ -223,6 +223,8 @@ int main(int argc, char **argv)
 		o.cwd = main_cwd();
 	main_scratch_cwd(&o);
 	main_exec_blob(&o, &blob, &len);
+	if (o.junit)
+		result_tests_start(o.junit, o.argv[0]);
 	loop_signals_init();
 	log_set_cleanup(main_cleanup);
 	uml.net_fd = net_init(&o);
@@ -233,6 +235,9 @@ int main(int argc, char **argv)
 	main_cleanup();
 	result.end_ms = result_now_ms();
 	result.status = status;
+	err = result_tests_end();
+	if (err < 0)
+		warn("cannot write %s: %s", o.junit, strerror(-err));
 	if (o.result_json && result_write(o.result_json, uml.kernel) < 0)
 		warn("cannot write %s: %s", o.result_json, strerror(errno));
 	options_free(&o);

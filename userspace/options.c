@@ -38,6 +38,7 @@ enum {
 	OPT_OVERLAY,
 	OPT_ALLOW_MODULES,
 	OPT_DROP_LAYER,
+	OPT_JUNIT,
 };
 
 static const struct option long_opts[] = {
@@ -59,6 +60,7 @@ static const struct option long_opts[] = {
 	{ "no-stdin", no_argument, NULL, OPT_NO_STDIN },
 	{ "log", required_argument, NULL, OPT_LOG },
 	{ "result-json", required_argument, NULL, OPT_RESULT_JSON },
+	{ "junit", required_argument, NULL, OPT_JUNIT },
 	{ "net", no_argument, NULL, 'n' },
 	{ "publish", required_argument, NULL, 'p' },
 	{ "bind", required_argument, NULL, OPT_BIND },
@@ -143,6 +145,9 @@ static void options_help(void)
 	       "      --result-json FILE   write the outcome as JSON to FILE (exit\n"
 	       "                           status, signal, timeout, panic, kernel,\n"
 	       "                           boot and run time, bytes in and out)\n"
+	       "      --junit FILE         read the command's stdout as TAP/KTAP (it\n"
+	       "                           still passes through unchanged) and write\n"
+	       "                           its results to FILE as JUnit XML\n"
 	       "      --help               show this help and exit\n"
 	       "      --version            show the version and the kernel a run uses\n"
 	       "      --check              check what this host offers umlrun, with fixes\n"
@@ -395,6 +400,9 @@ void options_parse(struct options *o, int argc, char **argv)
 			break;
 		case OPT_RESULT_JSON:
 			o->result_json = optarg;
+			break;
+		case OPT_JUNIT:
+			o->junit = optarg;
 			break;
 		case 'n':
 			o->net = 1;

@@ -32,6 +32,7 @@ struct options {
 	const char *init;		/* --init: the guest init */
 	const char *log_file;		/* --log: keep the kernel log here */
 	const char *result_json;	/* --result-json: the outcome for machines */
+	const char *junit;		/* --junit: stdout's TAP as JUnit XML */
 	const char *cwd;		/* -C: working directory in the guest */
 	unsigned long mem_mb;		/* -m */
 	long long timeout_ms;		/* --timeout, 0 for none */
