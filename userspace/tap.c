@@ -60,6 +60,7 @@ struct tap {
 	struct tap_level lv[TAP_MAX_DEPTH];
 	int depth;			/* deepest open level, -1 outside a document */
 	int docs;
+	int bailed;			/* after "Bail out!", only a version line */
 	long long last_ms;
 	struct tap_case *cases;
 	size_t ncases, cap_cases;
@@ -506,6 +507,7 @@ static void tap_body(struct tap *t, int k, const char *s, size_t n,
 		memcpy(why, s, vn);
 		why[vn] = 0;
 		tap_close(t, -1, why, now);
+		t->bailed = 1;
 		return;
 	case L_SUBTEST:
 		v = s + 10;
@@ -558,8 +560,10 @@ static void tap_line(struct tap *t, const char *s, size_t n, long long now)
 	if (t->depth < 0) {
 		int kind = tap_classify(s, n);
 
-		if (kind != L_VERSION && kind != L_PLAN && kind != L_RESULT)
+		if (kind != L_VERSION &&
+		    (t->bailed || (kind != L_PLAN && kind != L_RESULT)))
 			return; /* not TAP: output before the first document */
+		t->bailed = 0;
 		tap_doc_open(t, now);
 	}
 	for (k = 0; k < t->depth; k++) {
