@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "kernels.h"
 #include "log.h"
 #include "doctor.h"
@@ -211,7 +212,10 @@ int main(int argc, char **argv)
 
 	result.start_ms = result_now_ms();
 	main_std_fds();
+	config_apply(&argc, &argv);
 	options_parse(&o, argc, argv);
+	if (o.print_config)
+		return config_print();
 	if (o.kernels_action)
 		kernels_exec_script(o.kernels_action);
 	if (o.version)

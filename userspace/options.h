@@ -5,6 +5,7 @@
 #ifndef UMLRUN_OPTIONS_H
 #define UMLRUN_OPTIONS_H
 
+#include <getopt.h>
 #include <netinet/in.h>
 #include <stddef.h>
 
@@ -44,6 +45,7 @@ struct options {
 	int tty;			/* -t, or no command on a terminal */
 	int check;			/* --check: report on the host, run nothing */
 	int version;			/* --version */
+	int print_config;		/* --print-config */
 	int net;			/* -n: user-mode networking */
 	struct publish *publish;	/* -p, in order */
 	size_t n_publish;
@@ -57,6 +59,10 @@ struct options {
 	char **argv;			/* the command, NULL-terminated */
 	char *shell[2];			/* the command when none is given */
 };
+
+/* The option table and short options, for config files. */
+extern const struct option *const options_long;
+extern const char options_short[];
 
 /* Fill o from argv; prints help/version and exits where asked. */
 void options_parse(struct options *o, int argc, char **argv);

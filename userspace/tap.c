@@ -249,8 +249,9 @@ static void tap_level_finish(struct tap *t, int k, const char *why,
 	tap_commit_open(t, l);
 	for (i = l->seen; i < l->planned; i++) {
 		snprintf(name, sizeof(name), "test %lld", i + 1);
+		/* the lines before the end are the one that was running's */
 		tap_add_case(t, k, TAP_ERROR, name, strlen(name), why,
-			     strlen(why), &l->diag, now);
+			     strlen(why), i == l->seen ? &l->diag : NULL, now);
 	}
 	if (l->seen < l->planned)
 		l->seen = l->planned;
