@@ -21,7 +21,7 @@ _umlrun() {
 		fi
 	done
 	case $prev in
-	-k | --kernel | --module | --init | --log | --result-json)
+	-k | --kernel | --module | --init | --log | --result-json | --junit)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return
 		;;
@@ -53,6 +53,7 @@ _umlrun() {
 		--timeout --net --publish --bind --tmpfs --overlay --user
 		--allow-modules --drop-layer --kernel --kernel-version --kernel-tree
 		--panic-is-failure --list-kernels --prune-kernels --module --init
-		--verbose --log --result-json --check --version --help --" -- "$cur"))
+		--verbose --log --result-json --junit --check --print-config --no-config
+		--version --help --" -- "$cur"))
 }
 complete -F _umlrun umlrun
