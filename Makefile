@@ -44,7 +44,8 @@ SLIRP_LIBS = $(shell pkg-config --libs slirp)
 
 B := build
 LAUNCHER_SRC := main.c options.c spawn.c loop.c log.c proto.c util.c tty.c net.c sandbox.c layers.c \
-	mounts.c landlock.c result.c doctor.c kernels.c ring.c disks.c root.c
+	mounts.c landlock.c result.c doctor.c kernels.c ring.c disks.c root.c \
+	tap.c config.c
 INIT_SRC := init.c init_relay.c init_net.c init_mounts.c init_disks.c proto.c util.c
 LAUNCHER_OBJ := $(LAUNCHER_SRC:%.c=$(B)/host/%.o)
 INIT_OBJ := $(INIT_SRC:%.c=$(B)/guest/%.o)
@@ -114,21 +115,23 @@ $(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(HEADERS) | deps
 # --- fuzzing (libFuzzer): a short smoke run in check, long runs with fuzz --
 FUZZ_SECONDS ?= 600
 FUZZ_SMOKE_SECONDS ?= 20
-FUZZERS := fuzz_frames fuzz_exec fuzz_ring
+FUZZERS := fuzz_frames fuzz_exec fuzz_ring fuzz_tap
 FUZZ_BIN := $(FUZZERS:%=$(B)/fuzz/%)
 
-$(B)/fuzz/%: tests/fuzz/%.c userspace/proto.c userspace/ring.c $(HEADERS) | deps
+$(B)/fuzz/%: tests/fuzz/%.c userspace/proto.c userspace/ring.c userspace/tap.c $(HEADERS) | deps
 	$(quiet) FUZZCC $@
 	$(Q)mkdir -p $(@D)
 	$(Q)clang -g -O1 -fsanitize=fuzzer,address,undefined -Iuserspace \
-		-o $@ $< userspace/proto.c userspace/ring.c
+		-o $@ $< userspace/proto.c userspace/ring.c userspace/tap.c
 
 $(B)/fuzz/seeds: tests/fuzz/seeds.c userspace/proto.c userspace/proto.h | deps
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Iuserspace -o $@ $< userspace/proto.c
 
 fuzz-corpus: $(B)/fuzz/seeds
-	$(Q)mkdir -p $(B)/fuzz/corpus-frames $(B)/fuzz/corpus-exec $(B)/fuzz/corpus-ring
+	$(Q)mkdir -p $(B)/fuzz/corpus-frames $(B)/fuzz/corpus-exec $(B)/fuzz/corpus-ring \
+		$(B)/fuzz/corpus-tap
+	$(Q)for f in tests/fuzz/tap-seeds/*; do cp $$f $(B)/fuzz/corpus-tap/; done
 	$(Q)$(B)/fuzz/seeds $(B)/fuzz/corpus-frames $(B)/fuzz/corpus-exec
 
 fuzz-smoke: FUZZ_SECONDS = $(FUZZ_SMOKE_SECONDS)

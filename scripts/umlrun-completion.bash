@@ -21,7 +21,7 @@ _umlrun() {
 		fi
 	done
 	case $prev in
-	-k | --kernel | --module | --init | --log | --result-json | --root | --disk)
+	-k | --kernel | --module | --init | --log | --result-json | --root | --disk | --junit)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return
 		;;
@@ -54,6 +54,7 @@ _umlrun() {
 		--root --disk --disk-size --swap --user
 		--allow-modules --drop-layer --kernel --kernel-version --kernel-tree
 		--panic-is-failure --list-kernels --prune-kernels --module --init
-		--verbose --log --result-json --check --version --help --" -- "$cur"))
+		--verbose --log --result-json --junit --check --print-config --no-config
+		--version --help --" -- "$cur"))
 }
 complete -F _umlrun umlrun

@@ -19,6 +19,9 @@ UMLRUN=${UMLRUN_BIN:-$ROOT/umlrun}
 KERNEL_VERSION=${KERNEL_VERSION:-6.12}
 UMLRUN_KERNEL_VERSION=$KERNEL_VERSION
 export UMLRUN_KERNEL_VERSION
+# The suite ignores the caller's config files (tests/config.t tests them).
+UMLRUN_NO_CONFIG=1
+export UMLRUN_NO_CONFIG
 KERNEL=$ROOT/build/kernels/$KERNEL_VERSION/linux
 TEST_TIMEOUT=${TEST_TIMEOUT:-120}
 n=0

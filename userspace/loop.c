@@ -356,6 +356,9 @@ static int loop_emit(struct loop *l, int fd, const struct iovec *iov, int n)
 			result.bytes_stdout += iov[i].iov_len;
 		else
 			result.bytes_stderr += iov[i].iov_len;
+		if (fd == 1 && result.tap)
+			tap_feed(result.tap, iov[i].iov_base, iov[i].iov_len,
+				 result_now_ms());
 	}
 	for (i = 0; i < n && !err; i++)
 		if (iov[i].iov_len)

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "kernels.h"
 #include "log.h"
 #include "disks.h"
@@ -214,11 +215,14 @@ int main(int argc, char **argv)
 	struct options o;
 	uint8_t *blob;
 	size_t len;
-	int status;
+	int status, err;
 
 	result.start_ms = result_now_ms();
 	main_std_fds();
+	config_apply(&argc, &argv);
 	options_parse(&o, argc, argv);
+	if (o.print_config)
+		return config_print();
 	if (o.kernels_action)
 		kernels_exec_script(o.kernels_action);
 	if (o.version)
@@ -232,6 +236,8 @@ int main(int argc, char **argv)
 	if (!o.root)
 		main_scratch_cwd(&o);
 	main_exec_blob(&o, &blob, &len);
+	if (o.junit)
+		result_tests_start(o.junit, o.argv[0]);
 	loop_signals_init();
 	log_set_cleanup(main_cleanup);
 	uml.net_fd = net_init(&o);
@@ -242,6 +248,9 @@ int main(int argc, char **argv)
 	main_cleanup();
 	result.end_ms = result_now_ms();
 	result.status = status;
+	err = result_tests_end();
+	if (err < 0)
+		warn("cannot write %s: %s", o.junit, strerror(-err));
 	if (o.result_json && result_write(o.result_json, uml.kernel) < 0)
 		warn("cannot write %s: %s", o.result_json, strerror(errno));
 	options_free(&o);

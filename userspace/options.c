@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "log.h"
 #include "options.h"
 
@@ -43,6 +44,9 @@ enum {
 	OPT_DISK,
 	OPT_DISK_SIZE,
 	OPT_SWAP,
+	OPT_JUNIT,
+	OPT_PRINT_CONFIG,
+	OPT_NO_CONFIG,
 };
 
 static const struct option long_opts[] = {
@@ -64,6 +68,7 @@ static const struct option long_opts[] = {
 	{ "no-stdin", no_argument, NULL, OPT_NO_STDIN },
 	{ "log", required_argument, NULL, OPT_LOG },
 	{ "result-json", required_argument, NULL, OPT_RESULT_JSON },
+	{ "junit", required_argument, NULL, OPT_JUNIT },
 	{ "net", no_argument, NULL, 'n' },
 	{ "publish", required_argument, NULL, 'p' },
 	{ "host-loopback", no_argument, NULL, OPT_HOST_LOOPBACK },
@@ -80,8 +85,16 @@ static const struct option long_opts[] = {
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "print-config", no_argument, NULL, OPT_PRINT_CONFIG },
+	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* The same table for config.c, which reads option names from files. */
+const struct option *const options_long = long_opts;
+const char options_short[] = "+:m:k:vte:C:np:u";
+/* The argv entry being parsed, so an error can name its config line. */
+static int options_argi;
 
 static void options_help(void)
 {
@@ -170,9 +183,17 @@ static void options_help(void)
 	       "      --result-json FILE   write the outcome as JSON to FILE (exit\n"
 	       "                           status, signal, timeout, panic, kernel,\n"
 	       "                           boot and run time, bytes in and out)\n"
+	       "      --junit FILE         read the command's stdout as TAP/KTAP (it\n"
+	       "                           still passes through unchanged) and write\n"
+	       "                           its results to FILE as JUnit XML\n"
 	       "      --help               show this help and exit\n"
 	       "      --version            show the version and the kernel a run uses\n"
 	       "      --check              check what this host offers umlrun, with fixes\n"
+	       "      --print-config       show the options from config files and the\n"
+	       "                           command line, with where each came from\n"
+	       "      --no-config          ignore the config files: the user's\n"
+	       "                           ~/.config/umlrun/config and the project's\n"
+	       "                           " CONFIG_PROJECT_FILE " (nearest from here upward)\n"
 	       "\n"
 	       "Exit status: the command's own; 128+N if it was killed by signal N;\n"
 	       "124 on --timeout; 125 if umlrun itself failed; 126 if the command could\n"
@@ -185,9 +206,12 @@ static void usage_error(const char *fmt, ...)
 
 static void usage_error(const char *fmt, ...)
 {
+	const char *where = options_argi ? config_where(options_argi) : NULL;
 	va_list ap;
 
 	fprintf(stderr, "umlrun: ");
+	if (where)
+		fprintf(stderr, "%s: ", where);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -370,8 +394,9 @@ void options_parse(struct options *o, int argc, char **argv)
 		usage_error("unknown kernel version '%s' in UMLRUN_KERNEL_VERSION (6.12 or 6.1)",
 			    o->kernel_version);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:m:k:vte:C:np:u", long_opts,
+	while ((c = getopt_long(argc, argv, options_short, long_opts,
 				NULL)) != -1) {
+		options_argi = optind - 1;
 		switch (c) {
 		case 'm':
 			if (options_parse_mem(optarg, &o->mem_mb))
@@ -443,6 +468,9 @@ void options_parse(struct options *o, int argc, char **argv)
 		case OPT_RESULT_JSON:
 			o->result_json = optarg;
 			break;
+		case OPT_JUNIT:
+			o->junit = optarg;
+			break;
 		case 'n':
 			o->net = 1;
 			break;
@@ -508,6 +536,11 @@ void options_parse(struct options *o, int argc, char **argv)
 		case OPT_CHECK:
 			o->check = 1;
 			break;
+		case OPT_PRINT_CONFIG:
+			o->print_config = 1;
+			break;
+		case OPT_NO_CONFIG:
+			break; /* config.c saw it */
 		case ':':
 			usage_error("option '%s' needs a value", argv[optind - 1]);
 			break;
@@ -521,6 +554,7 @@ void options_parse(struct options *o, int argc, char **argv)
 			exit(EXIT_UMLRUN);
 		}
 	}
+	options_argi = 0;
 	if (o->kernels_action) {
 		if (optind < argc)
 			usage_error("--list-kernels and --prune-kernels take no command");

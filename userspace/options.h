@@ -5,6 +5,7 @@
 #ifndef UMLRUN_OPTIONS_H
 #define UMLRUN_OPTIONS_H
 
+#include <getopt.h>
 #include <netinet/in.h>
 #include <stddef.h>
 
@@ -33,6 +34,7 @@ struct options {
 	const char *init;		/* --init: the guest init */
 	const char *log_file;		/* --log: keep the kernel log here */
 	const char *result_json;	/* --result-json: the outcome for machines */
+	const char *junit;		/* --junit: stdout's TAP as JUnit XML */
 	const char *cwd;		/* -C: working directory in the guest */
 	unsigned long mem_mb;		/* -m */
 	long long timeout_ms;		/* --timeout, 0 for none */
@@ -44,6 +46,7 @@ struct options {
 	int tty;			/* -t, or no command on a terminal */
 	int check;			/* --check: report on the host, run nothing */
 	int version;			/* --version */
+	int print_config;		/* --print-config */
 	int net;			/* -n: user-mode networking */
 	struct publish *publish;	/* -p, in order */
 	size_t n_publish;
@@ -62,6 +65,10 @@ struct options {
 	char **argv;			/* the command, NULL-terminated */
 	char *shell[2];			/* the command when none is given */
 };
+
+/* The option table and short options, for config files. */
+extern const struct option *const options_long;
+extern const char options_short[];
 
 /* Fill o from argv; prints help/version and exits where asked. */
 void options_parse(struct options *o, int argc, char **argv);

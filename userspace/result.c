@@ -13,10 +13,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "result.h"
 #include "util.h"
 
 struct result result;
+static FILE *junit_file;
 
 long long result_now_ms(void)
 {
@@ -73,6 +75,61 @@ static void result_kernel_release(const char *kernel, char *out, size_t len)
 	}
 }
 
+void result_tests_start(const char *path, const char *name)
+{
+	const char *slash = strrchr(name, '/');
+
+	junit_file = fopen(path, "we");
+	if (!junit_file)
+		die_errno("cannot write %s", path);
+	result.tap = tap_new(slash ? slash + 1 : name);
+	if (!result.tap)
+		die("out of memory");
+}
+
+int result_tests_end(void)
+{
+	char why[sizeof(result.error) + 64];
+	int err;
+
+	if (!result.tap)
+		return 0;
+	if (result.exited)
+		tap_end(result.tap, NULL, result_now_ms());
+	else {
+		if (result.signal)
+			snprintf(why, sizeof(why), "the command was killed by signal %d",
+				 result.signal);
+		else if (result.timed_out)
+			snprintf(why, sizeof(why), "timed out");
+		else if (result.error[0])
+			snprintf(why, sizeof(why), "%s", result.error);
+		else
+			snprintf(why, sizeof(why), "the run was stopped (exit status %d)",
+				 result.status);
+		tap_end(result.tap, why, result_now_ms());
+	}
+	err = tap_write_junit(result.tap, junit_file);
+	if (fclose(junit_file) < 0 && !err)
+		err = -errno;
+	junit_file = NULL;
+	return err;
+}
+
+/* --junit's counts, or null without it. */
+static void result_tests_json(FILE *f)
+{
+	struct tap_counts c;
+
+	if (!result.tap) {
+		fprintf(f, "  \"tests\": null,\n");
+		return;
+	}
+	tap_get_counts(result.tap, &c);
+	fprintf(f, "  \"tests\": {\"passed\": %llu, \"failed\": %llu, \"skipped\": %llu, \"errors\": %llu},\n",
+		c.passed, c.failed, c.skipped, c.errors);
+}
+
 int result_write(const char *path, const char *kernel)
 {
 	char release[128];
@@ -109,6 +166,7 @@ int result_write(const char *path, const char *kernel)
 	fprintf(f, "},\n");
 	fprintf(f, "  \"boot_ms\": %lld,\n  \"run_ms\": %lld,\n  \"total_ms\": %lld,\n",
 		boot, run, result.end_ms - result.start_ms);
+	result_tests_json(f);
 	fprintf(f, "  \"bytes\": {\"stdin\": %llu, \"stdout\": %llu, \"stderr\": %llu}\n}\n",
 		result.bytes_stdin, result.bytes_stdout, result.bytes_stderr);
 	if (fclose(f) < 0)

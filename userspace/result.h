@@ -7,6 +7,7 @@
 #define UMLRUN_RESULT_H
 
 #include "proto.h"
+#include "tap.h"
 
 struct result {
 	int status;			/* umlrun's own exit status */
@@ -18,11 +19,16 @@ struct result {
 	char error[PROTO_MAX_ERRMSG + 512];		/* umlrun's (or the guest's) complaint */
 	long long start_ms, hello_ms, end_ms;	/* CLOCK_MONOTONIC */
 	unsigned long long bytes_stdin, bytes_stdout, bytes_stderr;
+	struct tap *tap;		/* --junit: reads the command's stdout */
 };
 
 extern struct result result;
 
 long long result_now_ms(void);
+/* --junit: open path now (dies if it cannot), read stdout as TAP. */
+void result_tests_start(const char *path, const char *name);
+/* The run is over: write the JUnit XML; returns 0 or -errno. */
+int result_tests_end(void);
 /* Write result as JSON to path; returns 0 or -errno. */
 int result_write(const char *path, const char *kernel);
 
