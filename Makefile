@@ -105,7 +105,7 @@ kernel-%: | deps
 		ln -sfn "$$dir" $(B)/kernels/$*
 
 # --- tests ----------------------------------------------------------------
-$(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(HEADERS) | deps
+$(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(HEADERS) $(LAUNCHER_SRC:%=userspace/%) | deps
 	$(quiet) CC $@
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(SLIRP_CFLAGS) -fsanitize=address,undefined -Iuserspace \
