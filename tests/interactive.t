@@ -84,6 +84,19 @@ is "$(cat "$T/stty.after2" 2>/dev/null)" "$(cat "$T/stty.before" 2>/dev/null)" "
 type_line "$UMLRUN -t -- sh -c 'tty >/dev/null && echo is-a-tty; exit 3'; echo EXIT3=\$?"
 ok "$(wait_for '^EXIT3=3$' && echo 0 || echo 1)" "-t runs a given command on a pty"
 like "$(pane)" 'is-a-tty' "-t gives the command a terminal"
+
+# With -v, an info line in the middle of a raw-mode run (here: a forwarded
+# signal) leaves the terminal raw: three keys without Enter reach the guest.
+type_line "$UMLRUN -t -v -- sh -c 'trap \"\" HUP; stty raw; echo armed; head -c 3 >/dev/null; stty sane; echo GOT3' 2>$T/v.err; echo EXIT4=\$?"
+wait_for '^armed' 
+sleep 0.5
+pkill -HUP -f -- "^$UMLRUN -t -v -- sh -c trap" || true
+for _ in $(seq 50); do grep -q 'forwarding signal' "$T/v.err" && break; sleep 0.1; done
+like "$(cat "$T/v.err")" 'forwarding signal 1' "-t -v: the info line was printed during the run"
+tm send-keys -t "$S" -l abc
+ok "$(wait_for 'abc *GOT3' 50 && echo 0 || echo 1)" "-t -v: after it the terminal is still raw (keys reach the guest unbuffered)"
+tm send-keys -t "$S" Enter
+wait_for '^EXIT4=' || true
 [ "$failed" = 0 ] || { echo "pane:"; pane; } | diag
 cleanup_tmux
 

@@ -25,8 +25,6 @@ static void log_line(const char *fmt, va_list ap, const char *err)
 	char line[2048], *p;
 	int n;
 
-	/* Messages in a raw terminal would staircase: give it back first. */
-	tty_restore();
 	n = snprintf(line, sizeof(line), "umlrun: ");
 	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
 	if (err) {
@@ -37,7 +35,9 @@ static void log_line(const char *fmt, va_list ap, const char *err)
 	for (p = line; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = '?';
-	fprintf(stderr, "%s\n", line);
+	/* A raw terminal stays raw (the run goes on): end the line with
+	 * CR LF there, so it does not staircase. die() restores it. */
+	fprintf(stderr, "%s%s", line, tty_raw_now() ? "\r\n" : "\n");
 }
 
 void die(const char *fmt, ...)

@@ -14,6 +14,11 @@
 static struct termios tty_saved;
 static int tty_is_raw;
 
+int tty_raw_now(void)
+{
+	return tty_is_raw;
+}
+
 int tty_raw(void)
 {
 	struct termios raw;

@@ -10,6 +10,8 @@
 
 /* Put the terminal on fd 0 in raw mode; 0 or -errno. */
 int tty_raw(void);
+/* Is the terminal raw now? */
+int tty_raw_now(void);
 /* Restore what tty_raw changed; safe to call any number of times. */
 void tty_restore(void);
 /* The window size of our terminal (rows, columns), 24x80 if none. */
