@@ -107,6 +107,12 @@ suite() { # LABEL
 	like "$(sed -n 4p "$T/out")" '10\.0\.2\.15' "$L: eth0 has 10.0.2.15"
 	is "$(sed -n '5,$p' "$T/out")" "nameserver 10.0.2.3" "$L: /etc/resolv.conf names slirp's DNS"
 	is "$(sum /etc/resolv.conf 2>/dev/null)" "$host_resolv" "$L: the host's resolv.conf is untouched"
+	# a new root (--overlay, or a bind whose mount point the host lacks)
+	# gets the guest's resolv.conf too
+	run -n --overlay -- cat /etc/resolv.conf
+	is "$rc/$(cat "$T/out")" "0/nameserver 10.0.2.3" "$L: -n --overlay: the guest's resolv.conf"
+	run -n --bind "$T:/no/such/mountpoint" -- cat /etc/resolv.conf
+	is "$rc/$(cat "$T/out")" "0/nameserver 10.0.2.3" "$L: -n with a new mount point: the guest's resolv.conf"
 
 	# --- host loopback: refused unless --host-loopback ------------------
 	# A host listener on 127.0.0.1 that counts the connections it accepts.
