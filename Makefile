@@ -49,7 +49,7 @@ LAUNCHER_SRC := main.c options.c spawn.c loop.c log.c proto.c util.c tty.c net.c
 INIT_SRC := init.c init_relay.c init_net.c init_mounts.c init_disks.c proto.c util.c
 LAUNCHER_OBJ := $(LAUNCHER_SRC:%.c=$(B)/host/%.o)
 INIT_OBJ := $(INIT_SRC:%.c=$(B)/guest/%.o)
-HEADERS := $(wildcard userspace/*.h) hostexec-driver/hostexec_ring.h
+HEADERS := $(wildcard userspace/*.h) $(wildcard hostexec-driver/*.h)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_TESTS:%=$(B)/tests/%)
@@ -190,7 +190,7 @@ install: all
 	$(Q)for f in scripts/build-kernel.sh scripts/kconfig.sh scripts/check-config.sh \
 		scripts/guest-dockerd.sh; do \
 		install -D -m 755 $$f $(DESTDIR)$(LIBDIR)/$$f || exit 1; done
-	$(Q)for f in Kbuild hostexec-driver/Kbuild hostexec-driver/hostexec.c hostexec-driver/hostexec_ring.h \
+	$(Q)for f in Kbuild hostexec-driver/Kbuild hostexec-driver/hostexec.c hostexec-driver/*.h \
 		arch-um-config/*.config patches/*/*.patch; do \
 		install -D -m 644 $$f $(DESTDIR)$(LIBDIR)/$$f || exit 1; done
 	$(Q)install -D -m 644 userspace/umlrun.1 $(DESTDIR)$(PREFIX)/share/man/man1/umlrun.1
@@ -213,6 +213,7 @@ prune:
 
 clean:
 	$(quiet) CLEAN $(B)
-	$(Q)rm -rf $(B)/host $(B)/guest $(B)/tests $(B)/umlinit $(B)/kernels umlrun
+	$(Q)rm -rf $(B)/host $(B)/guest $(B)/tests $(B)/umlinit $(B)/kernels $(B)/fuzz \
+		$(B)/asan umlrun
 
 .PHONY: all deps kernels check check-fast check-unit check-sanitize clean install uninstall fuzz fuzz-smoke fuzz-corpus list-kernels prune

@@ -40,7 +40,6 @@
 
 #include "hostexec_ring.h"
 
-#define HOSTEXEC_MAX_MSG	131072
 
 /* bits in hostexec_dev.flags */
 enum {

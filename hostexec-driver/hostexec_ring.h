@@ -38,6 +38,8 @@
 
 #include <linux/types.h>
 
+#include "hostexec_msg.h"
+
 #define HOSTEXEC_RING_MAGIC	0x52657868u	/* "hxeR" */
 #define HOSTEXEC_RING_VERSION	2
 #define HOSTEXEC_RING_HDR	4096u

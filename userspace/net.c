@@ -192,13 +192,6 @@ static int net_guard_from_guest(uint8_t *f, size_t len)
 	return 0;
 }
 
-static int64_t net_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 /* Send queued frames to the guest while its socket takes them. */
 static void net_flush(void)
@@ -261,7 +254,7 @@ static void net_guest_error(const char *msg, void *opaque)
 
 static int64_t net_clock_get_ns(void *opaque)
 {
-	return net_now_ns();
+	return mono_ns();
 }
 
 static void *net_timer_new_opaque(SlirpTimerId id, void *cb_opaque,
@@ -300,7 +293,7 @@ static void net_timer_mod(void *timer, int64_t expire_ms, void *opaque)
 /* Fire expired timers; a callback may re-arm or free any timer. */
 static void net_timers_run(void)
 {
-	int64_t now = net_now_ns() / 1000000;
+	int64_t now = mono_ns() / 1000000;
 	struct net_timer *t;
 
 again:
@@ -502,7 +495,7 @@ void net_fill_pollfds(struct pollset *ps, int *timeout_ms)
 	net.throttle = net.q_bytes > NET_QUEUE_HIGH;
 	net.host_pending = 0;
 	slirp_pollfds_fill(net.slirp, &t, net_add_poll, NULL);
-	now = net_now_ns() / 1000000;
+	now = mono_ns() / 1000000;
 	for (tm = net.timers; tm; tm = tm->next) {
 		if (tm->expire_ms < 0)
 			continue;
@@ -536,7 +529,7 @@ void net_handle_pollfds(const struct pollset *ps)
 
 void net_drain(int max_ms)
 {
-	int64_t end = net_now_ns() / 1000000 + max_ms, left;
+	int64_t end = mono_ns() / 1000000 + max_ms, left;
 	struct pollset ps = { 0 };
 	int timeout;
 
@@ -544,7 +537,7 @@ void net_drain(int max_ms)
 		ps.n = 0;
 		timeout = -1;
 		net_fill_pollfds(&ps, &timeout);
-		left = end - net_now_ns() / 1000000;
+		left = end - mono_ns() / 1000000;
 		if (!net.host_pending || left <= 0)
 			break;
 		if (timeout < 0 || timeout > left)

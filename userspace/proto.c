@@ -222,17 +222,14 @@ static size_t mounts_size(const struct proto_exec *e)
 
 static void mounts_put(uint8_t *p, const struct proto_exec *e)
 {
-	const char *s[3];
-	uint32_t i, j;
+	char *s[3];
+	uint32_t i;
 
 	for (i = 0; i < e->nmounts; i++) {
-		s[0] = e->mounts[i].kind;
-		s[1] = e->mounts[i].src;
-		s[2] = e->mounts[i].dst;
-		for (j = 0; j < 3; j++) {
-			memcpy(p, s[j], strlen(s[j]) + 1);
-			p += strlen(s[j]) + 1;
-		}
+		s[0] = (char *)e->mounts[i].kind;
+		s[1] = (char *)e->mounts[i].src;
+		s[2] = (char *)e->mounts[i].dst;
+		p = strvec_put(p, s, 3);
 	}
 }
 

@@ -15,10 +15,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../hostexec-driver/hostexec_msg.h"
+
 #define PROTO_VERSION 1
 #define PROTO_MAGIC 0x5545u /* "EU" in memory on little-endian hosts */
 #define PROTO_HDR_SIZE 8
-#define PROTO_MAX_PAYLOAD (131072 - PROTO_HDR_SIZE)
+#define PROTO_MAX_PAYLOAD (HOSTEXEC_MAX_MSG - PROTO_HDR_SIZE)
 #define PROTO_MAX_FRAME (PROTO_HDR_SIZE + PROTO_MAX_PAYLOAD)
 /* The whole EXEC description (argv, env, cwd, groups) at most. */
 #define PROTO_MAX_EXEC (32u << 20)

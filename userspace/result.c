@@ -22,10 +22,7 @@ static FILE *junit_file;
 
 long long result_now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (long long)(mono_ns() / 1000000);
 }
 
 /* A JSON string (quoted, escaped) of s into out. */

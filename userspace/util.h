@@ -9,6 +9,7 @@
 
 #include <poll.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -17,6 +18,9 @@
 int write_all(int fd, const void *buf, size_t len);
 /* read() that retries on EINTR; returns bytes or -errno. */
 ssize_t read_retry(int fd, void *buf, size_t len);
+
+/* CLOCK_MONOTONIC in nanoseconds: the one clock of launcher and init. */
+int64_t mono_ns(void);
 
 /* Is the environment variable set to something other than "" or "0"? */
 int env_flag(const char *name);
