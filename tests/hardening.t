@@ -37,21 +37,11 @@ socat -u OPEN:/dev/null UNIX-CONNECT:"$SOCK" 2>/dev/null &&
 	socat -u OPEN:/dev/null TCP:127.0.0.1:"$PORT" 2>/dev/null
 ok $? "control: the host's Unix, abstract and TCP listeners accept connections"
 
-# the build tree of a cached kernel: ~/.cache/umlrun/kernels/S-TREE-MOD
-# was built in ~/.cache/umlrun/trees/S-TREE
-tree_of() {
-	local art
-	art=$(readlink -f "$(dirname "$1")")
-	echo "$(dirname "$(dirname "$art")")/trees/$(basename "$art" | sed 's/-[^-]*$//')"
-}
-
 for KV in 6.12 6.1; do
 	use_kernel "$KV" || continue
-	tree=$(tree_of "$ROOT/build/kernels/$KV/linux")
-	rm -rf "$T/attack"
-	cp -r "$ROOT/tests/attack" "$T/attack"
-	make -C "$tree/src" O="$tree/obj" ARCH=um M="$T/attack" modules \
-		>"$T/attack.log" 2>&1
+	kern=$ROOT/build/kernels/$KV/linux
+	tree=$(tree_of "$kern")
+	module_build attack "$kern"
 	ok $? "$KV: the attack module builds against the cached tree"
 	cp "$T/attack/umlrun_attack.ko" "$BASE/attack.ko" && chmod 644 "$BASE/attack.ko"
 	addr=$(awk '$3 == "modules_disabled" { print $1 }' "$tree/obj/System.map")

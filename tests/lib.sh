@@ -95,6 +95,26 @@ use_kernel() {
 	as_kernel "$kern"
 }
 
+# tree_of KERNEL: the build tree of a cached kernel:
+# ~/.cache/umlrun/kernels/S-TREE-MOD was built in ~/.cache/umlrun/trees/S-TREE
+tree_of() {
+	local art
+	art=$(readlink -f "$(dirname "$1")")
+	echo "$(dirname "$(dirname "$art")")/trees/$(basename "$art" | sed 's/-[^-]*$//')"
+}
+
+# module_build NAME KERNEL: build tests/NAME/ (an out-of-tree module) in a
+# copy $T/NAME against the cached tree of KERNEL; make's status, its output
+# in $T/NAME.log
+module_build() {
+	local tree
+	tree=$(tree_of "$2")
+	rm -rf "${T:?}/$1"
+	cp -r "$ROOT/tests/$1" "$T/$1"
+	make -C "$tree/src" O="$tree/obj" ARCH=um M="$T/$1" modules \
+		>"$T/$1.log" 2>&1
+}
+
 # as USER ARGS...: run the copied umlrun as USER (root or nobody), with
 # the variables in the AS_ENV array set; like um, sets $rc, $T/out, $T/err
 AS_ENV=()

@@ -19,7 +19,7 @@ fi
 FG=$T/fg
 mkdir -p "$FG"
 for sc in ok dump split coalesce cat nocredit flood signal exit error chatty \
-	orphan escape panic panicrun nohello silent hang vanish linger badmagic \
+	orphan splat escape panic panicrun nohello silent hang vanish linger badmagic \
 	badversion twohello shorthello oversized badtype hosttype early \
 	truncated hugemsg credit endless closechan emptymsg ring-ok ring-order \
 	ring-truncate ring-flood-after-exit ring-head-after-exit ring-closed ring-probe ring-bad-head \
@@ -303,6 +303,55 @@ fg error -- x 0
 fails "ERROR status 0" 125 "protocol error: bad frame \\(type 5"
 fg error -- x 256
 fails "ERROR status 256" 125 "protocol error: bad frame \\(type 5"
+
+# --- kernel splats on the console (splat.c) -----------------------------------
+json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
+splat_lines() { sed -n 's/^umlrun: kernel splat (\([a-z-]*\)): .*/\1/p' "$T/err" | tr '\n' ' '; }
+fg splat --result-json "$T/r.json" -- x all 3
+is "$rc/$(cat "$T/out")" "3/" "splats: the command's status stands without --splat-is-failure"
+is "$(splat_lines)" "warning kasan kfence lockdep lockdep rcu-stall soft-lockup ubsan " \
+	"splats: the first 8 named on stderr with their kind"
+has_line "$T/err" "umlrun: kernel splat (warning): WARNING: CPU: 0 PID: 42 at fs/namei.c:4100 do_mkdirat+0x1/0x2"
+ok $? "splats: the first line of the report, timestamp taken off"
+has_line "$T/err" "umlrun: kernel splats: 5 more (the kernel log has them all: -v or --log)"
+ok $? "splats: past 8, a count"
+is "$(grep -vc '^umlrun: kernel splat' "$T/err")" 0 "splats: nothing else on stderr, no report body"
+is "$(json "$T/r.json" '" ".join(s["kind"] for s in d["kernel"]["splats"]), d["kernel"]["splat_count"], d["exit_status"]')" \
+	"warning kasan kfence lockdep lockdep rcu-stall soft-lockup ubsan hung-task bug bug oops lockdep 13 3" \
+	"splats: every kind in --result-json kernel.splats, with the count"
+is "$(json "$T/r.json" 'd["kernel"]["splats"][4]["line"], d["kernel"]["splats"][12]["line"]')" \
+	"WARNING: suspicious RCU usage WARNING: inconsistent lock state" \
+	"splats: timestamp and caller id, and a CR, taken off the lines kept"
+clean "splats"
+fg splat --splat-is-failure --result-json "$T/r.json" -- x all 0
+is "$rc/$(json "$T/r.json" 'd["exit_status"], d["exit_code"]')" "1/1 0" \
+	"--splat-is-failure: a splat makes a run that exited 0 exit 1 (exit_code stays the command's)"
+fg splat --splat-is-failure -- x all 7
+is "$rc" 1 "--splat-is-failure: 1 whatever the command's status"
+fg splat --splat-is-failure --result-json "$T/r.json" -- x none 0
+is "$rc/$(cat "$T/err")/$(json "$T/r.json" 'd["kernel"]["splats"], d["kernel"]["splat_count"]')" "0//[] 0" \
+	"control: near misses (mid-line, indented, no stall, a lone cut-here line) are no splat"
+fg splat -v -- x all 0
+like "$(cat "$T/err")" 'Read of size 1 at addr 0000000071234508' "splats: -v shows the whole report"
+fg splat --log "$T/k.log" -- x all 0
+grep -q 'rcu: 	0-....: (21000 ticks this GP)' "$T/k.log"
+ok $? "splats: --log keeps the whole report"
+fg splat --result-json "$T/r.json" -- x hostile 0
+is "$rc/$(json "$T/r.json" 'd["kernel"]["splat_count"], len(d["kernel"]["splats"])')" "0/44 16" \
+	"hostile console: 44 splats counted, 16 kept, the run unharmed"
+is "$(grep -c '^umlrun: kernel splat (' "$T/err")/$(LC_ALL=C grep -c '[^ -~]' "$T/err")" "8/0" \
+	"hostile console: 8 lines on stderr, nothing but printable ASCII in them"
+is "$(json "$T/r.json" 'd["kernel"]["splats"][0]["line"], len(d["kernel"]["splats"][1]["line"]), d["kernel"]["splats"][2]["line"]')" \
+	"BUG: ?[2J?]0;owned? terminal?? 255 BUG: nul?inside" \
+	"hostile console: escapes defused, a 100 KB line cut to 255 bytes, a NUL no end"
+clean "hostile console"
+fg splat --result-json "$T/r.json" -- x panic
+is "$rc/$(json "$T/r.json" 'd["panic"], d["kernel"]["splat_count"]')" "125/True 13" \
+	"a splat, then a panic: 125 and the splats counted"
+fg splat --splat-is-failure -- x panic
+is "$rc" 1 "--splat-is-failure: a splat before a panic exits 1"
+fg ok --splat-is-failure -- prog 0
+is "$rc/$(cat "$T/err")" "0/err" "control: --splat-is-failure without a splat changes nothing"
 
 # --- hostile and broken guests: 125, one line, nothing left -------------------
 fg panic -- x

@@ -31,6 +31,7 @@
 #include "proto.h"
 #include "result.h"
 #include "ring.h"
+#include "splat.h"
 #include "tty.h"
 #include "util.h"
 
@@ -121,6 +122,7 @@ static void loop_console_keep(struct loop *l, const char *buf, size_t n)
 		(void)write_all(l->log_fd, buf, n);
 	if (log_verbose)
 		(void)write_all(2, buf, n);
+	splat_feed(&splats, buf, n);
 	for (i = 0; i < n; i++) {
 		l->ring[l->ring_pos++] = buf[i];
 		if (l->ring_pos == CONSOLE_RING) {
@@ -130,15 +132,18 @@ static void loop_console_keep(struct loop *l, const char *buf, size_t n)
 	}
 }
 
-static void loop_console(struct loop *l)
+/* Read what the console holds now, at most max bytes. */
+static void loop_console_max(struct loop *l, size_t max)
 {
 	char buf[8192];
+	size_t got = 0;
 	ssize_t n;
 
-	while (l->u->console >= 0) {
+	while (l->u->console >= 0 && got < max) {
 		n = read(l->u->console, buf, sizeof(buf));
 		if (n > 0) {
 			loop_console_keep(l, buf, (size_t)n);
+			got += (size_t)n;
 			continue;
 		}
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
@@ -146,6 +151,11 @@ static void loop_console(struct loop *l)
 		close(l->u->console);
 		l->u->console = -1;
 	}
+}
+
+static void loop_console(struct loop *l)
+{
+	loop_console_max(l, (size_t)-1);
 }
 
 /* The console as one string, oldest first (malloc'd). */
@@ -192,8 +202,10 @@ static void loop_console_tail(struct loop *l)
 		}
 		keep[n++] = line;
 	}
-	for (i = 0; i < n; i++)
-		fprintf(stderr, "umlrun: kernel: %s\n", keep[i]);
+	for (i = 0; i < n; i++) {
+		splat_printable(keep[i]);
+		fprintf(stderr, "umlrun: kernel: %.512s\n", keep[i]);
+	}
 	free(s);
 }
 
@@ -208,6 +220,7 @@ static int loop_console_find(struct loop *l, const char *what, char *out,
 	if (p) {
 		p += strlen(what);
 		snprintf(out, len, "%.*s", (int)strcspn(p, "\n"), p);
+		splat_printable(out);
 		found = 1;
 	}
 	free(s);
@@ -839,10 +852,13 @@ int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
 	loop_arm_timeout(0);
 	pollset_free(&ps);
 	status = l->status;
-	if (l->log_fd >= 0) {
-		loop_console(l);
+	/* What the kernel printed before the end counts (splats too); a
+	 * kernel still printing cannot hold us here. */
+	loop_console_max(l, CONSOLE_RING);
+	if (splat_flush(&splats) && log_verbose)
+		(void)write_all(2, "\n", 1); /* our lines start on their own */
+	if (l->log_fd >= 0)
 		close(l->log_fd);
-	}
 	while (l->txq) {
 		struct tx_frame *t = l->txq;
 

@@ -27,6 +27,7 @@
 #include "root.h"
 #include "result.h"
 #include "spawn.h"
+#include "splat.h"
 #include "tty.h"
 #include "util.h"
 
@@ -246,6 +247,10 @@ int main(int argc, char **argv)
 	if (status != EXIT_UMLRUN && status != EXIT_TIMEOUT)
 		net_drain(NET_DRAIN_MS);
 	main_cleanup();
+	splat_report(&splats);
+	/* --splat-is-failure: a splat is "bad" for git bisect run. */
+	if (o.splat_is_failure && splats.count)
+		status = 1;
 	result.end_ms = result_now_ms();
 	result.status = status;
 	err = result_tests_end();

@@ -47,6 +47,7 @@ enum {
 	OPT_JUNIT,
 	OPT_PRINT_CONFIG,
 	OPT_NO_CONFIG,
+	OPT_SPLAT_IS_FAILURE,
 };
 
 static const struct option long_opts[] = {
@@ -55,6 +56,7 @@ static const struct option long_opts[] = {
 	{ "kernel-version", required_argument, NULL, OPT_KERNEL_VERSION },
 	{ "kernel-tree", required_argument, NULL, OPT_KERNEL_TREE },
 	{ "panic-is-failure", no_argument, NULL, OPT_PANIC_IS_FAILURE },
+	{ "splat-is-failure", no_argument, NULL, OPT_SPLAT_IS_FAILURE },
 	{ "list-kernels", no_argument, NULL, OPT_LIST_KERNELS },
 	{ "prune-kernels", no_argument, NULL, OPT_PRUNE_KERNELS },
 	{ "module", required_argument, NULL, OPT_MODULE },
@@ -171,6 +173,9 @@ static void options_help(void)
 	       "                           build exits 125 (skip for git bisect run)\n"
 	       "      --panic-is-failure   a kernel panic exits 1 instead of 125 (to\n"
 	       "                           bisect boot regressions)\n"
+	       "      --splat-is-failure   exit 1 if the kernel reported a WARNING, BUG,\n"
+	       "                           KASAN, lockdep, RCU stall or other splat,\n"
+	       "                           whatever the command's status\n"
 	       "      --list-kernels       list the cached kernels and builds, and exit\n"
 	       "      --prune-kernels      remove all cached kernels and builds but the\n"
 	       "                           current 6.12 and 6.1 ones, and exit\n"
@@ -181,8 +186,8 @@ static void options_help(void)
 	       "  -v, --verbose            show what umlrun does and the kernel log\n"
 	       "      --log FILE           write the kernel log to FILE\n"
 	       "      --result-json FILE   write the outcome as JSON to FILE (exit\n"
-	       "                           status, signal, timeout, panic, kernel,\n"
-	       "                           boot and run time, bytes in and out)\n"
+	       "                           status, signal, timeout, panic, kernel and\n"
+	       "                           its splats, boot and run time, bytes)\n"
 	       "      --junit FILE         read the command's stdout as TAP/KTAP (it\n"
 	       "                           still passes through unchanged) and write\n"
 	       "                           its results to FILE as JUnit XML\n"
@@ -419,6 +424,9 @@ void options_parse(struct options *o, int argc, char **argv)
 			break;
 		case OPT_PANIC_IS_FAILURE:
 			o->panic_is_failure = 1;
+			break;
+		case OPT_SPLAT_IS_FAILURE:
+			o->splat_is_failure = 1;
 			break;
 		case OPT_LIST_KERNELS:
 			o->kernels_action = "--list";

@@ -15,6 +15,7 @@
 
 #include "log.h"
 #include "result.h"
+#include "splat.h"
 #include "util.h"
 
 struct result result;
@@ -160,6 +161,8 @@ int result_write(const char *path, const char *kernel)
 	result_json_str(f, kernel);
 	fprintf(f, ", \"release\": ");
 	result_json_str(f, release);
+	fprintf(f, ", ");
+	splat_json(&splats, f, result_json_str);
 	fprintf(f, "},\n");
 	fprintf(f, "  \"boot_ms\": %lld,\n  \"run_ms\": %lld,\n  \"total_ms\": %lld,\n",
 		boot, run, result.end_ms - result.start_ms);

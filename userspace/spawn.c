@@ -390,8 +390,10 @@ static char **spawn_args(const struct uml *u, const struct options *o)
 			    ",mtu=" STR(NET_MTU) ",mac=" NET_GUEST_MAC;
 		argv[n++] = "umlrun.net=1";
 	}
+	/* Not quiet (loglevel 4): a WARN and lockdep print at KERN_WARNING,
+	 * and splats are results (splat.c). Boot prints three lines more. */
 	if (!o->verbose && !o->log_file)
-		argv[n++] = "quiet";
+		argv[n++] = "loglevel=5";
 	/* The host-side write policy: without it nothing is writable. */
 	argv[n] = mounts_hostfs_rw(o->mounts, o->n_mounts);
 	if (argv[n])

@@ -769,6 +769,83 @@ static void sc_chatty(void)
 	sc_ok();
 }
 
+/*
+ * Kernel splats on the console while the command runs (umlrun's splat.c),
+ * by the command's first argument: "all" one report of each kind, with
+ * printk timestamps and the lines of report bodies that must not count;
+ * "none" near misses only; "hostile" control characters, a 100 KB line,
+ * NULs, 40 reports and a last one without its newline; "panic" a report,
+ * then a panic. Exits with the second argument (default 0).
+ */
+static void sc_splat(void)
+{
+	static const char *const all[] = {
+		"[    1.000001] ------------[ cut here ]------------",
+		"[    1.000002] WARNING: CPU: 0 PID: 42 at fs/namei.c:4100 do_mkdirat+0x1/0x2",
+		"[    1.000003] Modules linked in: umlrun_splat(OE+)",
+		"[    1.000004] Call Trace:",
+		"[    1.000005]  [<60029a1c>] dump_stack+0x1c/0x20",
+		"==================================================================",
+		"BUG: KASAN: slab-use-after-free in umlrun_splat_init+0x5a/0x1000",
+		"Read of size 1 at addr 0000000071234508 by task insmod/29",
+		"[   2.5] BUG: KFENCE: use-after-free read in test_alloc+0x1/0x2",
+		"======================================================",
+		"WARNING: possible circular locking dependency detected",
+		"6.12.0 #1 Not tainted",
+		"[    3.000000][    T1] WARNING: suspicious RCU usage",
+		"rcu: INFO: rcu_preempt self-detected stall on CPU",
+		"rcu: \t0-....: (21000 ticks this GP)",
+		"watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [sh:33]",
+		"UBSAN: shift-out-of-bounds in lib/test_ubsan.c:65:11",
+		"INFO: task sh:12 blocked for more than 120 seconds.",
+		"\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message.",
+		"BUG: sleeping function called from invalid context at mm/slab.c:1",
+		"kernel BUG at mm/slub.c:100!",
+		"Oops: 0000 [#1] PREEMPT",
+		"WARNING: inconsistent lock state\r",
+	};
+	static const char *const none[] = {
+		"Linux version 6.12.0-fake",
+		"sh: WARNING: CPU: 0 is only said mid-line",
+		" BUG: indented",
+		"INFO: task sh:12 is fine",
+		"rcu: INFO: nothing stalled here",
+		"UBSAN is a word; KASAN too",
+		"------------[ cut here ]------------",
+		"WARNING:no space",
+		"[ not a timestamp ] BUG: behind something else",
+	};
+	static char huge[100 << 10];
+	size_t i;
+
+	fg_start();
+	if (fg_arg_is(1, "all") || fg_arg_is(1, "panic")) {
+		for (i = 0; i < ARRAY_SIZE(all); i++)
+			fg_console("%s\n", all[i]);
+	} else if (fg_arg_is(1, "none")) {
+		for (i = 0; i < ARRAY_SIZE(none); i++)
+			fg_console("%s\n", none[i]);
+	} else if (fg_arg_is(1, "hostile")) {
+		fg_console("BUG: \x1b[2J\x1b]0;owned\x07 terminal\x7f\xff\n");
+		memset(huge, 'A', sizeof(huge));
+		memcpy(huge, "BUG: huge ", 10);
+		for (i = 0; i < sizeof(huge); i += 1000)
+			fg_console("%.1000s", huge + i);
+		fg_console("\n");
+		if (write(CONSOLE, "BUG: nul\0inside\n", 16) != 16)
+			fg_die("console write");
+		for (i = 0; i < 40; i++)
+			fg_console("WARNING: CPU: 0 PID: %zu at flood.c:1 f+0x0/0x1\n",
+				   i);
+		fg_console("UBSAN: no newline at the end");
+	}
+	if (fg_arg_is(1, "panic")) {
+		fg_console("Kernel panic - not syncing: after a splat\n");
+		exit(1);
+	}
+	fg_exit(PROTO_EXITED, (uint32_t)fg_arg(2, 0));
+}
+
 /* Leave a helper process behind, as UML does, then exit or die. */
 static void sc_orphan(void)
 {
@@ -1382,6 +1459,7 @@ static const struct scenario {
 	{ "error", sc_error },
 	{ "chatty", sc_chatty },
 	{ "orphan", sc_orphan },
+	{ "splat", sc_splat },
 	{ "escape", sc_escape },
 	{ "panic", sc_panic },
 	{ "panicrun", sc_panicrun },
