@@ -12,7 +12,7 @@ PREFIX ?= /usr/local
 PACKAGES := gcc make libc6-dev bc bison flex libelf-dev libssl-dev \
 	pkg-config xz-utils patch perl musl-tools libslirp-dev libglib2.0-dev \
 	linux-source-6.12 linux-source-6.1 busybox-static util-linux clang \
-	libclang-rt-14-dev tmux valgrind python3 socat iproute2 iptables \
+	libclang-rt-14-dev tmux gdb valgrind python3 socat iproute2 iptables \
 	nftables e2fsprogs squashfs-tools openssl \
 	docker.io
 
@@ -44,7 +44,7 @@ SLIRP_LIBS = $(shell pkg-config --libs slirp)
 
 B := build
 LAUNCHER_SRC := main.c options.c spawn.c loop.c log.c proto.c util.c tty.c net.c sandbox.c layers.c \
-	mounts.c landlock.c result.c doctor.c kernels.c ring.c disks.c root.c splat.c \
+	mounts.c landlock.c result.c doctor.c kernels.c ring.c disks.c root.c splat.c gdb.c \
 	tap.c config.c
 INIT_SRC := init.c init_relay.c init_net.c init_mounts.c init_disks.c proto.c util.c
 LAUNCHER_OBJ := $(LAUNCHER_SRC:%.c=$(B)/host/%.o)

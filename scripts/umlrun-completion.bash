@@ -53,7 +53,7 @@ _umlrun() {
 		--timeout --net --publish --host-loopback --bind --tmpfs --overlay
 		--root --disk --disk-size --swap --user
 		--allow-modules --drop-layer --kernel --kernel-version --kernel-tree
-		--panic-is-failure --splat-is-failure --list-kernels --prune-kernels --module --init
+		--panic-is-failure --splat-is-failure --list-kernels --prune-kernels --gdb --module --init
 		--verbose --log --result-json --junit --check --print-config --no-config
 		--version --help --" -- "$cur"))
 }

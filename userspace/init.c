@@ -198,6 +198,36 @@ static void init_load_module(void)
 	close(mfd);
 }
 
+/*
+ * umlrun --gdb: say where hostexec.ko's sections are, on the console, where
+ * the launcher's gdb script (userspace/gdb.c) picks them up to load the
+ * module's symbols.
+ */
+static void init_gdb_sections(void)
+{
+	static const char *const sect[] = { ".text", ".data", ".bss" };
+	char path[64], val[3][32];
+	ssize_t n;
+	size_t i;
+	int fd;
+
+	if (!init_param("umlrun.gdb"))
+		return;
+	for (i = 0; i < ARRAY_SIZE(sect); i++) {
+		snprintf(path, sizeof(path), "/sys/module/hostexec/sections/%s",
+			 sect[i]);
+		strcpy(val[i], "0");
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		n = fd < 0 ? -1 : read_retry(fd, val[i], sizeof(val[i]) - 1);
+		if (fd >= 0)
+			close(fd);
+		val[i][n > 0 ? n : 1] = 0;
+		val[i][strcspn(val[i], "\n")] = 0;
+	}
+	init_log("gdb: hostexec .text=%s .data=%s .bss=%s", val[0], val[1],
+		 val[2]);
+}
+
 static void init_write_file(const char *path, const char *val)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -308,6 +338,7 @@ void init_setup(void)
 	/* Before /tmp gets its tmpfs: the module may live under the host's. */
 	init_load_module();
 	init_mount("sysfs", "/sys", "sysfs", nosuid, NULL, 1);
+	init_gdb_sections();
 	init_mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
 		   "newinstance,ptmxmode=0666,mode=0620,gid=5", 0);
 	init_mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV,

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "disks.h"
 #include "doctor.h"
+#include "gdb.h"
 #include "loop.h"
 #include "mounts.h"
 #include "net.h"
@@ -39,6 +40,7 @@ static void main_cleanup(void)
 {
 	tty_restore();
 	spawn_kill(&uml);
+	gdb_restore_tty();
 	net_cleanup();
 	spawn_cleanup(&uml);
 }
@@ -218,6 +220,8 @@ int main(int argc, char **argv)
 	size_t len;
 	int status, err;
 
+	if (argc > 1 && !strcmp(argv[1], GDB_WRAPPER_ARG))
+		return gdb_wrapper_main(argc, argv);
 	result.start_ms = result_now_ms();
 	main_std_fds();
 	config_apply(&argc, &argv);

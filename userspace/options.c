@@ -48,6 +48,7 @@ enum {
 	OPT_PRINT_CONFIG,
 	OPT_NO_CONFIG,
 	OPT_SPLAT_IS_FAILURE,
+	OPT_GDB,
 };
 
 static const struct option long_opts[] = {
@@ -57,6 +58,7 @@ static const struct option long_opts[] = {
 	{ "kernel-tree", required_argument, NULL, OPT_KERNEL_TREE },
 	{ "panic-is-failure", no_argument, NULL, OPT_PANIC_IS_FAILURE },
 	{ "splat-is-failure", no_argument, NULL, OPT_SPLAT_IS_FAILURE },
+	{ "gdb", no_argument, NULL, OPT_GDB },
 	{ "list-kernels", no_argument, NULL, OPT_LIST_KERNELS },
 	{ "prune-kernels", no_argument, NULL, OPT_PRUNE_KERNELS },
 	{ "module", required_argument, NULL, OPT_MODULE },
@@ -179,6 +181,10 @@ static void options_help(void)
 	       "      --list-kernels       list the cached kernels and builds, and exit\n"
 	       "      --prune-kernels      remove all cached kernels and builds but the\n"
 	       "                           current 6.12 and 6.1 ones, and exit\n"
+	       "      --gdb                start the kernel under gdb on this terminal,\n"
+	       "                           with its and hostexec.ko's symbols; the\n"
+	       "                           command keeps its stdout, stderr and status\n"
+	       "                           (stdin only when it is not the terminal)\n"
 	       "      --module PATH        the hostexec.ko to load in the guest\n"
 	       "      --init PATH          the guest init (default: the built umlinit)\n"
 	       "\n"
@@ -428,6 +434,9 @@ void options_parse(struct options *o, int argc, char **argv)
 		case OPT_SPLAT_IS_FAILURE:
 			o->splat_is_failure = 1;
 			break;
+		case OPT_GDB:
+			o->gdb = 1;
+			break;
 		case OPT_LIST_KERNELS:
 			o->kernels_action = "--list";
 			break;
@@ -594,5 +603,10 @@ void options_parse(struct options *o, int argc, char **argv)
 	} else {
 		o->argv = argv + optind;
 	}
+	if (o->gdb && o->tty)
+		usage_error("--gdb needs a command and no -t: gdb has the terminal");
+	/* gdb reads the terminal: the command cannot too. */
+	if (o->gdb && isatty(0))
+		o->no_stdin = 1;
 	log_verbose = o->verbose;
 }

@@ -31,6 +31,7 @@ struct options {
 	const char *kernels_action;	/* --list-kernels, --prune-kernels */
 	int panic_is_failure;		/* --panic-is-failure: panic exits 1 */
 	int splat_is_failure;		/* --splat-is-failure: a splat exits 1 */
+	int gdb;			/* --gdb: the kernel under gdb */
 	const char *module;		/* --module: hostexec.ko to load */
 	const char *init;		/* --init: the guest init */
 	const char *log_file;		/* --log: keep the kernel log here */

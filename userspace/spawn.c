@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "disks.h"
+#include "gdb.h"
 #include "kernels.h"
 #include "landlock.h"
 #include "layers.h"
@@ -400,6 +401,8 @@ static char **spawn_args(const struct uml *u, const struct options *o)
 		n++;
 	n = disks_kernel_args(o->disks, o->n_disks, u->rundir, argv, n,
 			      ARRAY_SIZE(argv) - 4);
+	if (o->gdb)
+		argv[n++] = "umlrun.gdb=1";
 	if (o->allow_modules)
 		argv[n++] = "umlrun.allow_modules=1";
 	else if (o->drop_kernel)
@@ -480,14 +483,20 @@ static void spawn_child(const struct uml *u, const struct options *o,
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(127);
-	/* Out of our process group: a terminal's Ctrl-C is ours to forward. */
-	setsid();
+	/* Out of our process group: a terminal's Ctrl-C is ours to forward.
+	 * gdb stays in it, on the terminal, and starts the kernel in a
+	 * session of its own (gdb.c). */
+	if (!o->gdb)
+		setsid();
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
 	personality(ADDR_NO_RANDOMIZE);
 	spawn_pin_cpu();
-	err = landlock_enforce(ruleset);
+	/* With --gdb the wrapper gdb starts enforces it, from fd 10 up. */
+	if (o->gdb && ruleset >= 0)
+		ruleset = fcntl(ruleset, F_DUPFD_CLOEXEC, 10);
+	err = o->gdb ? 0 : landlock_enforce(ruleset);
 	if (err) {
 		errno = -err;
 		goto fail;
@@ -523,6 +532,10 @@ static void spawn_child(const struct uml *u, const struct options *o,
 	if (dup3(report, 9, O_CLOEXEC) < 0)
 		goto fail;
 	report = 9;
+	if (o->gdb) {
+		gdb_exec(u, argv, ruleset);
+		goto fail;
+	}
 	_Static_assert(NET_GUEST_FD == 4 && RING_GUEST_BELL_FD == 5 &&
 		       RING_GUEST_MEM_FD == 6, "the kernel's fds are 3 to 6");
 	if (sandbox_close_range(7, 8) || sandbox_close_range(10, ~0U) ||
@@ -563,6 +576,8 @@ void spawn_start(struct uml *u, const struct options *o)
 	}
 	argv = spawn_args(u, o);
 	ruleset = o->drop_landlock ? -1 : spawn_landlock(u, o);
+	if (o->gdb)
+		gdb_prepare(u, o, ruleset >= 0);
 	if (log_verbose) {
 		fprintf(stderr, "umlrun: starting");
 		for (i = 0; argv[i]; i++)
@@ -582,6 +597,13 @@ void spawn_start(struct uml *u, const struct options *o)
 		spawn_child(u, o, argv, sv[1], con[1], rep[1], self, ruleset);
 	if (ruleset >= 0)
 		close(ruleset);
+	/* gdb's terminal signals are gdb's; it may set the terminal's
+	 * foreground group while we are in the background. */
+	if (o->gdb) {
+		signal(SIGINT, SIG_IGN);
+		signal(SIGQUIT, SIG_IGN);
+		signal(SIGTTOU, SIG_IGN);
+	}
 	close(sv[1]);
 	close(con[1]);
 	close(rep[1]);
