@@ -7,7 +7,7 @@
 # the kernel process under gdb keeps the seccomp filter and none of
 # gdb's fds, and `continue` lets the command finish with its own stdout, stderr,
 # stdin (a pipe) and exit status. Without a terminal --gdb is refused.
-TEST_TIMEOUT=${TEST_TIMEOUT:-60}
+TEST_TIMEOUT=${TEST_TIMEOUT:-90}
 . "$(dirname "$0")/lib.sh"
 need_kernel
 command -v tmux >/dev/null && command -v gdb >/dev/null || {
@@ -38,10 +38,11 @@ gdb_do() {
 	[ "$since" -gt 0 ] || since=1
 	$TM send-keys -t g "$1" Enter
 }
-# pane_wait REGEX: wait until what came since gdb_do shows REGEX (30 s)
+# pane_wait REGEX: wait until what came since gdb_do shows REGEX (60 s: a
+# cold gdb reads 12 MB of kernel symbols)
 pane_wait() {
 	local _
-	for _ in $(seq 300); do
+	for _ in $(seq 600); do
 		pane
 		grep -Eq -- "$1" "$T/pane.new" && return 0
 		sleep 0.1
