@@ -168,10 +168,11 @@ check-sanitize: all kernels $(B)/tests/fakeguest
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		prove -f $(SANITIZE_TESTS)
 
-# everything but the slow tier (tests/bisect.t builds a kernel tree)
+# everything but the slow tier (tests/bisect.t and tests/commit.t build a
+# kernel tree)
 check-fast: all kernels $(UNIT_BIN)
 	$(Q)UMLRUN_MUST_WORK=$${UMLRUN_MUST_WORK:-1} prove -f $(UNIT_BIN) \
-		$(filter-out tests/bisect.t,$(wildcard tests/*.t))
+		$(filter-out tests/bisect.t tests/commit.t,$(wildcard tests/*.t))
 
 check-unit: $(UNIT_BIN)
 	$(Q)prove -f $(UNIT_BIN)

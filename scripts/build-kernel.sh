@@ -186,6 +186,16 @@ extras_protected() {
 	grep -qE "^(# )?$1[= ]" arch-um-config/isolation.config
 }
 
+# extras_drop_ours: extra lines that restate one of our fragments' lines
+# change nothing: left out, so they make no other variant (none left: no
+# variant at all).
+extras_drop_ours() {
+	[ -n "$extra" ] || return 0
+	grep -vxF -f <(cat "${frags[@]}") "$extra" >"$extra.new" || true
+	mv "$extra.new" "$extra"
+	[ -s "$extra" ] || extra=
+}
+
 # extras_guard: refuse extra lines that change what the kernel layer rests
 # on, unless --drop-kernel-layer; our own line for the option is fine.
 extras_guard() {
@@ -332,6 +342,7 @@ build_series() {
 	} | sha256sum | cut -c1-16)
 	modkey=$(module_key)
 	tree=$cache/trees/$series-$treekey
+	extras_drop_ours
 	if [ -n "$extra" ]; then
 		build_variant "$series" "$treekey" "$modkey" "$tarball" "$version"
 		return
@@ -550,6 +561,7 @@ build_tree() {
 	series=$version.$(sed -n 's/^PATCHLEVEL = //p' "$src/Makefile")
 
 	pick_inputs "$series"
+	extras_drop_ours
 	extras_guard
 	cfgkey=$({
 		config_inputs

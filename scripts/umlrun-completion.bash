@@ -21,7 +21,7 @@ _umlrun() {
 		fi
 	done
 	case $prev in
-	-k | --kernel | --module | --init | --log | --result-json)
+	-k | --kernel | --module | --init | --log | --result-json | --kconfig)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return
 		;;
@@ -45,13 +45,19 @@ _umlrun() {
 		COMPREPLY=($(compgen -e -- "$cur"))
 		return
 		;;
-	--timeout | -p | --publish)
+	--kconfig-add)
+		COMPREPLY=($(compgen -W "CONFIG_" -- "$cur"))
+		compopt -o nospace 2>/dev/null
+		return
+		;;
+	--timeout | -p | --publish | --append | --commit)
 		return
 		;;
 	esac
 	COMPREPLY=($(compgen -W "--mem --cwd --env --clean-env --no-stdin --tty
 		--timeout --net --publish --bind --tmpfs --overlay --user
 		--allow-modules --drop-layer --kernel --kernel-version --kernel-tree
+		--commit --kconfig --kconfig-add --append
 		--panic-is-failure --list-kernels --prune-kernels --module --init
 		--verbose --log --result-json --check --version --help --" -- "$cur"))
 }
