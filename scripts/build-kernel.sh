@@ -704,6 +704,8 @@ case ${1:-} in
 	label=$(basename "$tree")
 	if [ -n "$commit" ]; then
 		export_commit "$tree" "$commit"
+		# the export is no git tree, whatever the cache lies in
+		export GIT_CEILING_DIRECTORIES=${export_src%/*}
 		build_tree "$export_src" "$export_id" "$tree@$commit"
 	else
 		build_tree "$tree"

@@ -79,6 +79,10 @@ for line in CONFIG_DEVMEM=y '# CONFIG_HOSTFS is not set' CONFIG_DEBUG_FS=y \
 	like "$(head -n 1 "$T/err")" "changes $sym, which the kernel layer rests on .*only with --drop-layer kernel" \
 		"  ... naming $sym and the way out"
 done
+TEST_TIMEOUT=600 um -v --drop-layer kernel --kconfig-add CONFIG_DEVMEM=y --kconfig-add CONFIG_NOSUCH_OPTION=y -- true
+like "$(cat "$T/err")" 'KERNEL .*kernel layer given up: CONFIG_DEVMEM=y' "with --drop-layer kernel the change is let through, and said"
+is "$rc" 125 "  ... (this one then stops at the option that cannot land: 125"
+is "$(grep -c 'CONFIG_NOSUCH_OPTION=y did not land' "$T/err")" 1 "  ... named once, also with -v)"
 um -v --kconfig-add CONFIG_SECURITY=y --kconfig-add CONFIG_MODULE_SIG_FORCE=n \
 	--kconfig-add CONFIG_MINIX_FS=y -- true
 is "$rc" 0 "restating our own isolation lines (CONFIG_X=n as '# CONFIG_X is not set') is no change"
@@ -90,6 +94,17 @@ is "$rc/$(wc -l <"$T/err")" 125/1 "a --kconfig-add that is not CONFIG_X=V: 125, 
 printf 'CONFIG_MINIX_FS=y\nnot an option\n' >"$T/bad.config"
 um --kconfig "$T/bad.config" -- true
 like "$rc/$(cat "$T/err")" "^125/.*--kconfig $T/bad.config:2: 'not an option' is not" "a fragment's bad line: 125 with file and line"
+
+# --- --prune-kernels keeps the current series' variants' kernels -------------
+cur=$(basename "$(readlink -f "$ROOT/build/kernels/6.12")")
+var=${cur%-*}-k0123456789abcdef-${cur##*-}
+mkdir -p "$T/pc/kernels/$var" "$T/pc/trees/${cur%-*}-k0123456789abcdef" \
+	"$T/pc/kernels/6.12-0000000000000000-kfedcba9876543210-${cur##*-}"
+echo CONFIG_MINIX_FS=y >"$T/pc/kernels/$var/variant"
+UMLRUN_CACHE=$T/pc um --prune-kernels
+is "$rc" 0 "--prune-kernels with variants"
+is "$(cd "$T/pc" && find kernels trees -mindepth 1 -maxdepth 1 | sort)" "kernels/$var" \
+	"  ... keeps the current series' variant kernel, drops its object dir and an old series' variant"
 
 # --- a series make did not link: found in the cache (or built) on first use ---
 mkdir -p "$T/lib/kernels"

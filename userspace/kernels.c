@@ -136,7 +136,7 @@ static const char *kernels_tail_dump(struct kernels_tail *t, int refused)
 			continue;
 		if (refused && !strncmp(s, "build-kernel: ", 14))
 			why = s + 14;
-		else if (refused && !strncmp(s, "config: ", 8))
+		else if (refused && !strncmp(s, "config: ", 8) && !log_verbose)
 			warn("%s", s);
 		else if (!refused && !log_verbose)
 			warn("build: %s", s);
