@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
-# umlrun: `make` installs what is missing, builds the UML kernel (cached),
-# the hostexec module, the guest init and the launcher; `make check` runs
-# the unit and integration tests. V=1 shows commands, WERROR=0 keeps
+# umlrun: `make` installs what is missing, builds the default UML kernel
+# (6.12, cached), the hostexec module, the guest init and the launcher;
+# `make kernels` builds every series ahead (umlrun builds the others on
+# first use); `make check` builds them all and runs the unit and
+# integration tests. V=1 shows commands, WERROR=0 keeps
 # warnings non-fatal, SANITIZE=1 builds the launcher with ASan and UBSan.
 
 KERNEL_VERSION ?= 6.12
@@ -44,8 +46,8 @@ SLIRP_LIBS = $(shell pkg-config --libs slirp)
 
 B := build
 LAUNCHER_SRC := main.c options.c spawn.c loop.c log.c proto.c util.c tty.c net.c sandbox.c layers.c \
-	mounts.c landlock.c result.c doctor.c kernels.c ring.c disks.c root.c splat.c gdb.c \
-	tap.c config.c
+	kparams.c mounts.c landlock.c result.c doctor.c kernels.c ring.c disks.c root.c splat.c \
+	gdb.c tap.c config.c
 INIT_SRC := init.c init_relay.c init_net.c init_mounts.c init_disks.c proto.c util.c
 LAUNCHER_OBJ := $(LAUNCHER_SRC:%.c=$(B)/host/%.o)
 INIT_OBJ := $(INIT_SRC:%.c=$(B)/guest/%.o)
@@ -54,7 +56,7 @@ HEADERS := $(wildcard userspace/*.h) $(wildcard hostexec-driver/*.h)
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_TESTS:%=$(B)/tests/%)
 
-all: deps umlrun $(B)/umlinit kernels
+all: deps umlrun $(B)/umlinit kernel-$(KERNEL_VERSION)
 
 # --- Debian packages -------------------------------------------------------
 deps:
@@ -151,7 +153,7 @@ $(B)/tests/fakeguest: tests/stub/fakeguest.c userspace/proto.c $(HEADERS) | deps
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Iuserspace -o $@ $< userspace/proto.c
 
-check: all $(UNIT_BIN) $(B)/tests/fakeguest fuzz-smoke
+check: all kernels $(UNIT_BIN) $(B)/tests/fakeguest fuzz-smoke
 	$(Q)UMLRUN_MUST_WORK=$${UMLRUN_MUST_WORK:-1} prove -f $(UNIT_BIN) tests/*.t
 
 # The integration suite again with a launcher built with ASan and UBSan and
@@ -159,7 +161,7 @@ check: all $(UNIT_BIN) $(B)/tests/fakeguest fuzz-smoke
 # script that drives the launcher (the kernel-feature tiers add nothing).
 SANITIZE_TESTS := tests/core.t tests/reliability.t tests/stub.t tests/net.t \
 	tests/isolation.t tests/interactive.t tests/ux.t
-check-sanitize: all $(B)/tests/fakeguest
+check-sanitize: all kernels $(B)/tests/fakeguest
 	$(Q)$(MAKE) --no-print-directory B=$(B)/asan SANITIZE=1 \
 		INIT_CFLAGS="$(INIT_CFLAGS) -fsanitize=undefined -fsanitize-undefined-trap-on-error" \
 		LAUNCHER_OUT=$(B)/asan/umlrun $(B)/asan/umlrun $(B)/asan/umlinit
@@ -169,17 +171,18 @@ check-sanitize: all $(B)/tests/fakeguest
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		prove -f $(SANITIZE_TESTS)
 
-# everything but the slow tier (tests/bisect.t builds a kernel tree)
-check-fast: all $(UNIT_BIN)
+# everything but the slow tier (tests/bisect.t and tests/commit.t build a
+# kernel tree)
+check-fast: all kernels $(UNIT_BIN)
 	$(Q)UMLRUN_MUST_WORK=$${UMLRUN_MUST_WORK:-1} prove -f $(UNIT_BIN) \
-		$(filter-out tests/bisect.t,$(wildcard tests/*.t))
+		$(filter-out tests/bisect.t tests/commit.t,$(wildcard tests/*.t))
 
 check-unit: $(UNIT_BIN)
 	$(Q)prove -f $(UNIT_BIN)
 
 # --- install: launcher, init, kernels, manual, completion -------------------
 LIBDIR := $(PREFIX)/lib/umlrun
-install: all
+install: all kernels
 	$(quiet) INSTALL $(DESTDIR)$(PREFIX)
 	$(Q)install -D -m 755 umlrun $(DESTDIR)$(PREFIX)/bin/umlrun
 	$(Q)install -D -m 755 $(B)/umlinit $(DESTDIR)$(LIBDIR)/umlinit
@@ -187,7 +190,7 @@ install: all
 		install -D -m 755 $(B)/kernels/$$v/linux $(DESTDIR)$(LIBDIR)/kernels/$$v/linux && \
 		install -D -m 644 $(B)/kernels/$$v/hostexec.ko $(DESTDIR)$(LIBDIR)/kernels/$$v/hostexec.ko || exit 1; \
 	done
-	$(Q)for f in scripts/build-kernel.sh scripts/kconfig.sh scripts/check-config.sh \
+	$(Q)for f in scripts/build-kernel.sh scripts/kconfig.sh scripts/check-config.sh scripts/kconfig-why.pl \
 		scripts/guest-dockerd.sh; do \
 		install -D -m 755 $$f $(DESTDIR)$(LIBDIR)/$$f || exit 1; done
 	$(Q)for f in Kbuild hostexec-driver/Kbuild hostexec-driver/hostexec.c hostexec-driver/*.h \

@@ -2,14 +2,23 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build (or find in the cache) a UML kernel and its hostexec module.
 #
-# usage: build-kernel.sh SERIES         Debian's linux-source-SERIES (6.12, 6.1)
-#        build-kernel.sh --tree DIR     any Linux tree, e.g. a git checkout
+# usage: build-kernel.sh [EXTRA]... SERIES   Debian's linux-source-SERIES
+#                                            (6.12, 6.1)
+#        build-kernel.sh [EXTRA]... --tree DIR [--commit REV]
+#                                            any Linux tree, e.g. a git
+#                                            checkout; REV of it with --commit
 #        build-kernel.sh --list         cached kernels and build trees, sizes
 #        build-kernel.sh --prune        remove all but this checkout's series
 #                                       kernels and their build trees
+#   EXTRA: --kconfig FILE (a fragment), --kconfig-add CONFIG_X=VALUE, both
+#          repeatable, applied after our fragments; every line must land
+#          (else exit 3, naming each and what stopped it). Options the
+#          kernel layer rests on (isolation.config, HOSTFS) may change only
+#          with --drop-kernel-layer.
 # Prints the directory holding `linux`, `hostexec.ko` and `config` on stdout;
 # progress goes to stderr, one line a step, the full log to a file. Exit
-# status 1 when the kernel or module fails to build, 2 on bad usage.
+# status 1 when the kernel or module fails to build, 2 on bad usage, 3 when
+# the extra options are refused or do not land.
 #
 # The cache (${UMLRUN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/umlrun}) keeps
 #   trees/SERIES-TREEKEY/            unpacked, patched source and its build
@@ -20,11 +29,19 @@
 #                                    builds so the next commit is incremental
 #   kernels/tree-ID-CFGKEY-MODKEY/   a user tree's kernel; ID is the commit
 #                                    and a hash of uncommitted changes
+#   trees/SERIES-TREEKEY-kVARKEY/    a variant of a series (extra options):
+#                                    its own object dir, seeded from the
+#                                    series' built one, the series' source
+#   kernels/SERIES-TREEKEY-kVARKEY-MODKEY/  a variant's kernel
+#   trees/export-PATHKEY/            --commit: REV of a git tree, written
+#                                    through a private index (the user's
+#                                    work tree, index and refs untouched)
 # TREEKEY hashes the source package version, fragments, patches and the
 # config scripts; CFGKEY the same less the package; MODKEY the module
-# source. Changing the module rebuilds only the module. The user's tree is
-# only read: patches are applied to copies in the mirror, and a patch that
-# does not apply is reported and left out.
+# source; VARKEY the extra lines, sorted, the last one of each option. A
+# tree's CFGKEY includes the extra lines. Changing the module rebuilds only
+# the module. The user's tree is only read: patches are applied to copies
+# in the mirror, and a patch that does not apply is reported and left out.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,8 +53,12 @@ label=
 say() { echo "  KERNEL  $label: $*" >&2; }
 fail() { echo "build-kernel: $*" >&2; exit 1; }
 usage() {
-	echo "usage: build-kernel.sh SERIES | --tree DIR | --list | --prune" >&2
+	echo "usage: build-kernel.sh [--kconfig FILE | --kconfig-add LINE]... [--drop-kernel-layer] SERIES | --tree DIR [--commit REV] | --list | --prune" >&2
 	exit 2
+}
+refuse() {
+	echo "build-kernel: $*" >&2
+	exit 3
 }
 
 # The fragments and patches for a kernel series (MAJOR.MINOR). A tree of a
@@ -78,13 +99,14 @@ module_key() {
 		sha256sum | cut -c1-16
 }
 
-# build_module TREE SRC OBJ ART: the module against a built tree, then the
-# stripped kernel, module and config moved into place as ART.
+# build_module TREE SRC OBJ ART [VARIANT]: the module against a built tree,
+# then the stripped kernel, module and config (and the variant's extra
+# lines) moved into place as ART.
 build_module() {
-	local tree=$1 src=$2 obj=$3 art=$4 log=$1/build.log stage
+	local tree=$1 src=$2 obj=$3 art=$4 variant=${5:-} log=$1/build.log stage
 	say "building hostexec module"
 	stage=$(mktemp -d "$cache/kernels/.stage-XXXXXX")
-	trap 'rm -rf "$stage"' EXIT
+	tmpdirs+=("$stage")
 	mkdir -p "$stage/mod"
 	cp Kbuild "$stage/mod/"
 	cp -r hostexec-driver "$stage/mod/"
@@ -96,12 +118,134 @@ build_module() {
 	strip -o "$stage/linux" "$obj/linux"
 	cp "$stage/mod/hostexec-driver/hostexec.ko" "$stage/hostexec.ko"
 	cp "$obj/.config" "$stage/config"
+	[ -z "$variant" ] || cp "$variant" "$stage/variant"
 	rm -rf "$stage/mod"
 	chmod 755 "$stage"
 	rm -rf "$art"
 	mv "$stage" "$art"
-	trap - EXIT
 	touch "$art/.done"
+}
+
+# --- extra options: --kconfig FILE, --kconfig-add LINE ----------------------
+extra_args=()	# "--kconfig PATH" and "--kconfig-add LINE", in order
+drop_layer=0	# --drop-kernel-layer: isolation options may change
+extra=		# the extra lines, canonical (a file), when there are any
+tmpdirs=()
+trap 'rm -rf "${tmpdirs[@]}"' EXIT
+
+# extras_norm WHERE LINE: "SYMBOL<tab>LINE" for an option line (CONFIG_X=n
+# written as .config writes it), nothing for a comment or blank line.
+extras_norm() {
+	local where=$1 line=$2
+	line=${line#"${line%%[![:space:]]*}"}
+	line=${line%"${line##*[![:space:]]}"}
+	if [[ $line =~ ^#\ (CONFIG_[A-Za-z0-9_]+)\ is\ not\ set$ ]]; then
+		printf '%s\t%s\n' "${BASH_REMATCH[1]}" "$line"
+	elif [[ $line =~ ^(CONFIG_[A-Za-z0-9_]+)=n$ ]]; then
+		printf '%s\t# %s is not set\n' "${BASH_REMATCH[1]}" "${BASH_REMATCH[1]}"
+	elif [[ $line =~ ^(CONFIG_[A-Za-z0-9_]+)=(.+)$ ]]; then
+		printf '%s\t%s\n' "${BASH_REMATCH[1]}" "$line"
+	elif [ -n "$line" ] && [ "${line:0:1}" != "#" ]; then
+		refuse "$where: '$line' is not CONFIG_NAME=VALUE or '# CONFIG_NAME is not set'"
+	fi
+}
+
+# extras_collect: the extra lines in order, the last of each option kept,
+# sorted by option, into $extra; nothing when there are none.
+extras_collect() {
+	local i=0 n line out
+	[ ${#extra_args[@]} -gt 0 ] || return 0
+	out=$(mktemp -d)
+	tmpdirs+=("$out")
+	while [ $i -lt ${#extra_args[@]} ]; do
+		case ${extra_args[i]} in
+		--kconfig)
+			n=0
+			while IFS= read -r line || [ -n "$line" ]; do
+				n=$((n + 1))
+				extras_norm "--kconfig ${extra_args[i + 1]}:$n" "$line"
+			done <"${extra_args[i + 1]}"
+			;;
+		*) extras_norm --kconfig-add "${extra_args[i + 1]}" ;;
+		esac
+		i=$((i + 2))
+	done >"$out/all"
+	awk -F '\t' '{ v[$1] = $2 } END { for (k in v) print k "\t" v[k] }' \
+		"$out/all" | LC_ALL=C sort | cut -f2- >"$out/extra.config"
+	[ -s "$out/extra.config" ] && extra=$out/extra.config
+	return 0
+}
+
+# The options the kernel layer rests on: every one isolation.config names,
+# the lockdown and module-signature families, and hostfs itself.
+extras_protected() {
+	case $1 in
+	CONFIG_HOSTFS | CONFIG_SECURITY_LOCKDOWN_LSM* | CONFIG_LOCK_DOWN_* | \
+		CONFIG_MODULE_SIG*) return 0 ;;
+	esac
+	grep -qE "^(# )?$1[= ]" arch-um-config/isolation.config
+}
+
+# extras_drop_ours: extra lines that restate one of our fragments' lines
+# change nothing: left out, so they make no other variant (none left: no
+# variant at all).
+extras_drop_ours() {
+	[ -n "$extra" ] || return 0
+	grep -vxF -f <(cat "${frags[@]}") "$extra" >"$extra.new" || true
+	mv "$extra.new" "$extra"
+	[ -s "$extra" ] || extra=
+}
+
+# extras_guard: refuse extra lines that change what the kernel layer rests
+# on, unless --drop-kernel-layer; our own line for the option is fine.
+extras_guard() {
+	local line sym ours bad=0
+	[ -n "$extra" ] || return 0
+	while IFS= read -r line; do
+		sym=${line#\# }
+		sym=${sym%%[= ]*}
+		extras_protected "$sym" || continue
+		ours=$(grep -hE "^(# )?$sym[= ]" arch-um-config/isolation.config \
+			arch-um-config/base.config | head -n 1)
+		[ "$line" = "$ours" ] && continue
+		if [ $drop_layer = 1 ]; then
+			say "kernel layer given up: $line"
+		else
+			echo "config: $line changes $sym, which the kernel layer rests on (ours: ${ours:-unset}); only with --drop-layer kernel" >&2
+			bad=1
+		fi
+	done <"$extra"
+	[ $bad = 0 ] || refuse "options the isolation depends on cannot change without --drop-layer kernel"
+}
+
+# extras_validate SRC DOTCONFIG: every extra line must be in .config (each
+# one that is not is named with what stopped it); our own lines must be
+# too, but those the extra lines override, and a changed isolation option
+# refuses the build unless --drop-kernel-layer.
+extras_validate() {
+	local src=$1 config=$2 f ours msg
+	if ! "$root/scripts/kconfig-why.pl" "$src" "$config" "$extra"; then
+		return 1
+	fi
+	ours=$(mktemp -d)
+	tmpdirs+=("$ours")
+	for f in "${frags[@]}"; do
+		grep -vE "^(# )?($(sed 's/^# //; s/[= ].*//' "$extra" |
+			paste -sd'|'))[= ]" "$f" >"$ours/$(basename "$f")" || true
+	done
+	msg=$("$root/scripts/check-config.sh" "$config" "$ours"/* 2>&1) && return 0
+	if [ $drop_layer = 0 ] && grep -q '(isolation.config)$' <<<"$msg"; then
+		grep '(isolation.config)$' <<<"$msg" >&2
+		echo "config: with these options the kernel layer would not hold; only with --drop-layer kernel" >&2
+		return 1
+	fi
+	say "these of our options changed with yours:"
+	sed 's/^/    /' <<<"$msg" >&2
+}
+
+# extras_summary FILE: the extra lines on one line, for humans.
+extras_summary() {
+	sed 's/^# \(CONFIG_[A-Za-z0-9_]*\) is not set$/\1=n/' "$1" | paste -sd' '
 }
 
 # progress TOTAL: on a terminal, turn make's output on stdin into one line
@@ -152,9 +296,33 @@ make_kernel() {
 	fi
 	rm -f "$count.new"
 	say "built in $(($(date +%s) - start)) s"
+	echo "build-kernel: $label built in $(($(date +%s) - start)) s" >>"$log"
 }
 
 # --- Debian's linux-source-SERIES ----------------------------------------
+# series_prepare SERIES TREE TARBALL VERSION: unpack, patch and configure
+# the series' tree once (under the series lock).
+series_prepare() {
+	local series=$1 tree=$2 tarball=$3 version=$4 log=$2/build.log p
+	[ -e "$tree/.configured" ] && return
+	rm -rf "$tree"
+	mkdir -p "$tree/src" "$tree/obj"
+	say "unpacking linux-source-$series $version"
+	tar -xf "$tarball" -C "$tree/src" --strip-components=1
+	for p in "${patches[@]}"; do
+		say "applying $p"
+		patch -s -p1 -d "$tree/src" <"$p" >>"$log" 2>&1 ||
+			fail "patch $p does not apply (see $log)"
+	done
+	say "configuring"
+	"$root/scripts/kconfig.sh" "$tree/src" "$tree/obj" \
+		"${frags[@]}" >>"$log" 2>&1 || {
+		grep '^config:' "$log" >&2 || true
+		fail "configuration failed (see $log)"
+	}
+	touch "$tree/.configured"
+}
+
 build_series() {
 	local series=$1 tarball version treekey modkey tree art log
 	label=$series
@@ -174,6 +342,11 @@ build_series() {
 	} | sha256sum | cut -c1-16)
 	modkey=$(module_key)
 	tree=$cache/trees/$series-$treekey
+	extras_drop_ours
+	if [ -n "$extra" ]; then
+		build_variant "$series" "$treekey" "$modkey" "$tarball" "$version"
+		return
+	fi
 	art=$cache/kernels/$series-$treekey-$modkey
 
 	if [ -e "$art/.done" ]; then
@@ -188,31 +361,88 @@ build_series() {
 		return
 	fi
 
-	log=$tree/build.log
 	if [ ! -e "$tree/.built" ]; then
-		if [ ! -e "$tree/.configured" ]; then
-			rm -rf "$tree"
-			mkdir -p "$tree/src" "$tree/obj"
-			say "unpacking linux-source-$series $version"
-			tar -xf "$tarball" -C "$tree/src" --strip-components=1
-			for p in "${patches[@]}"; do
-				say "applying $p"
-				patch -s -p1 -d "$tree/src" <"$p" >>"$log" 2>&1 ||
-					fail "patch $p does not apply (see $log)"
-			done
-			say "configuring"
-			"$root/scripts/kconfig.sh" "$tree/src" "$tree/obj" \
-				"${frags[@]}" >>"$log" 2>&1 || {
-				grep '^config:' "$log" >&2 || true
-				fail "configuration failed (see $log)"
-			}
-			touch "$tree/.configured"
-		fi
+		series_prepare "$series" "$tree" "$tarball" "$version"
 		make_kernel "$tree" "$tree/src" "$tree/obj"
 		touch "$tree/.built"
 	fi
 	build_module "$tree" "$tree/src" "$tree/obj" "$art"
 	echo "$art"
+}
+
+# build_variant SERIES TREEKEY MODKEY TARBALL VERSION: the series with the
+# extra lines, in an object dir of its own next to the series' tree. The
+# series' source is shared (only read); the object dir starts as a copy
+# of the series' built one (cp -a keeps the times make compares; reflinks
+# where the filesystem has them; never hardlinks: the compiler, the linker
+# and fixdep rewrite outputs in place, which would corrupt the series'
+# tree), so Kbuild's per-option dependencies rebuild only what the changed
+# options touch. The configuration is made and checked in a scratch dir
+# first: a refused one costs seconds and leaves nothing behind.
+build_variant() {
+	local series=$1 treekey=$2 modkey=$3 tarball=$4 version=$5
+	local tree vtree varkey art log
+	tree=$cache/trees/$series-$treekey
+	varkey=$(sha256sum <"$extra" | cut -c1-16)
+	vtree=$tree-k$varkey
+	art=$cache/kernels/$series-$treekey-k$varkey-$modkey
+	label=$series+kconfig
+	extras_guard
+	if [ -e "$art/.done" ]; then
+		variant_hit "$art"
+		return
+	fi
+	mkdir -p "$cache/trees" "$cache/kernels"
+	exec 8>"$cache/.lock-$series-$treekey-k$varkey"
+	flock 8
+	if [ -e "$art/.done" ]; then
+		variant_hit "$art"
+		return
+	fi
+	log=$vtree/build.log
+	if [ ! -e "$vtree/.built" ]; then
+		if [ ! -e "$vtree/.configured" ]; then
+			exec 9>"$cache/.lock-$series-$treekey"
+			flock 9
+			series_prepare "$series" "$tree" "$tarball" "$version"
+			rm -rf "$vtree"
+			mkdir -p "$vtree/cfg"
+			say "configuring with $(extras_summary "$extra")"
+			"$root/scripts/kconfig.sh" --warn "$tree/src" "$vtree/cfg" \
+				"${frags[@]}" "$extra" >>"$log" 2>&1 ||
+				fail "configuration failed (see $log)"
+			if ! extras_validate "$tree/src" "$vtree/cfg/.config"; then
+				rm -rf "$vtree"
+				refuse "the options asked for do not all land"
+			fi
+			if [ -e "$tree/.built" ]; then
+				say "starting from the built $series tree"
+				cp -a --reflink=auto "$tree/obj" "$vtree/obj"
+			else
+				say "no built $series tree to start from: a full build"
+				mkdir "$vtree/obj"
+			fi
+			exec 9>&-
+			cp "$vtree/cfg/.config" "$vtree/obj/.config"
+			cp "$extra" "$vtree/variant"
+			rm -rf "$vtree/cfg"
+			touch "$vtree/.configured"
+		fi
+		make_kernel "$vtree" "$tree/src" "$vtree/obj"
+		touch "$vtree/.built"
+	fi
+	build_module "$vtree" "$tree/src" "$vtree/obj" "$art" "$extra"
+	echo "$art"
+}
+
+# variant_hit ART: a cached variant, unless it was built with the kernel
+# layer given up and this run keeps it.
+variant_hit() {
+	if [ $drop_layer = 0 ] && ! "$root/scripts/check-config.sh" "$1/config" \
+		arch-um-config/isolation.config 2>/dev/null; then
+		refuse "this variant changes options the kernel layer rests on; only with --drop-layer kernel"
+	fi
+	echo "$1"
 }
 
 # --- any Linux tree --------------------------------------------------------
@@ -296,6 +526,32 @@ mirror_patch() {
 	done
 }
 
+# export_commit SRC REV: REV of the git tree SRC written to
+# trees/export-PATHKEY/src through a private index, which git updates file
+# by file from the previous export (so the build stays incremental); the
+# user's work tree, index, HEAD and refs are not touched. Sets export_src
+# and export_id (the id a clean checkout of REV has).
+export_commit() {
+	local src=$1 rev=$2 gitdir commit exp
+	gitdir=$(git -C "$src" rev-parse --absolute-git-dir 2>/dev/null) ||
+		fail "$src is not a git tree (--commit needs one)"
+	commit=$(git -C "$src" rev-parse --verify -q "$rev^{commit}") ||
+		fail "no commit '$rev' in $src"
+	exp=$cache/trees/export-$(printf '%s' "$src" | sha256sum | cut -c1-12)
+	mkdir -p "$exp/src"
+	exec 7>"$exp.lock"
+	flock 7
+	echo "$src (git export)" >"$exp/source"
+	say "writing $rev (${commit:0:12}) of $src to the cache"
+	GIT_INDEX_FILE=$exp/index git --git-dir="$gitdir" --work-tree="$exp/src" \
+		read-tree --reset -u "$commit" >"$exp/git.log" 2>&1 ||
+		fail "cannot write $rev of $src: $(tail -n 1 "$exp/git.log")"
+	export_src=$exp/src
+	export_id=${commit:0:12}-$(printf '' | sha256sum | cut -c1-8)
+}
+
+# build_tree SRC [ID NAME]: ID names the content (default: tree_id), NAME
+# the source in the listing (default: SRC).
 build_tree() {
 	local src version series pathkey cfgkey modkey id tree art log
 	src=$1
@@ -305,10 +561,15 @@ build_tree() {
 	series=$version.$(sed -n 's/^PATCHLEVEL = //p' "$src/Makefile")
 
 	pick_inputs "$series"
-	cfgkey=$(config_key)
+	extras_drop_ours
+	extras_guard
+	cfgkey=$({
+		config_inputs
+		[ -z "$extra" ] || cat "$extra"
+	} | sha256sum | cut -c1-16)
 	modkey=$(module_key)
 	pathkey=$(printf '%s' "$src" | sha256sum | cut -c1-12)
-	id=$(tree_id "$src")
+	id=${2:-$(tree_id "$src")}
 	tree=$cache/trees/tree-$pathkey-$cfgkey
 	art=$cache/kernels/tree-$id-$cfgkey-$modkey
 
@@ -325,22 +586,27 @@ build_tree() {
 	fi
 	log=$tree/build.log
 	: >"$log"
-	echo "$src" >"$tree/source"
-	say "linux $series from $src ($id)"
+	echo "${3:-$src}" >"$tree/source"
+	[ -z "$extra" ] || cp "$extra" "$tree/variant"
+	say "linux $series from ${3:-$src} ($id)"
 	mirror_sync "$src" "$tree/src" "$tree"
 	mirror_patch "$src" "$tree/src" "$tree"
-	say "configuring"
+	say "configuring${extra:+ with $(extras_summary "$extra")}"
 	"$root/scripts/kconfig.sh" --warn "$tree/src" "$tree/obj" "${frags[@]}" \
-		>>"$log" 2>"$tree/config.warn" || {
+		${extra:+"$extra"} >>"$log" 2>"$tree/config.warn" || {
 		cat "$tree/config.warn" >>"$log"
 		fail "configuration failed (see $log)"
 	}
+	if [ -n "$extra" ] && ! "$root/scripts/kconfig-why.pl" "$tree/src" \
+		"$tree/obj/.config" "$extra"; then
+		refuse "the options asked for do not all land"
+	fi
 	if grep -q '^config:' "$tree/config.warn"; then
 		say "options this tree does not have:"
 		grep '^config:' "$tree/config.warn" >&2
 	fi
 	make_kernel "$tree" "$tree/src" "$tree/obj"
-	build_module "$tree" "$tree/src" "$tree/obj" "$art"
+	build_module "$tree" "$tree/src" "$tree/obj" "$art" "$extra"
 	echo "$art"
 }
 
@@ -363,15 +629,18 @@ list_cache() {
 			k=${d##*/}
 			what="$what linux-source-${k%%-*}"
 		fi
+		[ ! -e "$d/variant" ] || what="$what + $(extras_summary "$d/variant")"
 		printf '%-7s %s  %s\n' "$size" "${d#"$cache"/}" "$what"
 	done
 	echo "# total: $(du -sh "$cache" 2>/dev/null | cut -f1)"
 }
 
 # Keep only the current kernel (and its build tree) of each Debian series
-# for this checkout's fragments, patches and module; remove the rest.
+# for this checkout's fragments, patches and module, and the kernels of
+# its variants; remove the rest (a variant's object dir too: the next build
+# of a variant starts again from the series' tree).
 prune_cache() {
-	local series keep=() d k version
+	local series keep=() variants=() d k v version
 	[ -d "$cache" ] || return 0
 	for series in 6.12 6.1; do
 		version=$(dpkg-query -W -f='${Version}' "linux-source-$series" \
@@ -382,6 +651,7 @@ prune_cache() {
 			config_inputs
 		} | sha256sum | cut -c1-16)
 		keep+=("trees/$series-$k" "kernels/$series-$k-$(module_key)")
+		variants+=("kernels/$series-$k-k*-$(module_key)")
 	done
 	exec 9>"$cache/.lock-prune"
 	flock 9
@@ -389,22 +659,60 @@ prune_cache() {
 		[ -e "$d" ] || continue
 		k=${d#"$cache"/}
 		[[ " ${keep[*]} " == *" $k "* ]] && continue
+		for v in "${variants[@]}"; do
+			# shellcheck disable=SC2053 # a pattern
+			[[ $k == $v ]] && continue 2
+		done
 		echo "removing $k ($(du -sh "$d" | cut -f1))" >&2
 		rm -rf "$d"
 	done
 }
 
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kconfig)
+		[ $# -ge 2 ] || usage
+		[ -f "$2" ] && [ -r "$2" ] || refuse "--kconfig $2: no such file"
+		extra_args+=(--kconfig "$(realpath -- "$2")")
+		shift 2
+		;;
+	--kconfig-add)
+		[ $# -ge 2 ] || usage
+		extra_args+=(--kconfig-add "$2")
+		shift 2
+		;;
+	--drop-kernel-layer)
+		drop_layer=1
+		shift
+		;;
+	*) break ;;
+	esac
+done
+cd "$root"
+extras_collect
+
 case ${1:-} in
 --tree)
-	[ $# = 2 ] || usage
+	case $# in
+	2) commit= ;;
+	4) [ "$3" = --commit ] || usage; commit=$4 ;;
+	*) usage ;;
+	esac
 	label=$2
-	tree=$(realpath -e -- "$2" 2>/dev/null) || fail "no tree at $2"
+	tree=$(cd "$OLDPWD" && realpath -e -- "$2" 2>/dev/null) ||
+		fail "no tree at $2"
 	label=$(basename "$tree")
-	cd "$root"
-	build_tree "$tree"
+	if [ -n "$commit" ]; then
+		export_commit "$tree" "$commit"
+		# the export is no git tree, whatever the cache lies in
+		export GIT_CEILING_DIRECTORIES=${export_src%/*}
+		build_tree "$export_src" "$export_id" "$tree@$commit"
+	else
+		build_tree "$tree"
+	fi
 	;;
---list) [ $# = 1 ] || usage; cd "$root"; list_cache ;;
---prune) [ $# = 1 ] || usage; cd "$root"; prune_cache ;;
+--list) [ $# = 1 ] && [ -z "$extra" ] || usage; list_cache ;;
+--prune) [ $# = 1 ] && [ -z "$extra" ] || usage; prune_cache ;;
 -* | '') usage ;;
-*) [ $# = 1 ] || usage; cd "$root"; build_series "$1" ;;
+*) [ $# = 1 ] || usage; build_series "$1" ;;
 esac

@@ -21,7 +21,7 @@ _umlrun() {
 		fi
 	done
 	case $prev in
-	-k | --kernel | --module | --init | --log | --result-json | --root | --disk | --junit)
+	-k | --kernel | --module | --init | --log | --result-json | --root | --disk | --junit | --kconfig)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return
 		;;
@@ -45,7 +45,12 @@ _umlrun() {
 		COMPREPLY=($(compgen -e -- "$cur"))
 		return
 		;;
-	--timeout | -p | --publish)
+	--kconfig-add)
+		COMPREPLY=($(compgen -W "CONFIG_" -- "$cur"))
+		compopt -o nospace 2>/dev/null
+		return
+		;;
+	--timeout | -p | --publish | --append | --commit)
 		return
 		;;
 	esac
@@ -53,6 +58,7 @@ _umlrun() {
 		--timeout --net --publish --host-loopback --bind --tmpfs --overlay
 		--root --disk --disk-size --swap --user
 		--allow-modules --drop-layer --kernel --kernel-version --kernel-tree
+		--commit --kconfig --kconfig-add --append
 		--panic-is-failure --splat-is-failure --list-kernels --prune-kernels --gdb --module --init
 		--verbose --log --result-json --junit --check --print-config --no-config
 		--version --help --" -- "$cur"))

@@ -16,29 +16,10 @@
 need_kernel
 
 BISECT_TIMEOUT=${BISECT_TIMEOUT:-3600}
-art=$(readlink -f "$ROOT/build/kernels/6.12")
-home=${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}
-cache=${UMLRUN_CACHE:-${XDG_CACHE_HOME:-$home/.cache}/umlrun}
-src=$cache/trees/$(basename "$art" | sed 's/-[0-9a-f]*$//')/src
-if [ ! -f "$src/init/version.c" ]; then
-	echo "Bail out! no unpacked 6.12 tree at $src (run make)"
-	exit 1
-fi
-export UMLRUN_CACHE=$T/cache
-repo=$T/linux
-git_() { git -C "$repo" -c user.name=t -c user.email=t@t -c core.looseCompression=0 "$@"; }
-# edit FILE CMD...: change a file of the hardlinked copy through a new inode
-edit() {
-	local f=$repo/$1
-	shift
-	cp "$f" "$f.new"
-	"$@" "$f.new"
-	mv "$f.new" "$f"
-}
+linux_copy
 
 # --- the history -----------------------------------------------------------
 start=$(date +%s)
-cp -al "$src" "$repo" 2>/dev/null || cp -a "$src" "$repo"
 edit arch/x86/um/os-Linux/registers.c patch -s -R \
 	<"$ROOT/patches/6.12/0001-um-x86-xstate-larger-host-xsave-area.patch"
 # Debian's source ignores its own top level (/* in .gitignore): a kernel

@@ -49,6 +49,33 @@ need_kernel() {
 	exit 0
 }
 
+# linux_copy: $repo, a copy of the cached, unpacked 6.12 source
+# (hardlinked, so it is free) for a test to make a git history of, with
+# git_ (git with an identity) and edit FILE CMD... (change a file of the
+# copy through a new inode); builds go to a cache of the test's own.
+linux_copy() {
+	local art home cache src
+	art=$(readlink -f "$ROOT/build/kernels/6.12")
+	home=${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}
+	cache=${UMLRUN_CACHE:-${XDG_CACHE_HOME:-$home/.cache}/umlrun}
+	src=$cache/trees/$(basename "$art" | sed 's/-[0-9a-f]*$//')/src
+	if [ ! -f "$src/init/version.c" ]; then
+		echo "Bail out! no unpacked 6.12 tree at $src (run make)"
+		exit 1
+	fi
+	export UMLRUN_CACHE=$T/cache
+	repo=$T/linux
+	cp -al "$src" "$repo" 2>/dev/null || cp -a "$src" "$repo"
+}
+git_() { git -C "$repo" -c user.name=t -c user.email=t@t -c core.looseCompression=0 "$@"; }
+edit() {
+	local f=$repo/$1
+	shift
+	cp "$f" "$f.new"
+	"$@" "$f.new"
+	mv "$f.new" "$f"
+}
+
 # um ARGS...: run umlrun; stdin is the caller's unless redirected.
 um() {
 	timeout -k 5 "$TEST_TIMEOUT" "$UMLRUN" "$@" >"$T/out" 2>"$T/err"

@@ -150,6 +150,7 @@ int doctor_version(const struct options *o)
 	    access(path, X_OK) == 0)
 		printf("kernel %s\n", path);
 	else
-		printf("kernel %s (not built: run make)\n", o->kernel_version);
+		printf("kernel %s (not built yet: built on first use, or by make kernels)\n",
+		       o->kernel_version);
 	return 0;
 }

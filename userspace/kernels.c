@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Kernels built on demand: `--kernel-tree DIR` runs scripts/build-kernel.sh
- * --tree DIR (cached by commit, uncommitted changes, fragments and module;
- * incremental between commits) and takes the kernel and module from the
- * directory it prints. Its progress is relayed with -v and otherwise shown
- * only when the build fails, so a build failure is one more umlrun failure
- * (exit 125, which `git bisect run` takes as "skip"). --list-kernels and
- * --prune-kernels hand over to the same script.
+ * Kernels built on demand: `--kernel-tree DIR [--commit REV]`, a Debian
+ * series make did not build, and any kernel with --kconfig/--kconfig-add
+ * run scripts/build-kernel.sh (cached by source, commit, fragments, extra
+ * options and module; incremental) and take the kernel and module from the
+ * directory it prints. On a terminal its progress goes straight to stderr
+ * (the line make shows); elsewhere it is relayed with -v and otherwise
+ * shown only when the build fails, so a build failure is one more umlrun
+ * failure (exit 125, which `git bisect run` takes as "skip"); options that
+ * do not land are named one line each. --list-kernels and --prune-kernels
+ * hand over to the same script.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,12 +29,14 @@
 #include "util.h"
 
 #define KERNELS_TAIL_LINES 25
+/* build-kernel.sh's status when the extra options are refused. */
+#define KERNELS_CONFIG_REFUSED 3
 
 /*
  * The build script: UMLRUN_BUILD_KERNEL, else next to the launcher in a
- * source tree (./scripts), else where `make install` puts it.
+ * source tree (./scripts), else where `make install` puts it; 0 or -ENOENT.
  */
-static void kernels_script(char *out, size_t len)
+static int kernels_find_script(char *out, size_t len)
 {
 	static const char *const rel[] = {
 		"scripts/build-kernel.sh",
@@ -45,7 +50,7 @@ static void kernels_script(char *out, size_t len)
 
 	if (env && *env) {
 		snprintf(out, len, "%s", env);
-		return;
+		return 0;
 	}
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n < 0)
@@ -57,10 +62,22 @@ static void kernels_script(char *out, size_t len)
 	for (i = 0; i < ARRAY_SIZE(rel); i++) {
 		snprintf(out, len, "%s/%s", exe, rel[i]);
 		if (access(out, X_OK) == 0)
-			return;
+			return 0;
 	}
-	die("cannot find build-kernel.sh next to %s (set UMLRUN_BUILD_KERNEL)",
-	    exe);
+	return -ENOENT;
+}
+
+static void kernels_script(char *out, size_t len)
+{
+	if (kernels_find_script(out, len))
+		die("cannot find build-kernel.sh next to the launcher (set UMLRUN_BUILD_KERNEL)");
+}
+
+int kernels_can_build(void)
+{
+	char script[PATH_MAX + 64];
+
+	return kernels_find_script(script, sizeof(script)) == 0;
 }
 
 void kernels_exec_script(const char *arg)
@@ -103,8 +120,11 @@ static void kernels_tail_feed(struct kernels_tail *t, const char *buf,
 	}
 }
 
-static void kernels_tail_dump(struct kernels_tail *t)
+/* The last lines, or with refused options only the config: lines and
+ * the reason (returned), which then makes umlrun's last line. */
+static const char *kernels_tail_dump(struct kernels_tail *t, int refused)
 {
+	const char *why = NULL;
 	unsigned int i;
 	char *s;
 
@@ -112,9 +132,16 @@ static void kernels_tail_dump(struct kernels_tail *t)
 		kernels_tail_line(t);
 	for (i = 0; i < KERNELS_TAIL_LINES; i++) {
 		s = t->line[(t->next + i) % KERNELS_TAIL_LINES];
-		if (s && !log_verbose)
+		if (!s)
+			continue;
+		if (refused && !strncmp(s, "build-kernel: ", 14))
+			why = s + 14;
+		else if (refused && !strncmp(s, "config: ", 8) && !log_verbose)
+			warn("%s", s);
+		else if (!refused && !log_verbose)
 			warn("build: %s", s);
 	}
+	return why;
 }
 
 static void kernels_tail_free(struct kernels_tail *t)
@@ -150,18 +177,57 @@ static void kernels_catch(void (*fn)(int))
 		sigaction(sigs[i], &sa, NULL);
 }
 
-void kernels_build_tree(const char *tree, char *dir, size_t len)
+/* The build script's command line for the kernel o asks for. */
+static char **kernels_argv(const struct options *o, char *script)
 {
-	char script[PATH_MAX + 64], buf[4096];
+	size_t i, n = 0;
+	char **argv;
+
+	argv = calloc(2 * o->n_kconfig + 8, sizeof(*argv));
+	if (!argv)
+		die("out of memory");
+	argv[n++] = script;
+	for (i = 0; i < o->n_kconfig; i++) {
+		argv[n++] = o->kconfig[i].file ? "--kconfig" : "--kconfig-add";
+		argv[n++] = (char *)o->kconfig[i].arg;
+	}
+	if (o->drop_kernel)
+		argv[n++] = "--drop-kernel-layer";
+	if (o->kernel_tree) {
+		argv[n++] = "--tree";
+		argv[n++] = (char *)o->kernel_tree;
+		if (o->commit) {
+			argv[n++] = "--commit";
+			argv[n++] = (char *)o->commit;
+		}
+	} else {
+		argv[n++] = (char *)o->kernel_version;
+	}
+	return argv;
+}
+
+void kernels_build(const struct options *o, char *dir, size_t len)
+{
+	char script[PATH_MAX + 64], buf[4096], what[PATH_MAX + 64];
 	struct kernels_tail tail = { 0 };
 	int out[2], err[2], status, devnull, open_fds = 2;
+	int live = isatty(2) && !log_verbose;
+	const char *why;
 	size_t dlen = 0;
 	struct pollfd p[2];
+	char **argv;
 	ssize_t n;
 	pid_t pid;
 
 	kernels_script(script, sizeof(script));
-	info("building the kernel of %s with %s", tree, script);
+	argv = kernels_argv(o, script);
+	if (o->kernel_tree)
+		snprintf(what, sizeof(what), "the kernel of %s%s%s", o->kernel_tree,
+			 o->commit ? " at " : "", o->commit ? o->commit : "");
+	else
+		snprintf(what, sizeof(what), "the %s kernel%s", o->kernel_version,
+			 o->n_kconfig ? " with the extra options" : "");
+	info("%s: %s", what, script);
 	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
 		die_errno("pipe");
 	kernels_catch(kernels_on_signal);
@@ -174,12 +240,13 @@ void kernels_build_tree(const char *tree, char *dir, size_t len)
 		/* The build never reads the caller's stdin (the command's). */
 		devnull = open("/dev/null", O_RDONLY);
 		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(out[1], 1) < 0 ||
-		    dup2(err[1], 2) < 0)
+		    (!live && dup2(err[1], 2) < 0))
 			_exit(127);
-		execl(script, script, "--tree", tree, (char *)NULL);
+		execv(script, argv);
 		dprintf(2, "cannot run %s: %s\n", script, strerror(errno));
 		_exit(127);
 	}
+	free(argv);
 	setpgid(pid, pid);
 	kernels_build_pid = pid;
 	close(out[1]);
@@ -221,12 +288,16 @@ void kernels_build_tree(const char *tree, char *dir, size_t len)
 	dir[dlen] = 0;
 	while (dlen && dir[dlen - 1] == '\n')
 		dir[--dlen] = 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == KERNELS_CONFIG_REFUSED) {
+		why = kernels_tail_dump(&tail, 1);
+		die("%s: %s", what, why ? why : "options refused");
+	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) || !dlen ||
 	    strchr(dir, '\n')) {
-		kernels_tail_dump(&tail);
+		kernels_tail_dump(&tail, 0);
 		kernels_tail_free(&tail);
-		die("the kernel of %s did not build", tree);
+		die("%s did not build", what);
 	}
 	kernels_tail_free(&tail);
-	info("kernel of %s: %s", tree, dir);
+	info("%s: %s", what, dir);
 }

@@ -1,18 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Kernels built on demand from a user's Linux tree, and the kernel cache.
+ * Kernels built on demand (a user's tree, a series, variants), and the
+ * kernel cache.
  */
 #ifndef UMLRUN_KERNELS_H
 #define UMLRUN_KERNELS_H
 
 #include <stddef.h>
 
+#include "options.h"
+
 /*
- * Build (or find in the cache) the kernel of the Linux tree at tree; put
- * the directory holding `linux` and `hostexec.ko` in dir. Dies (exit 125)
- * when the tree does not build.
+ * Build (or find in the cache) the kernel o asks for: its --kernel-tree
+ * (at --commit), else its --kernel-version, with its --kconfig and
+ * --kconfig-add lines; put the directory holding `linux` and `hostexec.ko`
+ * in dir. Dies (exit 125) when it does not build or the options are refused.
  */
-void kernels_build_tree(const char *tree, char *dir, size_t len);
+void kernels_build(const struct options *o, char *dir, size_t len);
+/* Whether build-kernel.sh can be found. */
+int kernels_can_build(void);
 /* Replace the process with build-kernel.sh ARG (--list or --prune). */
 void kernels_exec_script(const char *arg) __attribute__((noreturn));
 

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "kparams.h"
 #include "log.h"
 #include "options.h"
 
@@ -49,6 +50,10 @@ enum {
 	OPT_NO_CONFIG,
 	OPT_SPLAT_IS_FAILURE,
 	OPT_GDB,
+	OPT_KCONFIG,
+	OPT_KCONFIG_ADD,
+	OPT_APPEND,
+	OPT_COMMIT,
 };
 
 static const struct option long_opts[] = {
@@ -56,6 +61,10 @@ static const struct option long_opts[] = {
 	{ "kernel", required_argument, NULL, 'k' },
 	{ "kernel-version", required_argument, NULL, OPT_KERNEL_VERSION },
 	{ "kernel-tree", required_argument, NULL, OPT_KERNEL_TREE },
+	{ "kconfig", required_argument, NULL, OPT_KCONFIG },
+	{ "kconfig-add", required_argument, NULL, OPT_KCONFIG_ADD },
+	{ "append", required_argument, NULL, OPT_APPEND },
+	{ "commit", required_argument, NULL, OPT_COMMIT },
 	{ "panic-is-failure", no_argument, NULL, OPT_PANIC_IS_FAILURE },
 	{ "splat-is-failure", no_argument, NULL, OPT_SPLAT_IS_FAILURE },
 	{ "gdb", no_argument, NULL, OPT_GDB },
@@ -167,12 +176,26 @@ static void options_help(void)
 	       "\n"
 	       "Kernel:\n"
 	       "  -k, --kernel PATH        a UML kernel binary (hostexec.ko next to it)\n"
-	       "      --kernel-version V   a kernel built by make: 6.12 (default) or 6.1;\n"
+	       "      --kernel-version V   Debian's 6.12 (default, built by make) or 6.1\n"
+	       "                           (built on first use, or by make kernels);\n"
 	       "                           UMLRUN_KERNEL_VERSION sets the default\n"
 	       "      --kernel-tree DIR    build the Linux tree DIR (e.g. a git checkout)\n"
 	       "                           out of tree with our config and module,\n"
 	       "                           cached per commit; a tree that does not\n"
 	       "                           build exits 125 (skip for git bisect run)\n"
+	       "      --commit REV         with --kernel-tree: build REV of the git tree,\n"
+	       "                           written to the cache (work tree untouched)\n"
+	       "      --kconfig FILE       a kconfig fragment applied after umlrun's\n"
+	       "                           (repeatable); the kernel is built on first\n"
+	       "                           use and cached per configuration\n"
+	       "      --kconfig-add CONFIG_X=VALUE\n"
+	       "                           one more option, as --kconfig (repeatable);\n"
+	       "                           a line that does not land exits 125 saying\n"
+	       "                           why; options the kernel layer rests on change\n"
+	       "                           only with --drop-layer kernel\n"
+	       "      --append PARAMS      more kernel parameters (repeatable; quote a\n"
+	       "                           value with spaces as name=\"a b\"); those\n"
+	       "                           umlrun sets itself are refused\n"
 	       "      --panic-is-failure   a kernel panic exits 1 instead of 125 (to\n"
 	       "                           bisect boot regressions)\n"
 	       "      --splat-is-failure   exit 1 if the kernel reported a WARNING, BUG,\n"
@@ -180,7 +203,8 @@ static void options_help(void)
 	       "                           whatever the command's status\n"
 	       "      --list-kernels       list the cached kernels and builds, and exit\n"
 	       "      --prune-kernels      remove all cached kernels and builds but the\n"
-	       "                           current 6.12 and 6.1 ones, and exit\n"
+	       "                           current 6.12 and 6.1 ones and their variants'\n"
+	       "                           kernels, and exit\n"
 	       "      --gdb                start the kernel under gdb on this terminal,\n"
 	       "                           with its and hostexec.ko's symbols; the\n"
 	       "                           command keeps its stdout, stderr and status\n"
@@ -287,6 +311,12 @@ void options_free(struct options *o)
 	o->n_env_add = 0;
 	free(o->publish);
 	o->publish = NULL;
+	free(o->kconfig);
+	o->kconfig = NULL;
+	o->n_kconfig = 0;
+	free(o->append);
+	o->append = NULL;
+	o->n_append = 0;
 	o->n_publish = 0;
 	while (o->n_mounts--) {
 		free(o->mounts[o->n_mounts].src);
@@ -392,8 +422,21 @@ static int options_check_kernel_version(const char *v)
 	return strcmp(v, "6.12") && strcmp(v, "6.1") ? -EINVAL : 0;
 }
 
+static void options_kconfig(struct options *o, int file, const char *arg)
+{
+	if (!*arg)
+		usage_error("empty %s", file ? "--kconfig" : "--kconfig-add");
+	if (!file && strncmp(arg, "CONFIG_", 7) && strncmp(arg, "# CONFIG_", 9))
+		usage_error("--kconfig-add '%s': want CONFIG_NAME=VALUE", arg);
+	o->kconfig = realloc(o->kconfig, (o->n_kconfig + 1) * sizeof(*o->kconfig));
+	if (!o->kconfig)
+		die("out of memory");
+	o->kconfig[o->n_kconfig++] = (struct kconfig_opt){ file, arg };
+}
+
 void options_parse(struct options *o, int argc, char **argv)
 {
+	char err[128];
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -427,6 +470,24 @@ void options_parse(struct options *o, int argc, char **argv)
 			if (!*optarg)
 				usage_error("empty directory for --kernel-tree");
 			o->kernel_tree = optarg;
+			break;
+		case OPT_COMMIT:
+			if (!*optarg || *optarg == '-')
+				usage_error("bad revision '%s' for --commit", optarg);
+			o->commit = optarg;
+			break;
+		case OPT_KCONFIG:
+		case OPT_KCONFIG_ADD:
+			options_kconfig(o, c == OPT_KCONFIG, optarg);
+			break;
+		case OPT_APPEND:
+			if (kparams_check(optarg, err, sizeof(err)))
+				usage_error("--append '%s': %s", optarg, err);
+			o->append = realloc(o->append, (o->n_append + 1) *
+							 sizeof(*o->append));
+			if (!o->append)
+				die("out of memory");
+			o->append[o->n_append++] = optarg;
 			break;
 		case OPT_PANIC_IS_FAILURE:
 			o->panic_is_failure = 1;
@@ -579,6 +640,10 @@ void options_parse(struct options *o, int argc, char **argv)
 	}
 	if (o->kernel && o->kernel_tree)
 		usage_error("--kernel and --kernel-tree exclude each other");
+	if (o->kernel && o->n_kconfig)
+		usage_error("--kconfig and --kconfig-add build a kernel: not with --kernel");
+	if (o->commit && !o->kernel_tree)
+		usage_error("--commit needs --kernel-tree");
 	if (o->drop_kernel && o->drop_landlock)
 		usage_error("--drop-layer: one isolation layer must stay");
 	if (o->allow_modules && o->drop_landlock)

@@ -24,10 +24,21 @@ struct publish {
 	int udp;
 };
 
+/* One --kconfig FILE or --kconfig-add LINE, in the order given. */
+struct kconfig_opt {
+	int file;			/* --kconfig: arg is a fragment file */
+	const char *arg;
+};
+
 struct options {
 	const char *kernel;		/* -k: a prebuilt UML kernel */
 	const char *kernel_version;	/* --kernel-version */
 	const char *kernel_tree;	/* --kernel-tree: build this Linux tree */
+	const char *commit;		/* --commit: this revision of the tree */
+	struct kconfig_opt *kconfig;	/* --kconfig, --kconfig-add, in order */
+	size_t n_kconfig;
+	const char **append;		/* --append: more kernel parameters */
+	size_t n_append;
 	const char *kernels_action;	/* --list-kernels, --prune-kernels */
 	int panic_is_failure;		/* --panic-is-failure: panic exits 1 */
 	int splat_is_failure;		/* --splat-is-failure: a splat exits 1 */

@@ -32,6 +32,7 @@
 #include "disks.h"
 #include "gdb.h"
 #include "kernels.h"
+#include "kparams.h"
 #include "landlock.h"
 #include "layers.h"
 #include "log.h"
@@ -160,8 +161,8 @@ void spawn_locate(struct uml *u, const struct options *o)
 	env = getenv("UMLRUN_KERNEL");
 	if (o->kernel) {
 		spawn_resolve(u->kernel, o->kernel, "kernel", NULL);
-	} else if (o->kernel_tree) {
-		kernels_build_tree(o->kernel_tree, lib, sizeof(lib));
+	} else if (o->kernel_tree || o->n_kconfig) {
+		kernels_build(o, lib, sizeof(lib));
 		snprintf(path, sizeof(path), "%s/linux", lib);
 		spawn_resolve(u->kernel, path, "kernel", NULL);
 		spawn_libdir(lib, sizeof(lib));
@@ -170,6 +171,13 @@ void spawn_locate(struct uml *u, const struct options *o)
 	} else {
 		snprintf(path, sizeof(path), "%s/kernels/%s/linux", lib,
 			 o->kernel_version);
+		/* A series make did not build: built (or found cached) now. */
+		if (access(path, F_OK) < 0 && errno == ENOENT &&
+		    kernels_can_build()) {
+			kernels_build(o, lib, sizeof(lib));
+			snprintf(path, sizeof(path), "%s/linux", lib);
+			spawn_libdir(lib, sizeof(lib));
+		}
 		spawn_resolve(u->kernel, path, "kernel",
 			      " (build it with make)");
 	}
@@ -407,6 +415,8 @@ static char **spawn_args(const struct uml *u, const struct options *o)
 		argv[n++] = "umlrun.allow_modules=1";
 	else if (o->drop_kernel)
 		argv[n++] = "umlrun.drop_kernel=1";
+	n = kparams_append(argv, n, ARRAY_SIZE(argv) - 1, o->append,
+			   o->n_append);
 	n = spawn_extra_args(argv, n, ARRAY_SIZE(argv) - 1);
 	argv[n] = NULL;
 	for (i = 1, len = 0; i < n; i++)
