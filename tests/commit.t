@@ -5,12 +5,13 @@
 # unpacked linux-source-6.12 (hardlinked, so the copy is free) with two
 # commits: C0 as it is, C1 with EXTRAVERSION = -c1 (checked out). Building
 # C0 must give a kernel without -c1 and leave `git status` clean and HEAD
-# at C1; the same again is a cache hit. Own cache (UMLRUN_CACHE). One full
-# kernel build.
+# at C1; the same again is a cache hit. Own cache (UMLRUN_CACHE) and tree
+# at a fixed place outside the checkout, kept between runs: the first run
+# on a machine is one full kernel build, later ones (CI) are incremental.
 . "$(dirname "$0")/lib.sh"
 need_kernel
 
-linux_copy
+linux_copy "${UMLRUN_SLOW_DIR:-/var/tmp/umlrun-commit-test}/linux"
 edit .gitignore sed -i '/^# Debian packaging/,$d'
 git -C "$repo" init -q
 git_ add -A

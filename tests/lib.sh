@@ -49,10 +49,12 @@ need_kernel() {
 	exit 0
 }
 
-# linux_copy: $repo, a copy of the cached, unpacked 6.12 source
+# linux_copy [DIR]: $repo, a copy of the cached, unpacked 6.12 source
 # (hardlinked, so it is free) for a test to make a git history of, with
 # git_ (git with an identity) and edit FILE CMD... (change a file of the
-# copy through a new inode); builds go to a cache of the test's own.
+# copy through a new inode); builds go to a cache of the test's own: in
+# $T, or beside DIR, kept between runs so the next run builds
+# incrementally (DIR/../cache).
 linux_copy() {
 	local art home cache src
 	art=$(readlink -f "$ROOT/build/kernels/6.12")
@@ -63,8 +65,10 @@ linux_copy() {
 		echo "Bail out! no unpacked 6.12 tree at $src (run make)"
 		exit 1
 	fi
-	export UMLRUN_CACHE=$T/cache
-	repo=$T/linux
+	repo=${1:-$T/linux}
+	export UMLRUN_CACHE=$(dirname "$repo")/cache
+	rm -rf "$repo"
+	mkdir -p "$(dirname "$repo")"
 	cp -al "$src" "$repo" 2>/dev/null || cp -a "$src" "$repo"
 }
 git_() { git -C "$repo" -c user.name=t -c user.email=t@t -c core.looseCompression=0 "$@"; }
