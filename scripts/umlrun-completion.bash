@@ -37,6 +37,10 @@ _umlrun() {
 		COMPREPLY=($(compgen -W "256M 512M 1G 2G" -- "$cur"))
 		return
 		;;
+	--max-procs)
+		COMPREPLY=($(compgen -W "max 512 2048 8192" -- "$cur"))
+		return
+		;;
 	-e | --env)
 		COMPREPLY=($(compgen -e -- "$cur"))
 		return
@@ -47,7 +51,7 @@ _umlrun() {
 	esac
 	COMPREPLY=($(compgen -W "--mem --cwd --env --clean-env --no-stdin --tty
 		--timeout --net --publish --bind --tmpfs --overlay --user
-		--allow-modules --kernel --kernel-version --kernel-tree
+		--allow-modules --max-procs --kernel --kernel-version --kernel-tree
 		--panic-is-failure --list-kernels --prune-kernels --module --init
 		--verbose --log --result-json --check --version --help --" -- "$cur"))
 }

@@ -37,6 +37,7 @@ enum {
 	OPT_TMPFS,
 	OPT_OVERLAY,
 	OPT_ALLOW_MODULES,
+	OPT_MAX_PROCS,
 };
 
 static const struct option long_opts[] = {
@@ -65,6 +66,7 @@ static const struct option long_opts[] = {
 	{ "overlay", no_argument, NULL, OPT_OVERLAY },
 	{ "user", no_argument, NULL, 'u' },
 	{ "allow-modules", no_argument, NULL, OPT_ALLOW_MODULES },
+	{ "max-procs", required_argument, NULL, OPT_MAX_PROCS },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "check", no_argument, NULL, OPT_CHECK },
@@ -113,6 +115,9 @@ static void options_help(void)
 	       "                           groups instead of root\n"
 	       "      --allow-modules      let the guest load kernel modules (needs\n"
 	       "                           Landlock on the host, which then alone guards it)\n"
+	       "      --max-procs N        at most N host processes for the kernel and the\n"
+	       "                           guest (each guest process is one; default %d;\n"
+	       "                           'max': no bound); beyond it fork fails (EAGAIN)\n"
 	       "\n"
 	       "Kernel:\n"
 	       "  -k, --kernel PATH        a UML kernel binary (hostexec.ko next to it)\n"
@@ -143,7 +148,7 @@ static void options_help(void)
 	       "Exit status: the command's own; 128+N if it was killed by signal N;\n"
 	       "124 on --timeout; 125 if umlrun itself failed; 126 if the command could\n"
 	       "not be executed; 127 if it was not found.\n",
-	       DEFAULT_MEM_MB);
+	       DEFAULT_MEM_MB, DEFAULT_MAX_PROCS);
 }
 
 static void usage_error(const char *fmt, ...)
@@ -228,6 +233,24 @@ void options_free(struct options *o)
 	o->n_mounts = 0;
 }
 
+/* N host processes (16 to 4194304, the kernel's pid limit), or "max": 0. */
+int options_parse_max_procs(const char *s, unsigned long *n)
+{
+	char *end;
+	long v;
+
+	if (!strcmp(s, "max")) {
+		*n = 0;
+		return 0;
+	}
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 16 || v > 4194304)
+		return -EINVAL;
+	*n = (unsigned long)v;
+	return 0;
+}
+
 static int options_port(const char *s, size_t len, unsigned short *port)
 {
 	char buf[8], *end;
@@ -309,6 +332,7 @@ void options_parse(struct options *o, int argc, char **argv)
 
 	memset(o, 0, sizeof(*o));
 	o->mem_mb = DEFAULT_MEM_MB;
+	o->max_procs = DEFAULT_MAX_PROCS;
 	o->kernel_version = getenv("UMLRUN_KERNEL_VERSION");
 	if (!o->kernel_version || !*o->kernel_version)
 		o->kernel_version = DEFAULT_KERNEL_VERSION;
@@ -416,6 +440,11 @@ void options_parse(struct options *o, int argc, char **argv)
 			break;
 		case OPT_ALLOW_MODULES:
 			o->allow_modules = 1;
+			break;
+		case OPT_MAX_PROCS:
+			if (options_parse_max_procs(optarg, &o->max_procs))
+				usage_error("bad process bound '%s' (16 to 4194304, or max)",
+					    optarg);
 			break;
 		case OPT_HELP:
 			options_help();

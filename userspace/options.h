@@ -13,6 +13,8 @@
 #define UMLRUN_VERSION "0.1.0"
 #define DEFAULT_KERNEL_VERSION "6.12"
 #define DEFAULT_MEM_MB 256
+/* Host processes (tasks) the kernel and the guest may have, --max-procs. */
+#define DEFAULT_MAX_PROCS 2048
 
 /* One -p: a host port forwarded into the guest. */
 struct publish {
@@ -51,6 +53,7 @@ struct options {
 	int overlay;			/* --overlay */
 	int user;			/* -u: the caller's ids, not root */
 	int allow_modules;		/* --allow-modules */
+	unsigned long max_procs;	/* --max-procs, 0 for no bound */
 	char **argv;			/* the command, NULL-terminated */
 	char *shell[2];			/* the command when none is given */
 };
@@ -63,6 +66,7 @@ void options_free(struct options *o);
 int options_parse_duration(const char *s, long long *ms);
 int options_parse_mem(const char *s, unsigned long *mb);
 int options_parse_publish(const char *s, struct publish *p);
+int options_parse_max_procs(const char *s, unsigned long *n);
 
 /* One more entry at the end of o->mounts, counted; dies out of memory. */
 struct mount_opt *options_add_mount(struct options *o);

@@ -29,6 +29,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bounds.h"
 #include "kernels.h"
 #include "landlock.h"
 #include "log.h"
@@ -216,21 +217,14 @@ static void spawn_reap_stale(const char *base)
 	struct dirent *d;
 	struct stat st;
 	DIR *dir;
-	long pid;
-	char *end;
 
 	dir = opendir(base);
 	if (!dir)
 		return;
 	while ((d = readdir(dir))) {
-		if (strncmp(d->d_name, RUNDIR_PREFIX, strlen(RUNDIR_PREFIX)))
-			continue;
-		pid = strtol(d->d_name + strlen(RUNDIR_PREFIX), &end, 10);
-		if (*end != '-' || pid <= 0 ||
+		if (!stale_owner(d->d_name, RUNDIR_PREFIX) ||
 		    fstatat(dirfd(dir), d->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
 		    !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
-			continue;
-		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
 			continue;
 		info("removing stale run directory %s/%s", base, d->d_name);
 		spawn_rm_tree(dirfd(dir), d->d_name);
@@ -416,7 +410,9 @@ static void spawn_child(const struct uml *u, char **argv, int chan, int con,
 	signal(SIGPIPE, SIG_DFL);
 	personality(ADDR_NO_RANDOMIZE);
 	spawn_pin_cpu();
-	err = landlock_enforce(ruleset);
+	err = bounds_child();
+	if (!err)
+		err = landlock_enforce(ruleset);
 	if (err) {
 		errno = -err;
 		goto fail;
@@ -460,6 +456,7 @@ void spawn_start(struct uml *u, const struct options *o)
 	if (o->allow_modules && !landlock_abi())
 		die("--allow-modules needs Landlock, which this host does not offer");
 	spawn_rundir(u);
+	bounds_prepare(o->max_procs, u->rundir);
 	/* The output ring; without it (a pty, or UMLRUN_NO_RING=1 to compare)
 	 * umlinit relays output through pipes and the channel. */
 	u->ring = (struct ring){ .mem = -1, .bell = -1, .guest_bell = -1 };
@@ -509,6 +506,7 @@ void spawn_start(struct uml *u, const struct options *o)
 		spawn_kill(u);
 		die_errno("cannot start kernel %s", u->kernel);
 	}
+	bounds_check_kernel(u->pid);
 	fcntl(u->chan, F_SETFL, O_NONBLOCK);
 	fcntl(u->console, F_SETFL, O_NONBLOCK);
 }
@@ -568,6 +566,7 @@ void spawn_cleanup(struct uml *u)
 {
 	if (u->ring.hdr)
 		ring_destroy(&u->ring);
+	bounds_cleanup();
 	if (u->rundir[0]) {
 		spawn_rm_tree(AT_FDCWD, u->rundir);
 		u->rundir[0] = 0;

@@ -18,6 +18,9 @@ int write_all(int fd, const void *buf, size_t len);
 /* read() that retries on EINTR; returns bytes or -errno. */
 ssize_t read_retry(int fd, void *buf, size_t len);
 
+/* Is name PREFIX<pid>-... with a pid that no longer exists? */
+int stale_owner(const char *name, const char *prefix);
+
 /* Is the environment variable set to something other than "" or "0"? */
 int env_flag(const char *name);
 
