@@ -35,7 +35,12 @@
 #include "util.h"
 
 #define CONSOLE_RING (64u << 10)
+#define CONSOLE_READ 8192
 #define CONSOLE_TAIL_LINES 15
+/* How much of one kernel line a failure shows. */
+#define CONSOLE_TAIL_WIDTH 300
+/* --log keeps at most this much of the (escaped) console. */
+#define LOG_MAX (16u << 20)
 #define TXQ_MAX 8
 /* After forwarding a signal, how long the command may take to end. */
 #define SIGNAL_GRACE_MS 10000
@@ -63,6 +68,7 @@ struct loop {
 	struct tx_frame *txq, **txq_tail;
 	int txq_len;
 	int log_fd;
+	size_t log_len;		/* bytes written to it */
 	char ring[CONSOLE_RING];
 	size_t ring_pos;
 	int ring_wrapped;
@@ -113,12 +119,29 @@ void loop_signals_init(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-static void loop_console_keep(struct loop *l, const char *buf, size_t n)
+/* --log: the first LOG_MAX bytes, then one line that says so. */
+static void loop_log(struct loop *l, const char *buf, size_t n)
 {
+	static const char cut[] = "\numlrun: log truncated at 16 MiB\n";
+
+	if (l->log_fd < 0 || l->log_len >= LOG_MAX)
+		return;
+	if (n > LOG_MAX - l->log_len)
+		n = LOG_MAX - l->log_len;
+	(void)write_all(l->log_fd, buf, n);
+	l->log_len += n;
+	if (l->log_len == LOG_MAX)
+		(void)write_all(l->log_fd, cut, sizeof(cut) - 1);
+}
+
+/* Guest text: escaped once here for the log, -v and the failure tail. */
+static void loop_console_keep(struct loop *l, const char *raw, size_t n)
+{
+	char buf[LOG_ESCAPE_MAX * CONSOLE_READ];
 	size_t i;
 
-	if (l->log_fd >= 0)
-		(void)write_all(l->log_fd, buf, n);
+	n = log_escape(buf, raw, n);
+	loop_log(l, buf, n);
 	if (log_verbose)
 		(void)write_all(2, buf, n);
 	for (i = 0; i < n; i++) {
@@ -132,7 +155,7 @@ static void loop_console_keep(struct loop *l, const char *buf, size_t n)
 
 static void loop_console(struct loop *l)
 {
-	char buf[8192];
+	char buf[CONSOLE_READ];
 	ssize_t n;
 
 	while (l->u->console >= 0) {
@@ -193,7 +216,9 @@ static void loop_console_tail(struct loop *l)
 		keep[n++] = line;
 	}
 	for (i = 0; i < n; i++)
-		fprintf(stderr, "umlrun: kernel: %s\n", keep[i]);
+		fprintf(stderr, "umlrun: kernel: %.*s%s\n", CONSOLE_TAIL_WIDTH,
+			keep[i],
+			strlen(keep[i]) > CONSOLE_TAIL_WIDTH ? "..." : "");
 	free(s);
 }
 
