@@ -44,7 +44,7 @@ SLIRP_LIBS = $(shell pkg-config --libs slirp)
 
 B := build
 LAUNCHER_SRC := main.c options.c spawn.c loop.c log.c proto.c util.c tty.c net.c \
-	mounts.c landlock.c bounds.c result.c doctor.c kernels.c ring.c
+	mounts.c landlock.c bounds.c confine.c result.c doctor.c kernels.c ring.c
 INIT_SRC := init.c init_relay.c init_net.c init_mounts.c proto.c util.c
 LAUNCHER_OBJ := $(LAUNCHER_SRC:%.c=$(B)/host/%.o)
 INIT_OBJ := $(INIT_SRC:%.c=$(B)/guest/%.o)

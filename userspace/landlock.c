@@ -55,8 +55,7 @@ int landlock_abi(void)
 	return abi;
 }
 
-/* Every filesystem right this ABI knows. */
-static uint64_t landlock_all(int abi)
+uint64_t landlock_all(int abi)
 {
 	uint64_t all = (LANDLOCK_ACCESS_FS_MAKE_SYM << 1) - 1;
 
@@ -67,8 +66,8 @@ static uint64_t landlock_all(int abi)
 	return all;
 }
 
-static void landlock_allow(int ruleset, const char *path, uint64_t access,
-			   uint64_t handled)
+void landlock_allow(int ruleset, const char *path, uint64_t access,
+		    uint64_t handled)
 {
 	struct landlock_path_beneath_attr rule = { 0 };
 	struct stat st;

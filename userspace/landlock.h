@@ -8,6 +8,7 @@
 #define UMLRUN_LANDLOCK_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* The host's Landlock ABI version, 0 when unavailable or disabled. */
 int landlock_abi(void);
@@ -17,7 +18,12 @@ int landlock_abi(void);
  * note when Landlock is unavailable; dies on other failures.
  */
 int landlock_prepare(const char *const *rw, size_t nw);
-/* In the kernel's child process, before exec: 0 or -errno. */
+/* NO_NEW_PRIVS and the ruleset on the calling thread: 0 or -errno. */
 int landlock_enforce(int ruleset);
+/* Every filesystem right this ABI knows. */
+uint64_t landlock_all(int abi);
+/* Allow access (of handled) beneath path, files get file rights; dies. */
+void landlock_allow(int ruleset, const char *path, uint64_t access,
+		    uint64_t handled);
 
 #endif

@@ -80,6 +80,7 @@ struct loop {
 };
 
 static int sig_pipe[2] = { -1, -1 };
+static int log_fd = -1;
 static volatile sig_atomic_t sig_pending[65];
 static volatile sig_atomic_t sig_timeout;
 static volatile sig_atomic_t sigint_count;
@@ -738,6 +739,16 @@ static void loop_kernel_gone(struct loop *l)
 	}
 }
 
+void loop_open_log(const struct options *o)
+{
+	if (!o->log_file)
+		return;
+	log_fd = open(o->log_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		      0644);
+	if (log_fd < 0)
+		warn("cannot write log %s: %s", o->log_file, strerror(errno));
+}
+
 int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
 	     size_t blob_len)
 {
@@ -758,15 +769,9 @@ int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
 	l->in_fd = o->no_stdin ? -1 : 0;
 	l->credit = PROTO_STDIN_WINDOW;
 	l->txq_tail = &l->txq;
-	l->log_fd = -1;
+	l->log_fd = log_fd;
+	log_fd = -1;
 	proto_reader_init(&l->rd);
-	if (o->log_file) {
-		l->log_fd = open(o->log_file, O_WRONLY | O_CREAT | O_TRUNC |
-						      O_CLOEXEC, 0644);
-		if (l->log_fd < 0)
-			warn("cannot write log %s: %s", o->log_file,
-			     strerror(errno));
-	}
 	if (o->timeout_ms) {
 		deadline = result_now_ms() + o->timeout_ms;
 		loop_arm_timeout(o->timeout_ms);
