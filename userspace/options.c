@@ -233,7 +233,10 @@ void options_free(struct options *o)
 	o->n_mounts = 0;
 }
 
-/* N host processes (16 to 4194304, the kernel's pid limit), or "max": 0. */
+/*
+ * N host processes (64, room for the guest's own kernel threads, to
+ * 4194304, the kernel's pid limit), or "max": 0.
+ */
 int options_parse_max_procs(const char *s, unsigned long *n)
 {
 	char *end;
@@ -245,7 +248,7 @@ int options_parse_max_procs(const char *s, unsigned long *n)
 	}
 	errno = 0;
 	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 16 || v > 4194304)
+	if (errno || end == s || *end || v < 64 || v > 4194304)
 		return -EINVAL;
 	*n = (unsigned long)v;
 	return 0;
@@ -443,7 +446,7 @@ void options_parse(struct options *o, int argc, char **argv)
 			break;
 		case OPT_MAX_PROCS:
 			if (options_parse_max_procs(optarg, &o->max_procs))
-				usage_error("bad process bound '%s' (16 to 4194304, or max)",
+				usage_error("bad process bound '%s' (64 to 4194304, or max)",
 					    optarg);
 			break;
 		case OPT_HELP:

@@ -304,7 +304,7 @@ static char **spawn_args(const struct uml *u, const struct options *o)
 {
 	static char *argv[64];
 	const char *lpj = getenv("UMLRUN_LPJ");
-	char mem[32];
+	char mem[32], procs[32];
 	int n = 0;
 
 	snprintf(mem, sizeof(mem), "%luM", o->mem_mb);
@@ -341,6 +341,11 @@ static char **spawn_args(const struct uml *u, const struct options *o)
 		n++;
 	if (o->allow_modules)
 		argv[n++] = "umlrun.allow_modules=1";
+	/* The guest refuses a fork (EAGAIN) before the host bound does. */
+	if (o->max_procs) {
+		snprintf(procs, sizeof(procs), "%lu", o->max_procs);
+		argv[n++] = spawn_param("sysctl.kernel.threads-max", procs);
+	}
 	n = spawn_extra_args(argv, n, ARRAY_SIZE(argv) - 1);
 	argv[n] = NULL;
 	return argv;

@@ -144,13 +144,13 @@ static void test_mem(void)
 
 static void test_max_procs(void)
 {
-	static const char *const bad[] = { "", "15", "0", "-1", "4194305",
+	static const char *const bad[] = { "", "63", "0", "-1", "4194305",
 					   "1k", "2048 ", "unlimited", "0x100" };
 	unsigned long n;
 	size_t i;
 
-	ok(options_parse_max_procs("16", &n) == 0 && n == 16,
-	   "--max-procs 16, the least");
+	ok(options_parse_max_procs("64", &n) == 0 && n == 64,
+	   "--max-procs 64, the least");
 	ok(options_parse_max_procs("4194304", &n) == 0 && n == 4194304,
 	   "--max-procs 4194304, the most");
 	ok(options_parse_max_procs("max", &n) == 0 && n == 0,
