@@ -41,6 +41,10 @@ _umlrun() {
 		COMPREPLY=($(compgen -W "256M 512M 1G 2G" -- "$cur"))
 		return
 		;;
+	--max-procs)
+		COMPREPLY=($(compgen -W "max 512 2048 8192" -- "$cur"))
+		return
+		;;
 	-e | --env)
 		COMPREPLY=($(compgen -e -- "$cur"))
 		return
@@ -57,7 +61,7 @@ _umlrun() {
 	COMPREPLY=($(compgen -W "--mem --cwd --env --clean-env --no-stdin --tty
 		--timeout --net --publish --host-loopback --bind --tmpfs --overlay
 		--root --disk --disk-size --swap --user
-		--allow-modules --drop-layer --kernel --kernel-version --kernel-tree
+		--allow-modules --drop-layer --max-procs --kernel --kernel-version --kernel-tree
 		--commit --kconfig --kconfig-add --append
 		--panic-is-failure --splat-is-failure --list-kernels --prune-kernels --gdb --module --init
 		--verbose --log --result-json --junit --check --print-config --no-config

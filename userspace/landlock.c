@@ -93,7 +93,7 @@ int landlock_abi(void)
 }
 
 /* Every filesystem right this ABI knows. */
-static uint64_t landlock_all_fs(int abi)
+uint64_t landlock_all(int abi)
 {
 	uint64_t all = (LANDLOCK_ACCESS_FS_MAKE_SYM << 1) - 1;
 
@@ -108,8 +108,8 @@ static uint64_t landlock_all_fs(int abi)
 
 /* Allow access beneath path (a file: only the file rights). A path that
  * does not exist is skipped when optional, fatal otherwise. */
-static void landlock_allow(int ruleset, const char *path, uint64_t access,
-			   uint64_t handled, int optional)
+void landlock_allow(int ruleset, const char *path, uint64_t access,
+		    uint64_t handled, int optional)
 {
 	struct landlock_path_beneath_attr rule = { 0 };
 	struct stat st;
@@ -204,7 +204,7 @@ int landlock_prepare(const char *kernel, const char *const *ro, size_t nr,
 
 	if (!abi)
 		return -1;
-	fs = attr.handled_access_fs = landlock_all_fs(abi);
+	fs = attr.handled_access_fs = landlock_all(abi);
 	if (abi >= 4) {
 		attr.handled_access_net = LANDLOCK_ACCESS_NET_BIND_TCP |
 					  LANDLOCK_ACCESS_NET_CONNECT_TCP;

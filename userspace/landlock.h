@@ -8,6 +8,7 @@
 #define UMLRUN_LANDLOCK_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* The host's Landlock ABI version, 0 when unavailable or disabled. */
 int landlock_abi(void);
@@ -20,7 +21,13 @@ int landlock_abi(void);
  */
 int landlock_prepare(const char *kernel, const char *const *ro, size_t nr,
 		     const char *const *rw, size_t nw);
-/* In the kernel's child process, before exec: 0 or -errno. */
+/* NO_NEW_PRIVS and the ruleset on the calling thread: 0 or -errno. */
 int landlock_enforce(int ruleset);
+/* Every filesystem right this ABI knows. */
+uint64_t landlock_all(int abi);
+/* Allow access (of handled) beneath path, files get file rights; a path
+ * that does not exist is skipped when optional, else fatal. */
+void landlock_allow(int ruleset, const char *path, uint64_t access,
+		    uint64_t handled, int optional);
 
 #endif

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The launcher's diagnostics: die()/die_errno() for failures before the
- * kernel runs (they clean up and exit 125), warn() and info() after.
+ * kernel runs (they clean up and exit 125), warn() and info() after, and
+ * the escaping of guest text before it reaches a terminal or a file.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -83,4 +84,26 @@ void info(const char *fmt, ...)
 	va_start(ap, fmt);
 	log_line(fmt, ap, NULL);
 	va_end(ap);
+}
+
+size_t log_escape(char *dst, const char *src, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *d = dst;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)src[i];
+
+		if ((c >= 0x20 && c < 0x7f && c != '\\') || c == '\n' ||
+		    c == '\t') {
+			*d++ = (char)c;
+		} else if (c != '\r') {
+			*d++ = '\\';
+			*d++ = 'x';
+			*d++ = hex[c >> 4];
+			*d++ = hex[c & 15];
+		}
+	}
+	return (size_t)(d - dst);
 }

@@ -36,7 +36,12 @@
 #include "util.h"
 
 #define CONSOLE_RING (64u << 10)
+#define CONSOLE_READ 8192
 #define CONSOLE_TAIL_LINES 15
+/* How much of one kernel line a failure shows. */
+#define CONSOLE_TAIL_WIDTH 300
+/* --log keeps at most this much of the (escaped) console. */
+#define LOG_MAX (16u << 20)
 #define TXQ_MAX 8
 /* After forwarding a signal, how long the command may take to end. */
 #define SIGNAL_GRACE_MS 10000
@@ -64,6 +69,7 @@ struct loop {
 	struct tx_frame *txq, **txq_tail;
 	int txq_len;
 	int log_fd;
+	size_t log_len;		/* bytes written to it */
 	char ring[CONSOLE_RING];
 	size_t ring_pos;
 	int ring_wrapped;
@@ -75,6 +81,7 @@ struct loop {
 };
 
 static int sig_pipe[2] = { -1, -1 };
+static int log_fd = -1;
 static volatile sig_atomic_t sig_pending[65];
 static volatile sig_atomic_t sig_timeout;
 static volatile sig_atomic_t sigint_count;
@@ -114,12 +121,29 @@ void loop_signals_init(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-static void loop_console_keep(struct loop *l, const char *buf, size_t n)
+/* --log: the first LOG_MAX bytes, then one line that says so. */
+static void loop_log(struct loop *l, const char *buf, size_t n)
 {
+	static const char cut[] = "\numlrun: log truncated at 16 MiB\n";
+
+	if (l->log_fd < 0 || l->log_len >= LOG_MAX)
+		return;
+	if (n > LOG_MAX - l->log_len)
+		n = LOG_MAX - l->log_len;
+	(void)write_all(l->log_fd, buf, n);
+	l->log_len += n;
+	if (l->log_len == LOG_MAX)
+		(void)write_all(l->log_fd, cut, sizeof(cut) - 1);
+}
+
+/* Guest text: escaped once here for the log, -v and the failure tail. */
+static void loop_console_keep(struct loop *l, const char *raw, size_t n)
+{
+	char buf[LOG_ESCAPE_MAX * CONSOLE_READ];
 	size_t i;
 
-	if (l->log_fd >= 0)
-		(void)write_all(l->log_fd, buf, n);
+	n = log_escape(buf, raw, n);
+	loop_log(l, buf, n);
 	if (log_verbose)
 		(void)write_all(2, buf, n);
 	splat_feed(&splats, buf, n);
@@ -135,7 +159,7 @@ static void loop_console_keep(struct loop *l, const char *buf, size_t n)
 /* Read what the console holds now, at most max bytes. */
 static void loop_console_max(struct loop *l, size_t max)
 {
-	char buf[8192];
+	char buf[CONSOLE_READ];
 	size_t got = 0;
 	ssize_t n;
 
@@ -204,7 +228,9 @@ static void loop_console_tail(struct loop *l)
 	}
 	for (i = 0; i < n; i++) {
 		splat_printable(keep[i]);
-		fprintf(stderr, "umlrun: kernel: %.512s\n", keep[i]);
+		fprintf(stderr, "umlrun: kernel: %.*s%s\n", CONSOLE_TAIL_WIDTH,
+			keep[i],
+			strlen(keep[i]) > CONSOLE_TAIL_WIDTH ? "..." : "");
 	}
 	free(s);
 }
@@ -728,6 +754,16 @@ static void loop_kernel_gone(struct loop *l)
 	}
 }
 
+void loop_open_log(const struct options *o)
+{
+	if (!o->log_file)
+		return;
+	log_fd = open(o->log_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		      0644);
+	if (log_fd < 0)
+		warn("cannot write log %s: %s", o->log_file, strerror(errno));
+}
+
 int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
 	     size_t blob_len)
 {
@@ -748,15 +784,9 @@ int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
 	l->in_fd = o->no_stdin ? -1 : 0;
 	l->credit = PROTO_STDIN_WINDOW;
 	l->txq_tail = &l->txq;
-	l->log_fd = -1;
+	l->log_fd = log_fd;
+	log_fd = -1;
 	proto_reader_init(&l->rd);
-	if (o->log_file) {
-		l->log_fd = open(o->log_file, O_WRONLY | O_CREAT | O_TRUNC |
-						      O_CLOEXEC, 0644);
-		if (l->log_fd < 0)
-			warn("cannot write log %s: %s", o->log_file,
-			     strerror(errno));
-	}
 	if (o->timeout_ms) {
 		deadline = result_now_ms() + o->timeout_ms;
 		loop_arm_timeout(o->timeout_ms);

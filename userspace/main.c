@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "confine.h"
 #include "kernels.h"
 #include "log.h"
 #include "disks.h"
@@ -213,6 +214,28 @@ static void main_exec_blob(const struct options *o, uint8_t **blob,
 	free(e.mounts);
 }
 
+/*
+ * From here on the launcher reads what the guest sends: open the files it
+ * will still write, then give up opening others, executing and the rest.
+ */
+static void main_confine(const struct options *o)
+{
+	int err;
+
+	if (o->result_json) {
+		err = result_open(o->result_json, uml.kernel);
+		if (err)
+			warn("cannot write %s: %s", o->result_json,
+			     strerror(-err));
+	}
+	loop_open_log(o);
+	err = confine_launcher(uml.rundir, o->net);
+	if (err) {
+		errno = -err;
+		die_errno("cannot confine the launcher");
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -247,6 +270,7 @@ int main(int argc, char **argv)
 	log_set_cleanup(main_cleanup);
 	uml.net_fd = net_init(&o);
 	spawn_start(&uml, &o);
+	main_confine(&o);
 	status = loop_run(&uml, &o, blob, len);
 	if (status != EXIT_UMLRUN && status != EXIT_TIMEOUT)
 		net_drain(NET_DRAIN_MS);
@@ -260,7 +284,7 @@ int main(int argc, char **argv)
 	err = result_tests_end();
 	if (err < 0)
 		warn("cannot write %s: %s", o.junit, strerror(-err));
-	if (o.result_json && result_write(o.result_json, uml.kernel) < 0)
+	if (o.result_json && result_write(uml.kernel) < 0)
 		warn("cannot write %s: %s", o.result_json, strerror(errno));
 	options_free(&o);
 	free(blob);

@@ -54,6 +54,7 @@ enum {
 	OPT_KCONFIG_ADD,
 	OPT_APPEND,
 	OPT_COMMIT,
+	OPT_MAX_PROCS,
 };
 
 static const struct option long_opts[] = {
@@ -95,6 +96,7 @@ static const struct option long_opts[] = {
 	{ "user", no_argument, NULL, 'u' },
 	{ "allow-modules", no_argument, NULL, OPT_ALLOW_MODULES },
 	{ "drop-layer", required_argument, NULL, OPT_DROP_LAYER },
+	{ "max-procs", required_argument, NULL, OPT_MAX_PROCS },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "check", no_argument, NULL, OPT_CHECK },
@@ -173,6 +175,11 @@ static void options_help(void)
 	       "      --disk-size SIZE     attach an empty sparse scratch disk of SIZE\n"
 	       "                           (e.g. 64M, 2G) that is gone at exit (repeatable)\n"
 	       "      --swap SIZE          give the guest SIZE of swap on a scratch disk\n"
+	       "      --allow-modules      let the guest load kernel modules (needs\n"
+	       "                           Landlock on the host, which then alone guards it)\n"
+	       "      --max-procs N        at most N host processes for the kernel and the\n"
+	       "                           guest (each guest process is one; default %d;\n"
+	       "                           'max': no bound); beyond it fork fails (EAGAIN)\n"
 	       "\n"
 	       "Kernel:\n"
 	       "  -k, --kernel PATH        a UML kernel binary (hostexec.ko next to it)\n"
@@ -233,7 +240,7 @@ static void options_help(void)
 	       "Exit status: the command's own; 128+N if it was killed by signal N;\n"
 	       "124 on --timeout; 125 if umlrun itself failed; 126 if the command could\n"
 	       "not be executed; 127 if it was not found.\n",
-	       DEFAULT_MEM_MB);
+	       DEFAULT_MEM_MB, DEFAULT_MAX_PROCS);
 }
 
 static void usage_error(const char *fmt, ...)
@@ -328,6 +335,27 @@ void options_free(struct options *o)
 	disks_free(o->disks, o->n_disks);
 	o->disks = NULL;
 	o->n_disks = 0;
+}
+
+/*
+ * N host processes (64, room for the guest's own kernel threads, to
+ * 4194304, the kernel's pid limit), or "max": 0.
+ */
+int options_parse_max_procs(const char *s, unsigned long *n)
+{
+	char *end;
+	long v;
+
+	if (!strcmp(s, "max")) {
+		*n = 0;
+		return 0;
+	}
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 64 || v > 4194304)
+		return -EINVAL;
+	*n = (unsigned long)v;
+	return 0;
 }
 
 static int options_port(const char *s, size_t len, unsigned short *port)
@@ -441,6 +469,7 @@ void options_parse(struct options *o, int argc, char **argv)
 
 	memset(o, 0, sizeof(*o));
 	o->mem_mb = DEFAULT_MEM_MB;
+	o->max_procs = DEFAULT_MAX_PROCS;
 	o->kernel_version = getenv("UMLRUN_KERNEL_VERSION");
 	if (!o->kernel_version || !*o->kernel_version)
 		o->kernel_version = DEFAULT_KERNEL_VERSION;
@@ -604,6 +633,11 @@ void options_parse(struct options *o, int argc, char **argv)
 			else
 				usage_error("--drop-layer takes kernel or landlock, not '%s'",
 				      optarg);
+			break;
+		case OPT_MAX_PROCS:
+			if (options_parse_max_procs(optarg, &o->max_procs))
+				usage_error("bad process bound '%s' (64 to 4194304, or max)",
+					    optarg);
 			break;
 		case OPT_HELP:
 			options_help();

@@ -15,6 +15,8 @@
 #define UMLRUN_VERSION "0.1.0"
 #define DEFAULT_KERNEL_VERSION "6.12"
 #define DEFAULT_MEM_MB 256
+/* Host processes (tasks) the kernel and the guest may have, --max-procs. */
+#define DEFAULT_MAX_PROCS 2048
 
 /* One -p: a host port forwarded into the guest. */
 struct publish {
@@ -75,6 +77,7 @@ struct options {
 	int allow_modules;		/* --allow-modules */
 	int drop_kernel;		/* --drop-layer kernel */
 	int drop_landlock;		/* --drop-layer landlock */
+	unsigned long max_procs;	/* --max-procs, 0 for no bound */
 	char **argv;			/* the command, NULL-terminated */
 	char *shell[2];			/* the command when none is given */
 };
@@ -91,6 +94,7 @@ void options_free(struct options *o);
 int options_parse_duration(const char *s, long long *ms);
 int options_parse_mem(const char *s, unsigned long *mb);
 int options_parse_publish(const char *s, struct publish *p);
+int options_parse_max_procs(const char *s, unsigned long *n);
 
 /* One more entry at the end of o->mounts, counted; dies out of memory. */
 struct mount_opt *options_add_mount(struct options *o);

@@ -21,6 +21,10 @@
 struct result result;
 static FILE *junit_file;
 
+/* --result-json's file, opened before the launcher is confined. */
+static FILE *result_file;
+static char result_release[128];
+
 long long result_now_ms(void)
 {
 	return (long long)(mono_ns() / 1000000);
@@ -128,17 +132,25 @@ static void result_tests_json(FILE *f)
 		c.passed, c.failed, c.skipped, c.errors);
 }
 
-int result_write(const char *path, const char *kernel)
+int result_open(const char *path, const char *kernel)
 {
-	char release[128];
+	result_file = fopen(path, "we");
+	if (!result_file)
+		return -errno;
+	result_kernel_release(kernel, result_release, sizeof(result_release));
+	return 0;
+}
+
+int result_write(const char *kernel)
+{
+	const char *release = result_release;
 	long long boot = result.hello_ms ? result.hello_ms - result.start_ms : -1;
 	long long run = result.hello_ms ? result.end_ms - result.hello_ms : -1;
-	FILE *f;
+	FILE *f = result_file;
 
-	result_kernel_release(kernel, release, sizeof(release));
-	f = fopen(path, "we");
 	if (!f)
-		return -errno;
+		return 0;
+	result_file = NULL;
 	fprintf(f, "{\n  \"schema\": \"umlrun-result/1\",\n");
 	fprintf(f, "  \"exit_status\": %d,\n", result.status);
 	fprintf(f, "  \"exited\": %s,\n", result.exited ? "true" : "false");

@@ -29,7 +29,13 @@ long long result_now_ms(void);
 void result_tests_start(const char *path, const char *name);
 /* The run is over: write the JUnit XML; returns 0 or -errno. */
 int result_tests_end(void);
-/* Write result as JSON to path; returns 0 or -errno. */
-int result_write(const char *path, const char *kernel);
+/*
+ * Open path for the outcome and note the kernel's release (it runs the
+ * kernel binary), before the launcher gives up opening files and
+ * executing; returns 0 or -errno.
+ */
+int result_open(const char *path, const char *kernel);
+/* Write result as JSON to the file opened; 0 (also when none) or -errno. */
+int result_write(const char *kernel);
 
 #endif

@@ -31,6 +31,7 @@
 
 #include "disks.h"
 #include "gdb.h"
+#include "bounds.h"
 #include "kernels.h"
 #include "kparams.h"
 #include "landlock.h"
@@ -235,21 +236,14 @@ static void spawn_reap_stale(const char *base)
 	struct dirent *d;
 	struct stat st;
 	DIR *dir;
-	long pid;
-	char *end;
 
 	dir = opendir(base);
 	if (!dir)
 		return;
 	while ((d = readdir(dir))) {
-		if (strncmp(d->d_name, RUNDIR_PREFIX, strlen(RUNDIR_PREFIX)))
-			continue;
-		pid = strtol(d->d_name + strlen(RUNDIR_PREFIX), &end, 10);
-		if (*end != '-' || pid <= 0 ||
+		if (!stale_owner(d->d_name, RUNDIR_PREFIX) ||
 		    fstatat(dirfd(dir), d->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
 		    !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
-			continue;
-		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
 			continue;
 		info("removing stale run directory %s/%s", base, d->d_name);
 		spawn_rm_tree(dirfd(dir), d->d_name);
@@ -359,7 +353,7 @@ static char **spawn_args(const struct uml *u, const struct options *o)
 {
 	static char *argv[64];
 	const char *lpj = getenv("UMLRUN_LPJ");
-	char mem[32];
+	char mem[32], procs[32];
 	size_t len;
 	int n = 0, i;
 
@@ -415,6 +409,11 @@ static char **spawn_args(const struct uml *u, const struct options *o)
 		argv[n++] = "umlrun.allow_modules=1";
 	else if (o->drop_kernel)
 		argv[n++] = "umlrun.drop_kernel=1";
+	/* The guest refuses a fork (EAGAIN) before the host bound does. */
+	if (o->max_procs) {
+		snprintf(procs, sizeof(procs), "%lu", o->max_procs);
+		argv[n++] = spawn_param("sysctl.kernel.threads-max", procs, "--max-procs");
+	}
 	n = kparams_append(argv, n, ARRAY_SIZE(argv) - 1, o->append,
 			   o->n_append);
 	n = spawn_extra_args(argv, n, ARRAY_SIZE(argv) - 1);
@@ -506,7 +505,9 @@ static void spawn_child(const struct uml *u, const struct options *o,
 	/* With --gdb the wrapper gdb starts enforces it, from fd 10 up. */
 	if (o->gdb && ruleset >= 0)
 		ruleset = fcntl(ruleset, F_DUPFD_CLOEXEC, 10);
-	err = o->gdb ? 0 : landlock_enforce(ruleset);
+	err = bounds_child();
+	if (!err && !o->gdb)
+		err = landlock_enforce(ruleset);
 	if (err) {
 		errno = -err;
 		goto fail;
@@ -576,6 +577,7 @@ void spawn_start(struct uml *u, const struct options *o)
 	layers_require(o, u->kernel);
 	spawn_rundir(u);
 	disks_create(o->disks, o->n_disks, u->rundir);
+	bounds_prepare(o->max_procs, u->rundir);
 	/* The output ring; without it (a pty, or UMLRUN_NO_RING=1 to compare)
 	 * umlinit relays output through pipes and the channel. */
 	u->ring = (struct ring){ .mem = -1, .bell = -1, .guest_bell = -1 };
@@ -634,6 +636,7 @@ void spawn_start(struct uml *u, const struct options *o)
 		spawn_kill(u);
 		die_errno("cannot start kernel %s", u->kernel);
 	}
+	bounds_check_kernel(u->pid);
 	fcntl(u->chan, F_SETFL, O_NONBLOCK);
 	fcntl(u->console, F_SETFL, O_NONBLOCK);
 }
@@ -693,6 +696,7 @@ void spawn_cleanup(struct uml *u)
 {
 	if (u->ring.hdr)
 		ring_destroy(&u->ring);
+	bounds_cleanup();
 	if (u->rundir[0]) {
 		spawn_rm_tree(AT_FDCWD, u->rundir);
 		u->rundir[0] = 0;

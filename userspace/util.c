@@ -4,6 +4,7 @@
  * the launcher's growable pollfd array.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -16,6 +17,19 @@ int env_flag(const char *name)
 	const char *v = getenv(name);
 
 	return v && *v && strcmp(v, "0");
+}
+
+int stale_owner(const char *name, const char *prefix)
+{
+	size_t len = strlen(prefix);
+	char *end;
+	long pid;
+
+	if (strncmp(name, prefix, len))
+		return 0;
+	pid = strtol(name + len, &end, 10);
+	return end != name + len && *end == '-' && pid > 0 &&
+	       kill((pid_t)pid, 0) < 0 && errno == ESRCH;
 }
 
 int write_all(int fd, const void *buf, size_t len)

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "options.h"
 #include "tap.h"
+#include "util.h"
 
 #define SENTINEL_MS (-7LL)
 #define SENTINEL_MB 7UL
@@ -141,6 +142,26 @@ static void test_mem(void)
 	mem_bad("18014398509481985G", "huge, wraps around when scaled");
 }
 
+static void test_max_procs(void)
+{
+	static const char *const bad[] = { "", "63", "0", "-1", "4194305",
+					   "1k", "2048 ", "unlimited", "0x100" };
+	unsigned long n;
+	size_t i;
+
+	ok(options_parse_max_procs("64", &n) == 0 && n == 64,
+	   "--max-procs 64, the least");
+	ok(options_parse_max_procs("4194304", &n) == 0 && n == 4194304,
+	   "--max-procs 4194304, the most");
+	ok(options_parse_max_procs("max", &n) == 0 && n == 0,
+	   "--max-procs max is no bound");
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		n = 7;
+		ok(options_parse_max_procs(bad[i], &n) == -EINVAL && n == 7,
+		   "--max-procs '%s' is refused", bad[i]);
+	}
+}
+
 /* Parse a command line in-process (getopt state reset first). */
 static void parse(struct options *o, char **argv)
 {
@@ -184,7 +205,8 @@ static void test_parse_ok(void)
 
 	parse(&o, a2);
 	ok(o.mem_mb == DEFAULT_MEM_MB && o.timeout_ms == 0 && !o.env_add &&
-	   !strcmp(o.kernel_version, DEFAULT_KERNEL_VERSION),
+	   !strcmp(o.kernel_version, DEFAULT_KERNEL_VERSION) &&
+	   o.max_procs == DEFAULT_MAX_PROCS,
 	   "defaults without options");
 	ok(!strcmp(o.argv[0], "ls") && !strcmp(o.argv[1], "-l") &&
 	   !strcmp(o.argv[2], "--timeout"),
@@ -318,6 +340,7 @@ int main(void)
 {
 	test_duration();
 	test_mem();
+	test_max_procs();
 	test_parse_ok();
 	test_parse_errors();
 	return done_testing();

@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Bounds on the host resources one run can use. Every guest process is a
+ * host process (UML's ptrace mode), so a guest that forks without end
+ * would fill the host's process table: the kernel process and everything
+ * it starts get at most --max-procs host tasks. The bound is a pids
+ * cgroup of its own where the caller can make one (a child of the
+ * launcher's own cgroup, v2 or v1), else RLIMIT_NPROC set to the caller's
+ * current task count plus the bound. The kernel exempts the real uid 0
+ * from RLIMIT_NPROC whatever its capabilities, and any task holding
+ * CAP_SYS_ADMIN or CAP_SYS_RESOURCE, so a run for which neither holds is
+ * refused. The kernel process also gets no core dump (RLIMIT_CORE 1: no
+ * core file, and no core piped to a helper either) and the run directory
+ * as its working directory.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bounds.h"
+#include "log.h"
+#include "util.h"
+
+#define CGROUP_PREFIX "umlrun-"
+/* Capability bits in /proc/PID/status CapEff that void RLIMIT_NPROC. */
+#define CAP_SYS_ADMIN_BIT 21
+#define CAP_SYS_RESOURCE_BIT 24
+
+static struct {
+	unsigned long max;	/* the bound, 0 for none */
+	char parent[PATH_MAX];	/* the launcher's cgroup */
+	char dir[PATH_MAX];	/* ours beneath it, "" without */
+	int procs_fd;		/* its cgroup.procs, for the kernel's child */
+	rlim_t nproc;		/* RLIMIT_NPROC for the kernel, 0 for none */
+	const char *rundir;
+} lim = { .procs_fd = -1 };
+
+/* Read a small file into buf (NUL-terminated); bytes or -errno. */
+static ssize_t bounds_read(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read_retry(fd, buf, len - 1);
+	close(fd);
+	if (n >= 0)
+		buf[n] = 0;
+	return n;
+}
+
+static int bounds_write(const char *dir, const char *file, const char *val)
+{
+	char path[PATH_MAX + 32];
+	int fd, err;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	err = write_all(fd, val, strlen(val));
+	close(fd);
+	return err;
+}
+
+/* Is word one of the comma- or space-separated words of list? */
+static int bounds_has_word(const char *list, const char *word)
+{
+	size_t len = strlen(word);
+	const char *p;
+
+	for (p = list; (p = strstr(p, word)); p += len)
+		if ((p == list || p[-1] == ',' || p[-1] == ' ') &&
+		    (!p[len] || strchr(", \n", p[len])))
+			return 1;
+	return 0;
+}
+
+/*
+ * The launcher's cgroup in the hierarchy that has the pids controller:
+ * a v1 pids hierarchy if the host has one, else the v2 one. Its directory
+ * is found through mountinfo (the mount's root may be a subdirectory, as
+ * in a cgroup namespace). Returns 1 for v2, 0 for v1, -1 when none.
+ */
+static int bounds_find_cgroup(char *out, size_t len)
+{
+	char line[4096], path[PATH_MAX] = "", *f[10], *sep, *p;
+	int v2 = -1, i;
+	size_t rl;
+	FILE *fp;
+
+	fp = fopen("/proc/self/cgroup", "re");
+	if (!fp)
+		return -1;
+	while (fgets(line, sizeof(line), fp)) {
+		char *ctl = strchr(line, ':'), *cg;
+
+		cg = ctl ? strchr(ctl + 1, ':') : NULL;
+		if (!cg)
+			continue;
+		*cg++ = 0;
+		cg[strcspn(cg, "\n")] = 0;
+		if (bounds_has_word(ctl + 1, "pids")) {
+			snprintf(path, sizeof(path), "%s", cg);
+			v2 = 0;
+			break;
+		}
+		if (!strcmp(line, "0") && !ctl[1]) {
+			snprintf(path, sizeof(path), "%s", cg);
+			v2 = 1;
+		}
+	}
+	fclose(fp);
+	if (v2 < 0)
+		return -1;
+
+	fp = fopen("/proc/self/mountinfo", "re");
+	if (!fp)
+		return -1;
+	while (fgets(line, sizeof(line), fp)) {
+		sep = strstr(line, " - ");
+		if (!sep)
+			continue;
+		*sep = 0;
+		p = line;
+		for (i = 0; i < 5 && (f[i] = strsep(&p, " ")); i++)
+			;
+		p = sep + 3;
+		for (i = 5; i < 8 && (f[i] = strsep(&p, " ")); i++)
+			;
+		if (i < 8 || strchr(f[4], '\\'))
+			continue;
+		if (v2 ? strcmp(f[5], "cgroup2") :
+			 strcmp(f[5], "cgroup") ||
+				 !bounds_has_word(f[7], "pids"))
+			continue;
+		/* f[3]: the mount's root, f[4]: where it is mounted */
+		rl = strcmp(f[3], "/") ? strlen(f[3]) : 0;
+		if (strncmp(path, f[3], rl) || (path[rl] && path[rl] != '/'))
+			continue;
+		snprintf(out, len, "%s%s", f[4], path + rl);
+		len = strlen(out);
+		while (len > 1 && out[len - 1] == '/')
+			out[--len] = 0;
+		fclose(fp);
+		return v2;
+	}
+	fclose(fp);
+	return -1;
+}
+
+/*
+ * Kill what is left in the cgroup dir and remove it; 0 or -errno. Our own
+ * is empty by then, but a launcher that was SIGKILLed leaves its cgroup
+ * and, with some kernels (6.1), processes of its kernel in it.
+ */
+static int bounds_remove(const char *dir)
+{
+	char path[PATH_MAX + 32], buf[4096], *p, *end;
+	int i, err = -EBUSY;
+	long pid;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	for (i = 0; i < 1000 && err == -EBUSY; i++) {
+		if (rmdir(dir) == 0 || errno == ENOENT)
+			return 0;
+		err = -errno;
+		if (bounds_read(path, buf, sizeof(buf)) > 0)
+			for (p = buf; (pid = strtol(p, &end, 10)) > 0; p = end)
+				kill((pid_t)pid, SIGKILL);
+		usleep(1000);
+	}
+	return err;
+}
+
+/* Remove the cgroups of launchers that were SIGKILLed, and their rest. */
+static void bounds_reap_stale(const char *parent)
+{
+	char path[PATH_MAX * 2];
+	struct dirent *d;
+	DIR *dir;
+
+	dir = opendir(parent);
+	if (!dir)
+		return;
+	while ((d = readdir(dir))) {
+		if (!stale_owner(d->d_name, CGROUP_PREFIX))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", parent, d->d_name);
+		if (bounds_remove(path) == 0)
+			info("removed stale cgroup %s", path);
+	}
+	closedir(dir);
+}
+
+/* v2: pids must be enabled for the children of parent. 0 or -errno. */
+static int bounds_enable_pids(const char *parent)
+{
+	char path[PATH_MAX + 32], ctl[256];
+
+	snprintf(path, sizeof(path), "%s/cgroup.controllers", parent);
+	if (bounds_read(path, ctl, sizeof(ctl)) < 0 ||
+	    !bounds_has_word(ctl, "pids"))
+		return -ENOENT;
+	snprintf(path, sizeof(path), "%s/cgroup.subtree_control", parent);
+	if (bounds_read(path, ctl, sizeof(ctl)) < 0)
+		return -ENOENT;
+	if (bounds_has_word(ctl, "pids"))
+		return 0;
+	/* pids is a threaded controller: allowed beside our own process. */
+	return bounds_write(parent, "cgroup.subtree_control", "+pids");
+}
+
+/* Our own pids cgroup with pids.max; 0 or -errno (nothing is left). */
+static int bounds_cgroup(void)
+{
+	char val[32], path[PATH_MAX + 32];
+	int v2, err;
+
+	v2 = bounds_find_cgroup(lim.parent, sizeof(lim.parent));
+	if (v2 < 0)
+		return -ENOENT;
+	if (v2 && (err = bounds_enable_pids(lim.parent)))
+		return err;
+	if (access(lim.parent, W_OK) < 0)
+		return -errno;
+	bounds_reap_stale(lim.parent);
+	/* Named as the run directory: umlrun-PID-XXXXXX. */
+	snprintf(lim.dir, sizeof(lim.dir), "%s/%s", lim.parent,
+		 strrchr(lim.rundir, '/') + 1);
+	if (mkdir(lim.dir, 0755) < 0) {
+		err = -errno;
+		lim.dir[0] = 0;
+		return err;
+	}
+	snprintf(val, sizeof(val), "%lu\n", lim.max);
+	err = bounds_write(lim.dir, "pids.max", val);
+	snprintf(path, sizeof(path), "%s/cgroup.procs", lim.dir);
+	if (!err) {
+		lim.procs_fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (lim.procs_fd < 0)
+			err = -errno;
+	}
+	if (err) {
+		rmdir(lim.dir);
+		lim.dir[0] = 0;
+		return err;
+	}
+	info("host processes bounded at %lu by the cgroup %s", lim.max,
+	     lim.dir);
+	return 0;
+}
+
+/*
+ * Tasks (threads included) of our real uid, as RLIMIT_NPROC counts them.
+ * Only entries of /proc that belong to us are read: one owned by another
+ * effective uid (a set-id program we run) is missed, which can only make
+ * the bound tighter.
+ */
+static unsigned long bounds_uid_tasks(void)
+{
+	unsigned long n = 0, threads, uid = (unsigned long)getuid();
+	char path[64], buf[4096], *p;
+	struct dirent *d;
+	struct stat st;
+	DIR *dir;
+
+	dir = opendir("/proc");
+	if (!dir)
+		return 0;
+	while ((d = readdir(dir))) {
+		if (!isdigit((unsigned char)d->d_name[0]) ||
+		    fstatat(dirfd(dir), d->d_name, &st, 0) < 0 ||
+		    st.st_uid != uid)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%.20s/status", d->d_name);
+		if (bounds_read(path, buf, sizeof(buf)) <= 0)
+			continue;
+		p = strstr(buf, "\nUid:");
+		if (!p || strtoul(p + 5, NULL, 10) != uid)
+			continue;
+		p = strstr(buf, "\nThreads:");
+		threads = p ? strtoul(p + 9, NULL, 10) : 1;
+		n += threads ? threads : 1;
+	}
+	closedir(dir);
+	return n;
+}
+
+void bounds_prepare(unsigned long max_procs, const char *rundir)
+{
+	unsigned long tasks;
+	int err;
+
+	lim.max = max_procs;
+	lim.rundir = rundir;
+	if (!lim.max) {
+		info("host processes are not bounded (--max-procs max)");
+		return;
+	}
+	err = bounds_cgroup();
+	if (!err)
+		return;
+	if (getuid() == 0)
+		die("cannot bound the host processes of the guest: no pids cgroup of our own (%s) and RLIMIT_NPROC does not bind root; use --max-procs max to run without a bound",
+		    strerror(-err));
+	tasks = bounds_uid_tasks();
+	lim.nproc = (rlim_t)(tasks + lim.max);
+	info("host processes bounded at %lu by RLIMIT_NPROC %lu (uid %d has %lu tasks; no cgroup: %s)",
+	     lim.max, (unsigned long)lim.nproc, (int)getuid(), tasks,
+	     strerror(-err));
+}
+
+int bounds_child(void)
+{
+	struct rlimit r = { 1, 1 };
+
+	if (lim.procs_fd >= 0 && write(lim.procs_fd, "0\n", 2) < 0)
+		return -errno;
+	if (lim.nproc) {
+		r.rlim_cur = r.rlim_max = lim.nproc;
+		if (setrlimit(RLIMIT_NPROC, &r) < 0)
+			return -errno;
+		r.rlim_cur = r.rlim_max = 1;
+	}
+	/* 1, not 0: a core_pattern pipe ignores 0 but refuses 1. */
+	if (setrlimit(RLIMIT_CORE, &r) < 0)
+		return -errno;
+	if (lim.rundir && chdir(lim.rundir) < 0)
+		return -errno;
+	return 0;
+}
+
+void bounds_check_kernel(pid_t pid)
+{
+	char path[64], buf[4096], *p;
+	unsigned long long eff;
+
+	if (!lim.nproc)
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (bounds_read(path, buf, sizeof(buf)) <= 0)
+		return; /* it is gone: the loop says so */
+	p = strstr(buf, "\nCapEff:");
+	if (!p)
+		return;
+	eff = strtoull(p + 8, NULL, 16);
+	if (eff & (1ULL << CAP_SYS_ADMIN_BIT | 1ULL << CAP_SYS_RESOURCE_BIT))
+		die("cannot bound the host processes of the guest: the kernel has CAP_SYS_ADMIN or CAP_SYS_RESOURCE, which RLIMIT_NPROC ignores, and no pids cgroup of our own; use --max-procs max to run without a bound");
+}
+
+const char *bounds_cgroup_dir(void)
+{
+	return lim.dir[0] ? lim.dir : NULL;
+}
+
+const char *bounds_cgroup_parent(void)
+{
+	return lim.dir[0] ? lim.parent : NULL;
+}
+
+/* Say so when the bound made forks fail: the guest saw EAGAIN. */
+static void bounds_report(void)
+{
+	char path[PATH_MAX + 32], buf[256], *p;
+	unsigned long hits;
+
+	snprintf(path, sizeof(path), "%s/pids.events", lim.dir);
+	if (bounds_read(path, buf, sizeof(buf)) <= 0)
+		return;
+	p = strstr(buf, "max ");
+	hits = p ? strtoul(p + 4, NULL, 10) : 0;
+	if (hits)
+		warn("the guest reached its bound of %lu host processes: %lu forks failed (--max-procs)",
+		     lim.max, hits);
+}
+
+void bounds_cleanup(void)
+{
+	int err;
+
+	if (lim.procs_fd >= 0) {
+		close(lim.procs_fd);
+		lim.procs_fd = -1;
+	}
+	if (!lim.dir[0])
+		return;
+	bounds_report();
+	err = bounds_remove(lim.dir);
+	if (err)
+		warn("cannot remove the cgroup %s: %s", lim.dir, strerror(-err));
+	lim.dir[0] = 0;
+}
