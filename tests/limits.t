@@ -21,6 +21,8 @@ trap 'rm -rf "$T" "$UMLRUN_RUNDIR" "$K"' EXIT
 cp "$KERNEL" "$(dirname "$KERNEL")/hostexec.ko" "$ROOT/build/umlinit" \
 	"$UMLRUN" "$K/"
 ${CC:-cc} -O2 -Wall -o "$K/forker" "$ROOT/tests/limits/forker.c" || exit 1
+${CC:-cc} -O2 -Wall -I"$ROOT/userspace" -o "$K/cgroup2" "$ROOT/tests/limits/cgroup2.c" \
+	"$ROOT"/userspace/{bounds,log,util,tty}.c || exit 1
 chmod 755 "$K" "$K"/*
 mkdir -m 1777 "$K/out"
 
@@ -128,6 +130,15 @@ bomb root 2048 guest -m 1G
 bomb root 2048 host -m 1G
 as root --max-procs 63 -- true
 is "$rc" 125 "--max-procs below 64 is a usage error"
+
+# --- cgroup v2 (pids is on v1 here): bounds.c in the guest's hierarchy -------------
+want="cgroup /umlrun-1-[^ ]+ joined 0::/umlrun-1-[^ ]+ cwd /tmp/umlrun-1-[^ ]+ forked 6[0-3] removed yes "
+as root -- "$K/cgroup2"
+like "$rc/$(tr '\n' ' ' <"$T/out")" "^0/$want\$" \
+	"v2, from the root cgroup: a bound of 64 beneath it, joined, held, removed"
+as root -- sh -c "mkdir /sys/fs/cgroup/caller && echo \$\$ >/sys/fs/cgroup/caller/cgroup.procs && exec $K/cgroup2"
+like "$rc/$(tr '\n' ' ' <"$T/out")" "^0/$want\$" \
+	"v2, from a leaf cgroup: made beside it, beneath the one that hands pids down"
 
 # --- a shell fork bomb ends the run with the command's status --------------------
 as root --max-procs 64 --timeout 60 -- bash -c 'f() { f | f & }; f; sleep 1; echo survived'

@@ -4,8 +4,9 @@
  * host process (UML's ptrace mode), so a guest that forks without end
  * would fill the host's process table: the kernel process and everything
  * it starts get at most --max-procs host tasks. The bound is a pids
- * cgroup of its own where the caller can make one (a child of the
- * launcher's own cgroup, v2 or v1), else RLIMIT_NPROC set to the caller's
+ * cgroup of its own where the caller can make one (in v1, a child of the
+ * launcher's cgroup; in v2, of the nearest one up from it that hands
+ * pids down), else RLIMIT_NPROC set to the caller's
  * current task count plus the bound. The kernel exempts the real uid 0
  * from RLIMIT_NPROC whatever its capabilities, and any task holding
  * CAP_SYS_ADMIN or CAP_SYS_RESOURCE, so a run for which neither holds is
@@ -38,7 +39,7 @@
 
 static struct {
 	unsigned long max;	/* the bound, 0 for none */
-	char parent[PATH_MAX];	/* the launcher's cgroup */
+	char parent[PATH_MAX];	/* the cgroup ours is made in */
 	char dir[PATH_MAX];	/* ours beneath it, "" without */
 	int procs_fd;		/* its cgroup.procs, for the kernel's child */
 	rlim_t nproc;		/* RLIMIT_NPROC for the kernel, 0 for none */
@@ -92,9 +93,10 @@ static int bounds_has_word(const char *list, const char *word)
  * The launcher's cgroup in the hierarchy that has the pids controller:
  * a v1 pids hierarchy if the host has one, else the v2 one. Its directory
  * is found through mountinfo (the mount's root may be a subdirectory, as
- * in a cgroup namespace). Returns 1 for v2, 0 for v1, -1 when none.
+ * in a cgroup namespace); *top is the length of the mount point in it.
+ * Returns 1 for v2, 0 for v1, -1 when none.
  */
-static int bounds_find_cgroup(char *out, size_t len)
+static int bounds_find_cgroup(char *out, size_t len, size_t *top)
 {
 	char line[4096], path[PATH_MAX] = "", *f[10], *sep, *p;
 	int v2 = -1, i;
@@ -110,14 +112,15 @@ static int bounds_find_cgroup(char *out, size_t len)
 		cg = ctl ? strchr(ctl + 1, ':') : NULL;
 		if (!cg)
 			continue;
+		*ctl++ = 0;
 		*cg++ = 0;
 		cg[strcspn(cg, "\n")] = 0;
-		if (bounds_has_word(ctl + 1, "pids")) {
+		if (bounds_has_word(ctl, "pids")) {
 			snprintf(path, sizeof(path), "%s", cg);
 			v2 = 0;
 			break;
 		}
-		if (!strcmp(line, "0") && !ctl[1]) {
+		if (!strcmp(line, "0") && !*ctl) {
 			snprintf(path, sizeof(path), "%s", cg);
 			v2 = 1;
 		}
@@ -137,6 +140,8 @@ static int bounds_find_cgroup(char *out, size_t len)
 		p = line;
 		for (i = 0; i < 5 && (f[i] = strsep(&p, " ")); i++)
 			;
+		if (i < 5)
+			continue;
 		p = sep + 3;
 		for (i = 5; i < 8 && (f[i] = strsep(&p, " ")); i++)
 			;
@@ -151,6 +156,7 @@ static int bounds_find_cgroup(char *out, size_t len)
 		if (strncmp(path, f[3], rl) || (path[rl] && path[rl] != '/'))
 			continue;
 		snprintf(out, len, "%s%s", f[4], path + rl);
+		*top = strlen(f[4]);
 		len = strlen(out);
 		while (len > 1 && out[len - 1] == '/')
 			out[--len] = 0;
@@ -205,34 +211,46 @@ static void bounds_reap_stale(const char *parent)
 	closedir(dir);
 }
 
-/* v2: pids must be enabled for the children of parent. 0 or -errno. */
-static int bounds_enable_pids(const char *parent)
+/*
+ * v2 lets a cgroup hold processes beside children with controllers only
+ * at the root (a non-root one with pids enabled below it and processes in
+ * it becomes a thread root, whose domain children take no process). So
+ * ours is made beneath the nearest cgroup, our own only if it is the
+ * root, else an ancestor, that has pids in its subtree_control already:
+ * nothing is enabled on the way, which would change cgroups not ours
+ * (systemd enables pids on its slices). dir becomes that cgroup; top is
+ * the length of the mount point in it. 0 or -ENOENT.
+ */
+static int bounds_v2_parent(char *dir, size_t top)
 {
 	char path[PATH_MAX + 32], ctl[256];
+	int at_top = strlen(dir) <= top;
 
-	snprintf(path, sizeof(path), "%s/cgroup.controllers", parent);
-	if (bounds_read(path, ctl, sizeof(ctl)) < 0 ||
-	    !bounds_has_word(ctl, "pids"))
-		return -ENOENT;
-	snprintf(path, sizeof(path), "%s/cgroup.subtree_control", parent);
-	if (bounds_read(path, ctl, sizeof(ctl)) < 0)
-		return -ENOENT;
-	if (bounds_has_word(ctl, "pids"))
-		return 0;
-	/* pids is a threaded controller: allowed beside our own process. */
-	return bounds_write(parent, "cgroup.subtree_control", "+pids");
+	for (;;) {
+		if (!at_top) {
+			*strrchr(dir, '/') = 0;
+			at_top = strlen(dir) <= top;
+		}
+		snprintf(path, sizeof(path), "%s/cgroup.subtree_control", dir);
+		if (bounds_read(path, ctl, sizeof(ctl)) >= 0 &&
+		    bounds_has_word(ctl, "pids"))
+			return 0;
+		if (at_top)
+			return -ENOENT;
+	}
 }
 
 /* Our own pids cgroup with pids.max; 0 or -errno (nothing is left). */
 static int bounds_cgroup(void)
 {
 	char val[32], path[PATH_MAX + 32];
+	size_t top;
 	int v2, err;
 
-	v2 = bounds_find_cgroup(lim.parent, sizeof(lim.parent));
+	v2 = bounds_find_cgroup(lim.parent, sizeof(lim.parent), &top);
 	if (v2 < 0)
 		return -ENOENT;
-	if (v2 && (err = bounds_enable_pids(lim.parent)))
+	if (v2 && (err = bounds_v2_parent(lim.parent, top)))
 		return err;
 	if (access(lim.parent, W_OK) < 0)
 		return -errno;
