@@ -342,7 +342,7 @@ is "$rc/$(json "$T/r.json" 'd["kernel"]["splat_count"], len(d["kernel"]["splats"
 is "$(grep -c '^umlrun: kernel splat (' "$T/err")/$(LC_ALL=C grep -c '[^ -~]' "$T/err")" "8/0" \
 	"hostile console: 8 lines on stderr, nothing but printable ASCII in them"
 is "$(json "$T/r.json" 'd["kernel"]["splats"][0]["line"], len(d["kernel"]["splats"][1]["line"]), d["kernel"]["splats"][2]["line"]')" \
-	"BUG: ?[2J?]0;owned? terminal?? 255 BUG: nul?inside" \
+	'BUG: \x1b[2J\x1b]0;owned\x07 terminal\x7f\xff 255 BUG: nul\x00inside' \
 	"hostile console: escapes defused, a 100 KB line cut to 255 bytes, a NUL no end"
 clean "hostile console"
 fg splat --result-json "$T/r.json" -- x panic
