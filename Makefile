@@ -44,7 +44,7 @@ SLIRP_LIBS = $(shell pkg-config --libs slirp)
 
 B := build
 LAUNCHER_SRC := main.c options.c spawn.c loop.c log.c proto.c util.c tty.c net.c sandbox.c layers.c \
-	mounts.c landlock.c result.c doctor.c kernels.c ring.c
+	mounts.c landlock.c result.c doctor.c kernels.c ring.c kmodes.c
 INIT_SRC := init.c init_relay.c init_net.c init_mounts.c proto.c util.c
 LAUNCHER_OBJ := $(LAUNCHER_SRC:%.c=$(B)/host/%.o)
 INIT_OBJ := $(INIT_SRC:%.c=$(B)/guest/%.o)

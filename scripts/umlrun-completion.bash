@@ -50,7 +50,7 @@ _umlrun() {
 		;;
 	esac
 	COMPREPLY=($(compgen -W "--mem --cwd --env --clean-env --no-stdin --tty
-		--timeout --net --publish --bind --tmpfs --overlay --user
+		--timeout --time-travel --net --publish --bind --tmpfs --overlay --user
 		--allow-modules --drop-layer --kernel --kernel-version --kernel-tree
 		--panic-is-failure --list-kernels --prune-kernels --module --init
 		--verbose --log --result-json --check --version --help --" -- "$cur"))

@@ -53,6 +53,7 @@ struct options {
 	int allow_modules;		/* --allow-modules */
 	int drop_kernel;		/* --drop-layer kernel */
 	int drop_landlock;		/* --drop-layer landlock */
+	int time_travel;		/* --time-travel: virtual time */
 	char **argv;			/* the command, NULL-terminated */
 	char *shell[2];			/* the command when none is given */
 };

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "kernels.h"
+#include "kmodes.h"
 #include "landlock.h"
 #include "layers.h"
 #include "log.h"
@@ -351,6 +352,7 @@ static char **spawn_args(const struct uml *u, const struct options *o)
 		argv[n++] = "umlrun.allow_modules=1";
 	else if (o->drop_kernel)
 		argv[n++] = "umlrun.drop_kernel=1";
+	n = kmodes_args(o, u->kernel, argv, n, ARRAY_SIZE(argv) - 1);
 	n = spawn_extra_args(argv, n, ARRAY_SIZE(argv) - 1);
 	argv[n] = NULL;
 	return argv;
