@@ -44,6 +44,7 @@ row "python3 -c 'import json, asyncio, unittest, email, http.client'" \
 row "dd if=/dev/zero of=/dev/null bs=64k count=100000" \
 	"dd if=/dev/zero of=/dev/null bs=64k count=100000"
 row "sleep 1" "sleep 1"
+row "sleep 1, the guest with --time-travel" "sleep 1" "--time-travel"
 row "make clean check of a small C project (bench/proj)" \
 	"cd $proj && make -s clean && make -s check" "--bind $proj:$proj:rw"
 
@@ -70,7 +71,7 @@ for i in "${!names[@]}"; do
 	h=$(stats <"$out/.host" | cut -d' ' -f1)
 	g=$(stats <"$out/.guest" | cut -d' ' -f1)
 	rm -f "$out/.host" "$out/.guest"
-	ratio=$(echo "scale=1; $g / $h" | bc)
+	ratio=$(echo "scale=3; $g / $h" | bc | awk '{ printf "%.2f", $1 }')
 	echo "  ${names[i]}: host $h ms, umlrun $g ms, ${ratio}x" >&2
 	lines+=("$(printf '%-62s %9s %10s %7s' "${names[i]}" "$h" "$g" "$ratio")")
 	json+=("{\"what\": $(printf '%s' "${names[i]}" | python3 -c 'import json, sys; print(json.dumps(sys.stdin.read()))'), \"host_ms\": $h, \"umlrun_ms\": $g, \"ratio\": $ratio}")
