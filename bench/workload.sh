@@ -8,7 +8,9 @@
 # table as JSON to build/bench/workload.json. About three minutes.
 #
 # usage: bench/workload.sh [RUNS]      (default 3; run `make` first)
-# UMLRUN_ARGS adds options to every guest run (e.g. --kernel-version 6.1).
+# UMLRUN_ARGS adds options to every guest run (e.g. --kernel-version 6.1);
+# UMLRUN_ARGS_B adds a second guest column with other options (e.g. -k a
+# patched kernel), run alternating with the first, to compare in one run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -17,6 +19,7 @@ out=$PWD/build/bench
 [ -x ./umlrun ] || { echo "bench: run make first" >&2; exit 1; }
 mkdir -p "$out"
 read -r -a uargs <<<"${UMLRUN_ARGS:-}"
+read -r -a bargs <<<"${UMLRUN_ARGS_B:-}"
 
 proj=$out/proj
 rm -rf "$proj" && mkdir -p "$proj" && cp bench/proj/* "$proj"
@@ -52,12 +55,18 @@ guest() {
 	# shellcheck disable=SC2086 # $1 is a word list of options
 	./umlrun --timeout 120s "${uargs[@]}" $1 -- bash -c "$2"
 }
+guest_b() {
+	# shellcheck disable=SC2086
+	./umlrun --timeout 120s "${bargs[@]}" $1 -- bash -c "$2"
+}
 
 # The suite must pass both ways, or its row times a failure.
 (cd "$proj" && make -s check >/dev/null) ||
 	{ echo "bench: the project's suite fails on the host" >&2; exit 1; }
 guest "${extra[-1]}" "${cmds[-1]}" >/dev/null ||
 	{ echo "bench: the project's suite fails in the guest" >&2; exit 1; }
+[ -z "${UMLRUN_ARGS_B:-}" ] || guest_b "${extra[-1]}" "${cmds[-1]}" >/dev/null ||
+	{ echo "bench: the project's suite fails in guest B" >&2; exit 1; }
 
 echo "bench: workloads, $runs runs each, host and guest alternating" >&2
 lines=()
@@ -67,21 +76,33 @@ for i in "${!names[@]}"; do
 	for ((r = 0; r < runs; r++)); do
 		time_ms bash -c "${cmds[i]}" >>"$out/.host"
 		time_ms guest "${extra[i]}" "${cmds[i]}" >>"$out/.guest"
+		[ -z "${UMLRUN_ARGS_B:-}" ] ||
+			time_ms guest_b "${extra[i]}" "${cmds[i]}" >>"$out/.guest_b"
 	done
 	h=$(stats <"$out/.host" | cut -d' ' -f1)
 	g=$(stats <"$out/.guest" | cut -d' ' -f1)
-	rm -f "$out/.host" "$out/.guest"
 	ratio=$(echo "scale=3; $g / $h" | bc | awk '{ printf "%.2f", $1 }')
-	echo "  ${names[i]}: host $h ms, umlrun $g ms, ${ratio}x" >&2
-	lines+=("$(printf '%-62s %9s %10s %7s' "${names[i]}" "$h" "$g" "$ratio")")
-	json+=("{\"what\": $(printf '%s' "${names[i]}" | python3 -c 'import json, sys; print(json.dumps(sys.stdin.read()))'), \"host_ms\": $h, \"umlrun_ms\": $g, \"ratio\": $ratio}")
+	line=$(printf '%-62s %9s %10s %7s' "${names[i]}" "$h" "$g" "$ratio")
+	b=""
+	if [ -n "${UMLRUN_ARGS_B:-}" ]; then
+		gb=$(stats <"$out/.guest_b" | cut -d' ' -f1)
+		rb=$(echo "scale=3; $gb / $h" | bc | awk '{ printf "%.2f", $1 }')
+		line+=$(printf ' %10s %7s' "$gb" "$rb")
+		b=", \"b_ms\": $gb, \"b_ratio\": $rb"
+	fi
+	rm -f "$out/.host" "$out/.guest" "$out/.guest_b"
+	echo "  $line" >&2
+	lines+=("$line")
+	json+=("{\"what\": $(printf '%s' "${names[i]}" | python3 -c 'import json, sys; print(json.dumps(sys.stdin.read()))'), \"host_ms\": $h, \"umlrun_ms\": $g, \"ratio\": $ratio$b}")
 done
 
-printf '\n%-62s %9s %10s %7s\n' "workload (median of $runs)" "host ms" "umlrun ms" "ratio"
+printf '\n%-62s %9s %10s %7s' "workload (median of $runs)" "host ms" "umlrun ms" "ratio"
+[ -z "${UMLRUN_ARGS_B:-}" ] || printf ' %10s %7s' "B ms" "B ratio"
+printf '\n'
 printf '%s\n' "${lines[@]}"
 {
 	echo "{\"date\": \"$(date -u +%FT%TZ)\", \"cores\": $(nproc), \"runs\": $runs,"
-	echo " \"umlrun_args\": \"${UMLRUN_ARGS:-}\", \"rows\": ["
+	echo " \"umlrun_args\": \"${UMLRUN_ARGS:-}\", \"umlrun_args_b\": \"${UMLRUN_ARGS_B:-}\", \"rows\": ["
 	(IFS=,; echo "  ${json[*]}")
 	echo " ]}"
 } >"$out/workload.json"
