@@ -47,7 +47,7 @@ SLIRP_LIBS = $(shell pkg-config --libs slirp)
 B := build
 LAUNCHER_SRC := main.c options.c spawn.c loop.c log.c proto.c util.c tty.c net.c sandbox.c layers.c \
 	kparams.c mounts.c landlock.c bounds.c confine.c result.c doctor.c kernels.c ring.c disks.c \
-	root.c splat.c gdb.c tap.c config.c
+	root.c splat.c gdb.c tap.c config.c kmodes.c
 INIT_SRC := init.c init_relay.c init_net.c init_mounts.c init_disks.c proto.c util.c
 LAUNCHER_OBJ := $(LAUNCHER_SRC:%.c=$(B)/host/%.o)
 INIT_OBJ := $(INIT_SRC:%.c=$(B)/guest/%.o)

@@ -59,7 +59,7 @@ _umlrun() {
 		;;
 	esac
 	COMPREPLY=($(compgen -W "--mem --cwd --env --clean-env --no-stdin --tty
-		--timeout --net --publish --host-loopback --bind --tmpfs --overlay
+		--timeout --time-travel --net --publish --host-loopback --bind --tmpfs --overlay
 		--root --disk --disk-size --swap --user
 		--allow-modules --drop-layer --max-procs --kernel --kernel-version --kernel-tree
 		--commit --kconfig --kconfig-add --append

@@ -9,13 +9,9 @@
  * needs nothing from the host).
  */
 #define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "kmodes.h"
 #include "landlock.h"
 #include "layers.h"
 #include "log.h"
@@ -25,25 +21,7 @@
 
 int layers_kernel_policy(const char *kernel)
 {
-	struct stat st;
-	void *map;
-	int fd, found;
-
-	fd = open(kernel, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || st.st_size <= 0) {
-		close(fd);
-		return -EINVAL;
-	}
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED)
-		return -errno;
-	found = memmem(map, (size_t)st.st_size, LAYERS_POLICY_MARK,
-		       strlen(LAYERS_POLICY_MARK)) != NULL;
-	munmap(map, (size_t)st.st_size);
-	return found;
+	return kmodes_binary_has(kernel, LAYERS_POLICY_MARK);
 }
 
 void layers_require(const struct options *o, const char *kernel)

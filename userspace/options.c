@@ -55,6 +55,7 @@ enum {
 	OPT_APPEND,
 	OPT_COMMIT,
 	OPT_MAX_PROCS,
+	OPT_TIME_TRAVEL,
 };
 
 static const struct option long_opts[] = {
@@ -97,6 +98,7 @@ static const struct option long_opts[] = {
 	{ "allow-modules", no_argument, NULL, OPT_ALLOW_MODULES },
 	{ "drop-layer", required_argument, NULL, OPT_DROP_LAYER },
 	{ "max-procs", required_argument, NULL, OPT_MAX_PROCS },
+	{ "time-travel", no_argument, NULL, OPT_TIME_TRAVEL },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "check", no_argument, NULL, OPT_CHECK },
@@ -131,6 +133,10 @@ static void options_help(void)
 	       "                           terminal goes raw while it runs\n"
 	       "      --timeout DURATION   kill the guest after DURATION (e.g. 30, 1.5s,\n"
 	       "                           2m, 500ms) and exit 124\n"
+	       "      --time-travel        virtual time: when the guest waits, its clock\n"
+	       "                           jumps to the next timer (sleep 30 returns at\n"
+	       "                           once); --timeout still counts host time; not\n"
+	       "                           with -n or -p\n"
 	       "\n"
 	       "Network (no host privileges needed):\n"
 	       "  -n, --net                give the guest eth0 with user-mode networking\n"
@@ -639,6 +645,9 @@ void options_parse(struct options *o, int argc, char **argv)
 				usage_error("bad process bound '%s' (64 to 4194304, or max)",
 					    optarg);
 			break;
+		case OPT_TIME_TRAVEL:
+			o->time_travel = 1;
+			break;
 		case OPT_HELP:
 			options_help();
 			exit(0);
@@ -682,6 +691,8 @@ void options_parse(struct options *o, int argc, char **argv)
 		usage_error("--drop-layer: one isolation layer must stay");
 	if (o->allow_modules && o->drop_landlock)
 		usage_error("--allow-modules gives up the kernel layer, so Landlock must stay");
+	if (o->time_travel && o->net)
+		usage_error("--time-travel cannot be combined with -n or -p: the guest's network timers would run on virtual time against a host answering in real time");
 	/* A guest that may load modules owns its kernel: that layer is gone. */
 	if (o->allow_modules)
 		o->drop_kernel = 1;

@@ -78,6 +78,7 @@ struct options {
 	int drop_kernel;		/* --drop-layer kernel */
 	int drop_landlock;		/* --drop-layer landlock */
 	unsigned long max_procs;	/* --max-procs, 0 for no bound */
+	int time_travel;		/* --time-travel: virtual time */
 	char **argv;			/* the command, NULL-terminated */
 	char *shell[2];			/* the command when none is given */
 };
