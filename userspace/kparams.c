@@ -24,14 +24,16 @@
  * with '*'): the root and init, memory and host devices, the channel and
  * umlinit's own switches, consoles and serial lines, the network, disks,
  * the write policy, lockdown, LSMs and module policy, the clock, and what
- * a panic does. lpj=, quiet and dummy.numdummies= only tune: allowed. */
+ * a panic does, the process mode and the guest's thread bound. lpj=,
+ * quiet and dummy.numdummies= only tune: allowed. */
 static const char *const kparams_protected[] = {
 	"mem",	     "iomem*",	     "root*",	     "ro",	 "rw",
 	"init*",     "rdinit*",	     "hostexec.*",   "umlrun.*", "uml_dir*",
 	"umid*",     "con*",	     "ssl*",	     "xterm*",	 "mconsole*",
 	"vec*",	     "eth*",	     "ubd*",	     "hostfs*",	 "lockdown*",
 	"lsm*",	     "security*",    "module*",	     "time_travel*",
-	"panic*",    "oops*",
+	"panic*",    "oops*",	     "seccomp*",     "sysctl.kernel.threads_max*",
+	"initcall_blacklist*",
 };
 
 /* The parameter's name: a leading quote dropped, up to '=', '-' as '_'. */
