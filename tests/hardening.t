@@ -118,6 +118,30 @@ for KV in 6.12 6.1; do
 	is "$?" 0 "$KV: that run ends well"
 done
 
+# --- host paths that would hand the guest kernel memory ---------------------
+# A writable bind of /proc (the kernel process's /proc/PID/mem is then a
+# plain file beneath it), of something inside it, or of a directory with a
+# proc mount beneath: refused before boot.
+mkdir -p "$BASE/pm/p"
+mount -t proc proc "$BASE/pm/p"
+for b in /proc /proc/self /sys "$BASE/pm"; do
+	um --bind "$b:/x:rw" -- true
+	is "$rc/$(wc -l <"$T/err")" 125/1 "a writable bind of $b is refused with 125 and one line"
+done
+umount "$BASE/pm/p"
+um --bind "$BASE/pm:/x:rw" -- true
+is "$rc" 0 "control: the same directory without the proc mount binds"
+um --bind /proc:/x -- cat /x/self/stat
+is "$rc" 0 "a read-only bind of /proc still works"
+# UML's ubd attaches ./root_fs as ubd0 when no disk is given: the kernel
+# runs in its run directory, so a root_fs where the caller stands is never
+# a disk.
+mkdir -p "$BASE/cwd"
+echo keep >"$BASE/victim"
+ln -sf "$BASE/victim" "$BASE/cwd/root_fs"
+(cd "$BASE/cwd" && um -- sh -c 'ls /dev/ubda 2>/dev/null; echo end')
+is "$rc/$(cat "$T/out")/$(cat "$BASE/victim")" "0/end/keep" "a root_fs in the caller's directory is not attached"
+
 # --- a run never proceeds silently with a layer missing --------------------
 as_kernel "$KERNEL"
 cp "$KERNEL" "$BASE/stock"

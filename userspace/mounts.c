@@ -16,6 +16,7 @@
 
 #include "log.h"
 #include "mounts.h"
+#include "util.h"
 
 static char *mounts_strdup(const char *s, size_t len)
 {
@@ -24,6 +25,68 @@ static char *mounts_strdup(const char *s, size_t len)
 	if (!d)
 		die("out of memory");
 	return d;
+}
+
+/*
+ * Filesystems whose files act on the host kernel or on processes rather
+ * than hold data: a writable bind on one, or containing a mount of one,
+ * would let the guest write /proc/<kernel pid>/mem, cgroup files or
+ * devices through hostfs. 1 if path is such a mount, inside one, or has one
+ * beneath it.
+ */
+static int mounts_kernel_fs(const char *path)
+{
+	static const char *const types[] = {
+		"proc", "sysfs", "securityfs", "debugfs", "tracefs", "cgroup",
+		"cgroup2", "bpf", "devtmpfs", "devpts", "configfs", "efivarfs",
+		"pstore", "fusectl", "binfmt_misc",
+	};
+	char line[8192], mnt[PATH_MAX], type[64];
+	size_t plen = strlen(path), mlen, i, k;
+	const char *sep;
+	int found = 0, kernel, inside = 0;
+	size_t best = 0;
+	FILE *f;
+
+	f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return 1; /* cannot tell: refuse */
+	while (!found && fgets(line, sizeof(line), f)) {
+		sep = strstr(line, " - ");
+		if (!sep || sscanf(sep + 3, "%63s", type) != 1 ||
+		    sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1)
+			continue;
+		/* mountinfo escapes space, tab, newline and backslash as \ooo */
+		for (i = k = 0; mnt[i]; k++) {
+			if (mnt[i] == '\\' && mnt[i + 1] && mnt[i + 2] && mnt[i + 3]) {
+				mnt[k] = (char)(((mnt[i + 1] - '0') << 6) |
+						((mnt[i + 2] - '0') << 3) |
+						(mnt[i + 3] - '0'));
+				i += 4;
+			} else {
+				mnt[k] = mnt[i++];
+			}
+		}
+		mnt[k] = 0;
+		for (i = 0; i < ARRAY_SIZE(types); i++)
+			if (!strcmp(type, types[i]))
+				break;
+		kernel = i < ARRAY_SIZE(types);
+		mlen = strlen(mnt);
+		/* a kernel filesystem mounted beneath path */
+		if (kernel && (!strcmp(path, "/") ||
+			       (!strncmp(mnt, path, plen) && mnt[plen] == '/')))
+			found = 1;
+		/* the mount path lies on: the longest mount point above it */
+		if (!strncmp(path, mnt, mlen) &&
+		    (path[mlen] == '/' || !path[mlen] || mlen == 1) &&
+		    mlen >= best) {
+			best = mlen;
+			inside = kernel;
+		}
+	}
+	fclose(f);
+	return found || inside;
 }
 
 const char *mounts_parse_bind(const char *arg, struct mount_opt *m)
@@ -53,6 +116,8 @@ const char *mounts_parse_bind(const char *arg, struct mount_opt *m)
 	free(src);
 	if (stat(real, &st) < 0 || !S_ISDIR(st.st_mode))
 		return "source is not a directory";
+	if (m->kind == MOUNT_BIND_RW && mounts_kernel_fs(real))
+		return "a writable bind cannot hold /proc, /sys, /dev or another kernel filesystem";
 	m->src = mounts_strdup(real, strlen(real));
 	if (!m->dst)
 		m->dst = mounts_strdup(real, strlen(real));
