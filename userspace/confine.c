@@ -40,67 +40,38 @@
 #include "log.h"
 #include "util.h"
 
-#ifndef LANDLOCK_ACCESS_NET_BIND_TCP
-#define LANDLOCK_ACCESS_NET_BIND_TCP (1ULL << 0)
-#define LANDLOCK_ACCESS_NET_CONNECT_TCP (1ULL << 1)
-#endif
-#ifndef LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET
-#define LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)
-#endif
-
-/* struct landlock_ruleset_attr as of ABI 6 (older headers lack fields). */
-struct confine_ruleset_attr {
-	uint64_t handled_access_fs;
-	uint64_t handled_access_net;
-	uint64_t scoped;
-};
-
-#define LL_READ (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR)
 
 static int confine_landlock(const char *rundir, int net)
 {
-	struct confine_ruleset_attr attr = { 0 };
 	int abi = landlock_abi(), ruleset, err;
 	const char *cg = bounds_cgroup_dir();
-	size_t size = sizeof(attr);
+	uint64_t fs = landlock_all(abi);
 	char parent[PATH_MAX];
 
 	if (!abi) {
 		info("launcher: no Landlock, only the seccomp filter holds");
 		return 0;
 	}
-	attr.handled_access_fs = landlock_all(abi);
-	attr.handled_access_net = LANDLOCK_ACCESS_NET_BIND_TCP;
-	if (!net)
-		attr.handled_access_net |= LANDLOCK_ACCESS_NET_CONNECT_TCP;
-	if (abi < 4)
-		size = offsetof(struct confine_ruleset_attr,
-				handled_access_net);
-	if (abi >= 6)
-		attr.scoped = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET;
-	else if (abi >= 4)
-		size = offsetof(struct confine_ruleset_attr, scoped);
-	ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr, size, 0);
+	ruleset = landlock_create(LANDLOCK_ACCESS_NET_BIND_TCP |
+				  (net ? 0 : LANDLOCK_ACCESS_NET_CONNECT_TCP),
+				  LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET);
 	if (ruleset < 0)
 		return -errno;
-	landlock_allow(ruleset, rundir, attr.handled_access_fs,
-		       attr.handled_access_fs, 0);
+	landlock_allow(ruleset, rundir, fs, fs, 0);
 	/* rmdir of the run directory itself is a change to its parent. */
 	snprintf(parent, sizeof(parent), "%s", rundir);
 	*strrchr(parent, '/') = 0;
 	landlock_allow(ruleset, *parent ? parent : "/",
-		       LANDLOCK_ACCESS_FS_REMOVE_DIR, attr.handled_access_fs, 0);
+		       LANDLOCK_ACCESS_FS_REMOVE_DIR, fs, 0);
 	/* /proc/self/task/N/children, to kill what the kernel left. */
-	landlock_allow(ruleset, "/proc/self", LL_READ, attr.handled_access_fs, 0);
+	landlock_allow(ruleset, "/proc/self", LL_READ, fs, 0);
 	if (cg) {
-		landlock_allow(ruleset, cg, LL_READ, attr.handled_access_fs, 0);
+		landlock_allow(ruleset, cg, LL_READ, fs, 0);
 		landlock_allow(ruleset, bounds_cgroup_parent(),
-			       LANDLOCK_ACCESS_FS_REMOVE_DIR,
-			       attr.handled_access_fs, 0);
+			       LANDLOCK_ACCESS_FS_REMOVE_DIR, fs, 0);
 	}
 	if (net && access("/etc/resolv.conf", R_OK) == 0)
-		landlock_allow(ruleset, "/etc/resolv.conf", LL_READ,
-			       attr.handled_access_fs, 0);
+		landlock_allow(ruleset, "/etc/resolv.conf", LL_READ, fs, 0);
 	err = landlock_enforce(ruleset);
 	close(ruleset);
 	if (!err)

@@ -46,14 +46,6 @@
 #ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
 #define LANDLOCK_ACCESS_FS_IOCTL_DEV (1ULL << 15)
 #endif
-#ifndef LANDLOCK_ACCESS_NET_BIND_TCP
-#define LANDLOCK_ACCESS_NET_BIND_TCP (1ULL << 0)
-#define LANDLOCK_ACCESS_NET_CONNECT_TCP (1ULL << 1)
-#endif
-#ifndef LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET
-#define LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)
-#define LANDLOCK_SCOPE_SIGNAL (1ULL << 1)
-#endif
 
 /* The ruleset attribute of ABI 6; older ABIs take a prefix of it. */
 struct landlock_attr {
@@ -62,7 +54,6 @@ struct landlock_attr {
 	uint64_t scoped;
 };
 
-#define LL_READ (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR)
 #define LL_EXEC (LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_READ_FILE)
 #define LL_FILE (LANDLOCK_ACCESS_FS_READ_FILE | \
 		 LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE)
@@ -193,33 +184,47 @@ out:
 	close(fd);
 }
 
-int landlock_prepare(const char *kernel, const char *const *ro, size_t nr,
-		     const char *const *rw, size_t nw)
+int landlock_create(uint64_t net, uint64_t scoped)
 {
 	struct landlock_attr attr = { 0 };
 	int abi = landlock_abi(), ruleset;
-	char interp[PATH_MAX];
-	size_t i, size = sizeof(attr.handled_access_fs);
-	uint64_t fs;
+	size_t size = sizeof(attr.handled_access_fs);
 
-	if (!abi)
-		return -1;
-	fs = attr.handled_access_fs = landlock_all(abi);
+	attr.handled_access_fs = landlock_all(abi);
 	if (abi >= 4) {
-		attr.handled_access_net = LANDLOCK_ACCESS_NET_BIND_TCP |
-					  LANDLOCK_ACCESS_NET_CONNECT_TCP;
+		attr.handled_access_net = net;
 		size = offsetof(struct landlock_attr, scoped);
 	}
 	if (abi >= 6) {
-		attr.scoped = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET |
-			      LANDLOCK_SCOPE_SIGNAL;
+		attr.scoped = scoped;
 		size = sizeof(attr);
 	}
 	ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr, size, 0);
 	if (ruleset < 0)
+		return -1;
+	if (fcntl(ruleset, F_SETFD, FD_CLOEXEC) < 0) {
+		close(ruleset);
+		return -1;
+	}
+	return ruleset;
+}
+
+int landlock_prepare(const char *kernel, const char *const *ro, size_t nr,
+		     const char *const *rw, size_t nw)
+{
+	int abi = landlock_abi(), ruleset;
+	char interp[PATH_MAX];
+	uint64_t fs = landlock_all(abi);
+	size_t i;
+
+	if (!abi)
+		return -1;
+	ruleset = landlock_create(LANDLOCK_ACCESS_NET_BIND_TCP |
+				  LANDLOCK_ACCESS_NET_CONNECT_TCP,
+				  LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET |
+				  LANDLOCK_SCOPE_SIGNAL);
+	if (ruleset < 0)
 		die_errno("landlock: create ruleset");
-	if (fcntl(ruleset, F_SETFD, FD_CLOEXEC) < 0)
-		die_errno("landlock: ruleset");
 	landlock_allow_root(ruleset, fs);
 	landlock_allow(ruleset, kernel, LL_EXEC, fs, 0);
 	landlock_interp(kernel, interp, sizeof(interp));

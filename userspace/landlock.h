@@ -9,6 +9,19 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/landlock.h>
+
+#ifndef LANDLOCK_ACCESS_NET_BIND_TCP
+#define LANDLOCK_ACCESS_NET_BIND_TCP (1ULL << 0)
+#define LANDLOCK_ACCESS_NET_CONNECT_TCP (1ULL << 1)
+#endif
+#ifndef LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET
+#define LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)
+#define LANDLOCK_SCOPE_SIGNAL (1ULL << 1)
+#endif
+
+/* Reading files and listing directories. */
+#define LL_READ (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR)
 
 /* The host's Landlock ABI version, 0 when unavailable or disabled. */
 int landlock_abi(void);
@@ -23,6 +36,12 @@ int landlock_prepare(const char *kernel, const char *const *ro, size_t nr,
 		     const char *const *rw, size_t nw);
 /* NO_NEW_PRIVS and the ruleset on the calling thread: 0 or -errno. */
 int landlock_enforce(int ruleset);
+/*
+ * A ruleset handling every filesystem right of the host's ABI and, where
+ * the ABI has them, the TCP rights in net and the scopes in scoped;
+ * close-on-exec fd, or -1 with errno.
+ */
+int landlock_create(uint64_t net, uint64_t scoped);
 /* Every filesystem right this ABI knows. */
 uint64_t landlock_all(int abi);
 /* Allow access (of handled) beneath path, files get file rights; a path
