@@ -115,6 +115,10 @@ build_module() {
 		tail -n 20 "$log" >&2
 		fail "module build failed (see $log)"
 	fi
+	# The module is built (unsigned: the lockdown comes after init loads
+	# it), so the signing key has no use left; a guest reads the host's
+	# files, and with the key it could sign a module of its own.
+	rm -f "$obj/certs/signing_key.pem"
 	strip -o "$stage/linux" "$obj/linux"
 	cp "$stage/mod/hostexec-driver/hostexec.ko" "$stage/hostexec.ko"
 	cp "$obj/.config" "$stage/config"
