@@ -3,7 +3,10 @@
 # Hardening against a guest root that attacks its own kernel, on both
 # series, as host root and as nobody: no path to kernel memory (/dev/mem,
 # /proc/kcore, the kernel process's own /proc/self/mem through a second
-# hostfs mount), no module after boot, lockdown that cannot be lowered; and
+# hostfs mount), no module after boot, lockdown that cannot be lowered, no
+# signing key to read; no stale host mapping of a freed page (a fork
+# child's MADV_DONTFORK pages on 6.1, a failed stub call at the host's map
+# limit), no host system call through UML's stub from guest code; and
 # with --allow-modules (the kernel layer given up) a hostile module making
 # raw host system calls from the kernel process is contained by Landlock
 # and the seccomp filter: no Unix, abstract or TCP socket, no signal
@@ -37,6 +40,14 @@ socat -u OPEN:/dev/null UNIX-CONNECT:"$SOCK" 2>/dev/null &&
 	socat -u OPEN:/dev/null TCP:127.0.0.1:"$PORT" 2>/dev/null
 ok $? "control: the host's Unix, abstract and TCP listeners accept connections"
 
+# guest programs of the attacks on the stub and fork (tests/attack/guest)
+mkdir -p "$BASE/ag"
+for p in dontfork stubfail stubjump; do
+	cc -O1 -o "$BASE/ag/$p" "$ROOT/tests/attack/guest/$p.c" 2>"$T/cc.log" ||
+		echo "Bail out! $p does not build: $(head -1 "$T/cc.log")"
+done
+chmod -R a+rX "$BASE/ag"
+
 for KV in 6.12 6.1; do
 	use_kernel "$KV" || continue
 	kern=$ROOT/build/kernels/$KV/linux
@@ -48,7 +59,33 @@ for KV in 6.12 6.1; do
 	off=$((0x$addr - 0x60000000))
 	like "$off" '^[0-9]+$' "$KV: modules_disabled is at offset $off of the kernel image"
 
+	stub_entry=$(awk '$3 == "__syscall_stub_start" { s = $1 }
+		$3 == "stub_syscall_handler" || $3 == "batch_syscall_stub" { e = $1 }
+		END { print "0x" e, "0x" s }' "$tree/obj/System.map")
+	stub_entry=$(printf '%#x' $((${stub_entry% *} - ${stub_entry#* })))
+	ok "$([ ! -e "$tree/obj/certs/signing_key.pem" ]; echo $?)" \
+		"$KV: the module-signing key is gone from the build tree (a guest reads host files)"
+
+	# --- a failed stub call (host map count at its limit) leaves freed
+	# pages mapped: the kernel panics instead (patches/*/0004)
+	as root -- "$BASE/ag/stubfail"
+	is "$rc" 125 "$KV: host mappings out of step: the run ends as a kernel panic (125)"
+	like "$(cat "$T/err")" 'kernel panic: .*(Error flushing stub syscalls|host mapping out of step)' \
+		"$KV: and says why"
+	unlike "$(cat "$T/out")" 'page-cache records seen through it|contains the write|without fault' \
+		"$KV: no process saw a freed page"
+
 	for user in root nobody; do
+		# --- the stub and fork, as any guest user ---------------------
+		as "$user" -- sh -c "
+			setpriv --reuid=65534 --regid=65534 --clear-groups $BASE/ag/dontfork
+			setpriv --reuid=65534 --regid=65534 --clear-groups $BASE/ag/dontfork control
+			$BASE/ag/stubjump $stub_entry $KV
+			echo end"
+		is "$rc/$(tr '\n' ' ' <"$T/out")" "0/faults copied stub at $(
+			[ "$KV" = 6.1 ] && echo 0x7fc0000000 || echo 0x7fbffff000) data rw jump: signal 11 end " \
+			"$KV $user: a fork child loses its parent's DONTFORK pages (control: it keeps a copy of the others); guest code that runs the stub with its own request is killed"
+
 		# --- kernel memory -------------------------------------------
 		as "$user" -- sh -c "
 			ls /dev/mem /dev/kmem /dev/port /proc/kcore 2>/dev/null | wc -l

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// Reproducer from the guest-kernel audit (AUDIT.md beside it): open finding, not run by make check.
+// A guest program for tests/hardening.t (finding 2 of tests/attack/AUDIT.md).
 /* 6.12/6.1: does a failed stub munmap leave a freed page mapped in the
  * host process for a CLONE_VM sibling outside the failing thread group? */
 #define _GNU_SOURCE
