@@ -368,7 +368,7 @@ fails "half a header, then gone" 125 "kernel stopped before the command finished
 fg early -- x
 fails "STDOUT before HELLO" 125 "protocol error: frame type 2 before HELLO"
 fg badversion -- x
-fails "HELLO of another version" 125 "guest init speaks protocol $(($(sed -n 's/^#define PROTO_VERSION //p' "$ROOT/userspace/proto.h") + 1))"
+fails "HELLO of another version" 125 "guest init speaks protocol $(($(sed -n 's/^#define PROTO_VERSION //p' "$ROOT/userspace/shared/proto.h") + 1))"
 fg twohello -- x
 fails "a second HELLO" 125 "protocol error: second HELLO"
 fg shorthello -- x

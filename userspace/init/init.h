@@ -32,11 +32,11 @@ void init_poweroff(void) __attribute__((noreturn));
 void init_setup(void);
 /* Apply the mount table of e (binds, tmpfs, overlay root); fatal on error. */
 void init_mounts(const struct proto_exec *e);
-/* -n: eth0 with slirp's addresses and a resolv.conf (init_net.c). */
+/* -n: eth0 with slirp's addresses and a resolv.conf (net.c). */
 void init_net_setup(void);
 /* -n with a new root at root: its /etc/resolv.conf becomes the guest's. */
 void init_net_resolv_in(const char *root);
-/* --swap: format the device umlrun.swap= names and swapon (init_disks.c). */
+/* --swap: format the device umlrun.swap= names and swapon (disks.c). */
 void init_swap(const char *dev);
 /* After the command: wait (bounded) until its TCP data has left the guest. */
 void init_net_drain(void);

@@ -3,7 +3,7 @@
  * umlinit: the static PID 1 of every umlrun guest. It sets the guest up in
  * C (no shell, no helper programs: every exec costs 10-20 ms under UML),
  * loads the hostexec module, fetches the command from the host, runs it
- * (init_relay.c), reports its exit status and powers the machine off.
+ * (relay.c), reports its exit status and powers the machine off.
  * It never returns: PID 1 exiting would panic the kernel.
  */
 #define _GNU_SOURCE
@@ -200,7 +200,7 @@ static void init_load_module(void)
 
 /*
  * umlrun --gdb: say where hostexec.ko's sections are, on the console, where
- * the launcher's gdb script (userspace/gdb.c) picks them up to load the
+ * the launcher's gdb script (launcher/gdb.c) picks them up to load the
  * module's symbols.
  */
 static void init_gdb_sections(void)
