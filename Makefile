@@ -52,7 +52,7 @@ LAUNCHER_SRC := $(addprefix userspace/launcher/,main.c options.c spawn.c loop.c 
 	net.c sandbox.c layers.c kparams.c mounts.c landlock.c bounds.c confine.c result.c \
 	doctor.c kernels.c ring.c disks.c root.c splat.c gdb.c tap.c config.c kmodes.c) \
 	$(SHARED_SRC)
-INIT_SRC := $(addprefix userspace/init/,main.c relay.c net.c mounts.c disks.c) $(SHARED_SRC)
+INIT_SRC := $(addprefix userspace/init/,main.c log.c fs.c relay.c net.c mounts.c disks.c) $(SHARED_SRC)
 LAUNCHER_OBJ := $(LAUNCHER_SRC:userspace/%.c=$(B)/host/%.o)
 INIT_OBJ := $(INIT_SRC:userspace/%.c=$(B)/guest/%.o)
 HEADERS := $(wildcard userspace/*/*.h) $(wildcard hostexec-driver/*.h)

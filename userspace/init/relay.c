@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "init.h"
+#include "log.h"
 #include "util.h"
 
 /* Send a CREDIT once this much stdin was consumed (or the buffer ran dry). */
