@@ -48,7 +48,7 @@ B := build
 # userspace/ by trust boundary: launcher/ runs on the host, init/ is the
 # guest's PID 1, shared/ is compiled into both.
 SHARED_SRC := $(addprefix userspace/shared/,proto.c util.c)
-LAUNCHER_SRC := $(addprefix userspace/launcher/,main.c options.c spawn.c loop.c log.c tty.c \
+LAUNCHER_SRC := $(addprefix userspace/launcher/,main.c options.c spawn.c loop.c console.c log.c tty.c \
 	net.c sandbox.c layers.c kparams.c mounts.c landlock.c bounds.c confine.c result.c \
 	doctor.c kernels.c ring.c disks.c root.c splat.c gdb.c tap.c config.c kmodes.c) \
 	$(SHARED_SRC)
