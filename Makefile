@@ -45,13 +45,17 @@ SLIRP_CFLAGS = $(shell pkg-config --cflags slirp)
 SLIRP_LIBS = $(shell pkg-config --libs slirp)
 
 B := build
-LAUNCHER_SRC := main.c options.c spawn.c loop.c log.c proto.c util.c tty.c net.c sandbox.c layers.c \
-	kparams.c mounts.c landlock.c bounds.c confine.c result.c doctor.c kernels.c ring.c disks.c \
-	root.c splat.c gdb.c tap.c config.c kmodes.c
-INIT_SRC := init.c init_relay.c init_net.c init_mounts.c init_disks.c proto.c util.c
-LAUNCHER_OBJ := $(LAUNCHER_SRC:%.c=$(B)/host/%.o)
-INIT_OBJ := $(INIT_SRC:%.c=$(B)/guest/%.o)
-HEADERS := $(wildcard userspace/*.h) $(wildcard hostexec-driver/*.h)
+# userspace/ by trust boundary: launcher/ runs on the host, init/ is the
+# guest's PID 1, shared/ is compiled into both.
+SHARED_SRC := $(addprefix userspace/shared/,proto.c util.c)
+LAUNCHER_SRC := $(addprefix userspace/launcher/,main.c options.c spawn.c loop.c console.c log.c tty.c \
+	net.c sandbox.c layers.c kparams.c mounts.c landlock.c bounds.c confine.c result.c \
+	doctor.c kernels.c ring.c disks.c root.c splat.c gdb.c tap.c config.c kmodes.c) \
+	$(SHARED_SRC)
+INIT_SRC := $(addprefix userspace/init/,main.c log.c fs.c relay.c net.c mounts.c disks.c) $(SHARED_SRC)
+LAUNCHER_OBJ := $(LAUNCHER_SRC:userspace/%.c=$(B)/host/%.o)
+INIT_OBJ := $(INIT_SRC:userspace/%.c=$(B)/guest/%.o)
+HEADERS := $(wildcard userspace/*/*.h) $(wildcard hostexec-driver/*.h)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_TESTS:%=$(B)/tests/%)
@@ -83,12 +87,12 @@ deps:
 $(B)/host/%.o: userspace/%.c $(HEADERS) | deps
 	$(quiet) CC $@
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(SLIRP_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) $(SLIRP_CFLAGS) -Iuserspace/shared -c -o $@ $<
 
 $(B)/guest/%.o: userspace/%.c $(HEADERS) | deps
 	$(quiet) MUSLCC $@
 	$(Q)mkdir -p $(@D)
-	$(Q)$(MUSL_CC) $(INIT_CFLAGS) -c -o $@ $<
+	$(Q)$(MUSL_CC) $(INIT_CFLAGS) -Iuserspace/shared -c -o $@ $<
 
 LAUNCHER_OUT ?= umlrun
 $(LAUNCHER_OUT): $(LAUNCHER_OBJ)
@@ -107,11 +111,12 @@ kernel-%: | deps
 		ln -sfn "$$dir" $(B)/kernels/$*
 
 # --- tests ----------------------------------------------------------------
-$(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(HEADERS) $(LAUNCHER_SRC:%=userspace/%) | deps
+LAUNCHER_INC := -Iuserspace/launcher -Iuserspace/shared
+$(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(HEADERS) $(LAUNCHER_SRC) | deps
 	$(quiet) CC $@
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(SLIRP_CFLAGS) -fsanitize=address,undefined -Iuserspace \
-		-o $@ $< $(filter-out userspace/main.c,$(LAUNCHER_SRC:%=userspace/%)) \
+	$(Q)$(CC) $(CFLAGS) $(SLIRP_CFLAGS) -fsanitize=address,undefined $(LAUNCHER_INC) \
+		-o $@ $< $(filter-out userspace/launcher/main.c,$(LAUNCHER_SRC)) \
 		$(SLIRP_LIBS)
 
 # --- fuzzing (libFuzzer): a short smoke run in check, long runs with fuzz --
@@ -120,15 +125,16 @@ FUZZ_SMOKE_SECONDS ?= 20
 FUZZERS := fuzz_frames fuzz_exec fuzz_ring fuzz_tap
 FUZZ_BIN := $(FUZZERS:%=$(B)/fuzz/%)
 
-$(B)/fuzz/%: tests/fuzz/%.c userspace/proto.c userspace/ring.c userspace/tap.c $(HEADERS) | deps
+FUZZ_SRC := userspace/shared/proto.c userspace/launcher/ring.c userspace/launcher/tap.c
+$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_SRC) $(HEADERS) | deps
 	$(quiet) FUZZCC $@
 	$(Q)mkdir -p $(@D)
-	$(Q)clang -g -O1 -fsanitize=fuzzer,address,undefined -Iuserspace \
-		-o $@ $< userspace/proto.c userspace/ring.c userspace/tap.c
+	$(Q)clang -g -O1 -fsanitize=fuzzer,address,undefined $(LAUNCHER_INC) \
+		-o $@ $< $(FUZZ_SRC)
 
-$(B)/fuzz/seeds: tests/fuzz/seeds.c userspace/proto.c userspace/proto.h | deps
+$(B)/fuzz/seeds: tests/fuzz/seeds.c userspace/shared/proto.c userspace/shared/proto.h | deps
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -Iuserspace -o $@ $< userspace/proto.c
+	$(Q)$(CC) $(CFLAGS) -Iuserspace/shared -o $@ $< userspace/shared/proto.c
 
 fuzz-corpus: $(B)/fuzz/seeds
 	$(Q)mkdir -p $(B)/fuzz/corpus-frames $(B)/fuzz/corpus-exec $(B)/fuzz/corpus-ring \
@@ -148,10 +154,10 @@ fuzz fuzz-smoke: $(FUZZ_BIN) fuzz-corpus
 	done
 
 # The fake guest for launcher tests without a kernel (tests/stub.t).
-$(B)/tests/fakeguest: tests/stub/fakeguest.c userspace/proto.c $(HEADERS) | deps
+$(B)/tests/fakeguest: tests/stub/fakeguest.c userspace/shared/proto.c $(HEADERS) | deps
 	$(quiet) CC $@
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -Iuserspace -o $@ $< userspace/proto.c
+	$(Q)$(CC) $(CFLAGS) -Iuserspace/shared -o $@ $< userspace/shared/proto.c
 
 check: all kernels $(UNIT_BIN) $(B)/tests/fakeguest fuzz-smoke
 	$(Q)UMLRUN_MUST_WORK=$${UMLRUN_MUST_WORK:-1} prove -f $(UNIT_BIN) tests/*.t
@@ -196,7 +202,7 @@ install: all kernels
 	$(Q)for f in Kbuild hostexec-driver/Kbuild hostexec-driver/hostexec.c hostexec-driver/*.h \
 		arch-um-config/*.config arch-um-config/flavours/*.config patches/*/*.patch; do \
 		install -D -m 644 $$f $(DESTDIR)$(LIBDIR)/$$f || exit 1; done
-	$(Q)install -D -m 644 userspace/umlrun.1 $(DESTDIR)$(PREFIX)/share/man/man1/umlrun.1
+	$(Q)install -D -m 644 userspace/launcher/umlrun.1 $(DESTDIR)$(PREFIX)/share/man/man1/umlrun.1
 	$(Q)install -D -m 644 scripts/umlrun-completion.bash \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/umlrun
 

@@ -14,7 +14,6 @@ need_kernel
 as_setup
 IMG=$BASE/img
 SH='PATH=/usr/sbin:/sbin:$PATH; '
-sum() { sha256sum "$1" | cut -d' ' -f1; }
 # the run directories of this script's runs, whatever is in them
 leftover() { find "$UMLRUN_RUNDIR" -mindepth 1 2>/dev/null | wc -l; }
 
@@ -43,7 +42,7 @@ for KV in 6.12 6.1; do
 		like "$got" "^written by $KV\." "$tag: the host's debugfs reads the file"
 
 		# --- ro: nothing the guest does writes it ------------------------
-		before=$(sum "$IMG")
+		before=$(sha "$IMG")
 		as "$user" --disk "$IMG" -- sh -c "$SH"'
 			cat /sys/block/ubda/ro
 			dd if=/dev/zero of=$UMLRUN_DISK0 count=1 conv=notrunc 2>/dev/null || echo dd refused
@@ -59,7 +58,7 @@ dd refused
 file write refused
 remount refused
 $got" "$tag: --disk IMG (ro): writes refused, even after BLKROSET; reads work"
-		is "$(sum "$IMG")" "$before" "$tag: ... and IMG is unchanged"
+		is "$(sha "$IMG")" "$before" "$tag: ... and IMG is unchanged"
 
 		# --- cow: the guest writes and reads back, IMG stays -------------
 		as "$user" --disk "$IMG:cow" -- sh -c "$SH"'
@@ -67,7 +66,7 @@ $got" "$tag: --disk IMG (ro): writes refused, even after BLKROSET; reads work"
 			mount $UMLRUN_DISK0 /mnt && cat /mnt/g /mnt/f'
 		is "$(cat "$T/out")" "cow
 $got" "$tag: --disk IMG:cow: the guest reads back what it wrote"
-		is "$(sum "$IMG")" "$before" "$tag: ... and IMG's checksum is unchanged"
+		is "$(sha "$IMG")" "$before" "$tag: ... and IMG's checksum is unchanged"
 		is "$(leftover)" 0 "$tag: ... and no COW file is left"
 
 		# --- --disk-size: an empty device, gone after the run -------------

@@ -40,14 +40,9 @@ gdb_do() {
 }
 # pane_wait REGEX: wait until what came since gdb_do shows REGEX (60 s: a
 # cold gdb reads 12 MB of kernel symbols)
+pane_shows() { pane; grep -Eq -- "$1" "$T/pane.new"; }
 pane_wait() {
-	local _
-	for _ in $(seq 600); do
-		pane
-		grep -Eq -- "$1" "$T/pane.new" && return 0
-		sleep 0.1
-	done
-	return 1
+	WAIT_STEP=0.1 WAIT_TRIES=600 wait_for pane_shows "$1"
 }
 
 $TM new-session -d -s g -x 200 -y 50 "bash --norc --noprofile"

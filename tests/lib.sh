@@ -8,6 +8,9 @@
 #   ok/is/like            TAP assertions, diagnostics on failure
 #   T                     a scratch directory inside the tree (the guest
 #                         has its own /tmp, so host /tmp is not shared)
+#   sha [FILE]...         the SHA-256 of stdin or of each FILE, digest only
+#   wait_for COMMAND...   poll until COMMAND succeeds (10 s; WAIT_TRIES and
+#                         WAIT_STEP change it)
 #   finish                the leak checks, then the TAP plan line
 set -u
 
@@ -161,6 +164,22 @@ as() {
 			--init "$K/umlinit" "$@" >"$T/out" 2>"$T/err")
 	fi
 	rc=$?
+}
+
+# sha [FILE]...: the hex SHA-256 of stdin, or one line per FILE
+sha() {
+	sha256sum "$@" | cut -d' ' -f1
+}
+
+# wait_for COMMAND...: run COMMAND every WAIT_STEP seconds (0.05) until it
+# succeeds, at most WAIT_TRIES times (200, so 10 s); 0, or 1 if it never did
+wait_for() {
+	local _
+	for _ in $(seq "${WAIT_TRIES:-200}"); do
+		"$@" && return 0
+		sleep "${WAIT_STEP:-0.05}"
+	done
+	return 1
 }
 
 diag() {

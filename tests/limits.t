@@ -21,8 +21,9 @@ trap 'rm -rf "$T" "$UMLRUN_RUNDIR" "$K"' EXIT
 cp "$KERNEL" "$(dirname "$KERNEL")/hostexec.ko" "$ROOT/build/umlinit" \
 	"$UMLRUN" "$K/"
 ${CC:-cc} -O2 -Wall -o "$K/forker" "$ROOT/tests/limits/forker.c" || exit 1
-${CC:-cc} -O2 -Wall -I"$ROOT/userspace" -o "$K/cgroup2" "$ROOT/tests/limits/cgroup2.c" \
-	"$ROOT"/userspace/{bounds,log,util,tty}.c || exit 1
+${CC:-cc} -O2 -Wall -I"$ROOT/userspace/launcher" -I"$ROOT/userspace/shared" \
+	-o "$K/cgroup2" "$ROOT/tests/limits/cgroup2.c" \
+	"$ROOT"/userspace/launcher/{bounds,log,tty}.c "$ROOT/userspace/shared/util.c" || exit 1
 chmod 755 "$K" "$K"/*
 mkdir -m 1777 "$K/out"
 

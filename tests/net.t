@@ -31,28 +31,23 @@ s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])' "$1"
 }
 
-wait_host_port() { # PORT: until something accepts on 127.0.0.1:PORT
-	local i
-	for i in $(seq 200); do
-		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
+# host_accepts PORT: something accepts on 127.0.0.1:PORT (wait_for it)
+host_accepts() {
+	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-sum() { sha256sum "$@" | cut -d' ' -f1; }
 
 mkdir -p "$T/www"
 printf 'hello from the host\n' >"$T/www/hello.txt"
 head -c $((BIG_MB << 20)) /dev/urandom >"$T/www/big"
-BIG_SUM=$(sum <"$T/www/big")
+BIG_SUM=$(sha <"$T/www/big")
 chmod -R a+rX "$T/www"
 
 HTTP_PORT=$(free_port tcp)
 (cd "$T/www" && exec python3 -m http.server "$HTTP_PORT" --bind 127.0.0.1 \
 	>/dev/null 2>&1) &
 PIDS+=($!)
-wait_host_port "$HTTP_PORT" || echo "Bail out! host HTTP server did not start"
+wait_for host_accepts "$HTTP_PORT" || echo "Bail out! host HTTP server did not start"
 
 # In the guest: wait until a socket is bound to a port (tcp|udp PORT).
 GUEST_WAIT='w() { h=$(printf ":%04X " "$2"); while ! grep -q "^ *[0-9]*: [0-9A-F]*$h" /proc/net/$1; do sleep 0.01; done; }'
@@ -99,14 +94,14 @@ suite() { # LABEL
 	is "$(cat "$T/out")" "lo" "$L: no other interface (no stray sit0 or dummy0)"
 
 	# --- -n: eth0, address, route, DNS --------------------------------
-	host_resolv=$(sum /etc/resolv.conf 2>/dev/null)
+	host_resolv=$(sha /etc/resolv.conf 2>/dev/null)
 	run -n -- sh -c 'cat /sys/class/net/eth0/operstate /sys/class/net/eth0/address; grep -c "^eth0	00000000	0202000A	0003" /proc/net/route; grep -w 10.0.2.15 /proc/net/fib_trie | head -1; cat /etc/resolv.conf'
 	is "$rc" 0 "$L: -n boots"
 	like "$(sed -n 1p "$T/out")" '^(up|unknown)$' "$L: eth0 is up"
 	is "$(sed -n 3p "$T/out")" 1 "$L: default route via 10.0.2.2 on eth0"
 	like "$(sed -n 4p "$T/out")" '10\.0\.2\.15' "$L: eth0 has 10.0.2.15"
 	is "$(sed -n '5,$p' "$T/out")" "nameserver 10.0.2.3" "$L: /etc/resolv.conf names slirp's DNS"
-	is "$(sum /etc/resolv.conf 2>/dev/null)" "$host_resolv" "$L: the host's resolv.conf is untouched"
+	is "$(sha /etc/resolv.conf 2>/dev/null)" "$host_resolv" "$L: the host's resolv.conf is untouched"
 	# a new root (--overlay, or a bind whose mount point the host lacks)
 	# gets the guest's resolv.conf too
 	run -n --overlay -- cat /etc/resolv.conf
@@ -121,7 +116,7 @@ suite() { # LABEL
 	socat "TCP-LISTEN:$lp,bind=127.0.0.1,reuseaddr,fork" \
 		SYSTEM:"echo hit >>$T/hits; echo hello" &
 	PIDS+=($!)
-	wait_host_port_listen "$lp"
+	wait_for host_listens "$lp"
 	run -n -- socat -T 5 -u "TCP:10.0.2.2:$lp,connect-timeout=5" -
 	is "$rc/$(cat "$T/out")/$(wc -l <"$T/hits")" "1//0" \
 		"$L: by default a guest connect to 10.0.2.2:PORT (the host's 127.0.0.1) fails"
@@ -170,11 +165,11 @@ suite() { # LABEL
 	socat -u -b 131072 "TCP-LISTEN:$up,bind=127.0.0.1,reuseaddr" \
 		"CREATE:$T/upload" &
 	PIDS+=($!)
-	wait_host_port_listen "$up"
+	wait_for host_listens "$up"
 	run --host-loopback -- sh -c "socat -b 131072 -u OPEN:$T/www/big TCP:10.0.2.2:$up; cat /sys/class/net/eth0/statistics/tx_dropped"
 	wait "${PIDS[-1]}" 2>/dev/null
 	is "$rc" 0 "$L: upload exits 0"
-	is "$(sum <"$T/upload")" "$BIG_SUM" "$L: $BIG_MB MB guest -> host byte-exact"
+	is "$(sha <"$T/upload")" "$BIG_SUM" "$L: $BIG_MB MB guest -> host byte-exact"
 	is "$(cat "$T/out")" 0 "$L: guest dropped no sent frame"
 	rm -f "$T/upload"
 
@@ -184,7 +179,7 @@ suite() { # LABEL
 	is "$ready" ready "$L: guest server behind -p is up"
 	socat -b 131072 -u "TCP:127.0.0.1:$hp" - >"$T/got"
 	finish_server
-	is "$(sum <"$T/got")" "$BIG_SUM" "$L: $BIG_MB MB from a guest server through -p byte-exact"
+	is "$(sha <"$T/got")" "$BIG_SUM" "$L: $BIG_MB MB from a guest server through -p byte-exact"
 	[ "$(stat -c %s "$T/got")" = $((BIG_MB << 20)) ] ||
 		echo "got $(stat -c %s "$T/got") bytes; stderr: $(cat "$T/err")" | diag
 	rm -f "$T/got"
@@ -219,23 +214,17 @@ suite() { # LABEL
 	socat -u -b 131072 "TCP-LISTEN:$up,bind=127.0.0.1,reuseaddr" \
 		"CREATE:$T/upload" &
 	PIDS+=($!)
-	wait_host_port_listen "$up"
+	wait_for host_listens "$up"
 	UMLRUN_NET_SOCKBUF=16384 run --host-loopback -- sh -c "socat -b 131072 -u OPEN:$T/www/big TCP:10.0.2.2:$up; cat /sys/class/net/eth0/statistics/tx_dropped"
 	wait "${PIDS[-1]}" 2>/dev/null
-	is "$(sum <"$T/upload")/$(cat "$T/out")" "$BIG_SUM/0" "$L: $BIG_MB MB guest -> host through 16 KB socket buffers, no guest drop"
+	is "$(sha <"$T/upload")/$(cat "$T/out")" "$BIG_SUM/0" "$L: $BIG_MB MB guest -> host through 16 KB socket buffers, no guest drop"
 	rm -f "$T/upload"
 }
 
-# wait_host_port_listen PORT: a one-shot listener must not be consumed by a
-# probe, so look at the socket table instead.
-wait_host_port_listen() {
-	local i h
-	h=$(printf ':%04X ' "$1")
-	for i in $(seq 200); do
-		grep -q "^ *[0-9]*: 0100007F$h" /proc/net/tcp && return 0
-		sleep 0.05
-	done
-	return 1
+# host_listens PORT: a socket listens on 127.0.0.1:PORT (wait_for it); a
+# one-shot listener must not be consumed by a probe, so the socket table.
+host_listens() {
+	grep -q "^ *[0-9]*: 0100007F$(printf ':%04X ' "$1")" /proc/net/tcp
 }
 
 # --- usage errors -----------------------------------------------------------------
@@ -248,7 +237,7 @@ busy=$(free_port tcp)
 python3 -c 'import socket, sys, time
 s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); time.sleep(60)' "$busy" &
 PIDS+=($!)
-wait_host_port_listen "$busy"
+wait_for host_listens "$busy"
 um -p "$busy:80" -- true
 is "$rc" 125 "a host port in use is 125"
 like "$(cat "$T/err")" "^umlrun: cannot publish 127.0.0.1:$busy/tcp" "a host port in use is named"

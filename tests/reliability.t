@@ -29,11 +29,7 @@ is "${PIPESTATUS[0]}" 124 "--timeout beats a stalled stdout reader"
 start_bg() {
 	timeout -k 5 60 "$UMLRUN" "$@" >"$T/bg.out" 2>"$T/bg.err" &
 	bg=$!
-	for _ in $(seq 300); do
-		grep -q ready "$T/bg.out" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
+	WAIT_STEP=0.1 WAIT_TRIES=300 wait_for grep -qs ready "$T/bg.out"
 }
 # umlrun itself is the child of timeout(1)
 umlrun_pid() { pgrep -P "$bg" -x umlrun; }
@@ -72,10 +68,8 @@ start_bg -- sh -c 'echo ready; sleep 60'
 p=$(umlrun_pid)
 kill -KILL "$p"
 wait "$bg" 2>/dev/null
-for _ in $(seq 50); do
-	[ -z "$(leftover_procs)" ] && break
-	sleep 0.1
-done
+no_procs_left() { [ -z "$(leftover_procs)" ]; }
+WAIT_STEP=0.1 WAIT_TRIES=50 wait_for no_procs_left
 is "$(leftover_procs)" "" "SIGKILL on umlrun leaves no kernel process"
 um -- true
 is "$(leftover_rundirs)" "" "the next run removes the killed run's directory"
@@ -109,7 +103,7 @@ for i in $(seq 1000); do
 	args+=("$(printf "%0999d" "$i")")
 done
 um -- sh -c 'printf "%s\n" "$@" | sha256sum' sh "${args[@]}"
-is "$(cut -d' ' -f1 "$T/out")" "$(printf "%s\n" "${args[@]}" | sha256sum | cut -d' ' -f1)" "1 MB of argv arrives exactly"
+is "$(cut -d' ' -f1 "$T/out")" "$(printf "%s\n" "${args[@]}" | sha)" "1 MB of argv arrives exactly"
 big=$(head -c 100000 /dev/zero | tr '\0' x)
 um -- sh -c 'echo ${#1}' sh "$big"
 is "$(cat "$T/out")" 100000 "one 100 kB argument arrives exactly"
@@ -118,10 +112,10 @@ is "$(od -An -tx1 "$T/out" | tr -d ' \n')" "fffe010a" "non-UTF-8 bytes in the en
 
 # --- integrity: 1 GiB out, 200 MB in ----------------------------------------
 head -c 67108864 /dev/urandom >"$T/chunk"
-want=$(for _ in $(seq 16); do cat "$T/chunk"; done | sha256sum | cut -d' ' -f1)
-got=$(timeout 300 "$UMLRUN" -- sh -c "for i in \$(seq 16); do cat '$T/chunk'; done" | sha256sum | cut -d' ' -f1)
+want=$(for _ in $(seq 16); do cat "$T/chunk"; done | sha)
+got=$(timeout 300 "$UMLRUN" -- sh -c "for i in \$(seq 16); do cat '$T/chunk'; done" | sha)
 is "$got" "$want" "1 GiB of stdout byte-exact"
-want=$(for _ in 1 2 3; do cat "$T/chunk"; done | head -c 200000000 | sha256sum | cut -d' ' -f1)
+want=$(for _ in 1 2 3; do cat "$T/chunk"; done | head -c 200000000 | sha)
 got=$(for _ in 1 2 3; do cat "$T/chunk"; done | head -c 200000000 | timeout 300 "$UMLRUN" -- sha256sum | cut -d' ' -f1)
 is "$got" "$want" "200 MB of stdin byte-exact"
 rm -f "$T/chunk"
@@ -150,7 +144,7 @@ fi
 
 # --- load -----------------------------------------------------------------------
 head -c 1000000 /dev/urandom >"$T/load.bin"
-want=$(sha256sum <"$T/load.bin" | cut -d' ' -f1)
+want=$(sha <"$T/load.bin")
 pids=()
 for i in $(seq 16); do
 	timeout 300 "$UMLRUN" -- sh -c "echo run $i; sha256sum <'$T/load.bin'" >"$T/load.$i" 2>&1 &

@@ -89,7 +89,7 @@ like "$(cat "$T/err")" 'root: unpacked .*bb.tar into' "... unpacked on the first
 um -v --root "$BASE/bb.tar" -- cat /etc/os-release
 is "$rc $(cat "$T/out")" "0 $(cat "$R/etc/os-release")" "--root TAR again"
 like "$(cat "$T/err")" 'is unpacked in .* \(cached\)' "... a cache hit the second time"
-is "$(ls -A "$UMLRUN_CACHE/roots")" "$(sha256sum "$BASE/bb.tar" | cut -d' ' -f1)" \
+is "$(ls -A "$UMLRUN_CACHE/roots")" "$(sha "$BASE/bb.tar")" \
 	"... one entry, named by the archive's SHA-256, nothing else"
 unset UMLRUN_CACHE
 

@@ -30,26 +30,31 @@ done
 trap 'kill $(pgrep -f -- "$FG/fakeguest-") 2>/dev/null; rm -rf "$T" "$UMLRUN_RUNDIR"' EXIT
 exec </dev/null
 
+# fg_cmd SCENARIO: in $fgcmd, umlrun with the fake guest SCENARIO as its
+# kernel and its init (an array, so that timeout(1) and setsid can run it).
+fg_cmd() {
+	fgcmd=("$UMLRUN" -k "$FG/fakeguest-$1" --module /dev/null
+		--init "$FG/fakeguest-$1")
+}
+
 # fg SCENARIO [OPTION]... -- COMMAND...: one run; $rc, $ms, $T/out, $T/err.
 # --preserve-status: a hung umlrun ends as 143 or 137, never as a false 124.
 fg() {
-	local sc=$1 start
+	local start
+
+	fg_cmd "$1"
 	shift
 	start=$(date +%s%N)
-	timeout --preserve-status -k 5 "$TEST_TIMEOUT" "$UMLRUN" \
-		-k "$FG/fakeguest-$sc" --module /dev/null \
-		--init "$FG/fakeguest-$sc" "$@" >"$T/out" 2>"$T/err"
+	timeout --preserve-status -k 5 "$TEST_TIMEOUT" "${fgcmd[@]}" "$@" >"$T/out" 2>"$T/err"
 	rc=$?
 	ms=$((($(date +%s%N) - start) / 1000000))
 }
 
 # The same in the background; $bg is timeout(1), umlrun is its child.
 fg_bg() {
-	local sc=$1
+	fg_cmd "$1"
 	shift
-	timeout --preserve-status -k 5 "$TEST_TIMEOUT" "$UMLRUN" \
-		-k "$FG/fakeguest-$sc" --module /dev/null \
-		--init "$FG/fakeguest-$sc" "$@" >"$T/out" 2>"$T/err" &
+	timeout --preserve-status -k 5 "$TEST_TIMEOUT" "${fgcmd[@]}" "$@" >"$T/out" 2>"$T/err" &
 	bg=$!
 }
 
@@ -57,17 +62,6 @@ fg_wait() {
 	wait "$bg"
 	rc=$?
 }
-
-# wait_for COMMAND...: poll for up to 10 s.
-wait_for() {
-	local _
-	for _ in $(seq 200); do
-		"$@" && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 
 # within MS: status 0 if the last run took less than MS milliseconds.
 within() {
@@ -81,10 +75,6 @@ in_rundir() {
 
 has_line() {
 	grep -qx -- "$2" "$1" 2>/dev/null
-}
-
-sha() {
-	sha256sum | cut -d' ' -f1
 }
 
 # What must hold after every run: no sanitizer report, nothing left.
@@ -183,17 +173,15 @@ clean "stdin"
 want=$(yes flood | head -c $((20 << 20)) | sha)
 fg flood -- flood 20
 is "$rc/$(stat -c %s "$T/out")/$(sha <"$T/out")" "0/$((20 << 20))/$want" "20 MiB of stdout byte-exact"
-timeout --preserve-status 60 "$UMLRUN" -k "$FG/fakeguest-flood" --module /dev/null \
-	--init "$FG/fakeguest-flood" -- flood 20 2>"$T/err" | (sleep 1; sha) >"$T/sum"
+fg_cmd flood
+timeout --preserve-status 60 "${fgcmd[@]}" -- flood 20 2>"$T/err" | (sleep 1; sha) >"$T/sum"
 is "${PIPESTATUS[0]}/$(cat "$T/sum")" "0/$want" "a reader that starts late gets every byte"
-timeout --preserve-status 60 "$UMLRUN" -k "$FG/fakeguest-flood" --module /dev/null \
-	--init "$FG/fakeguest-flood" -- flood 50 2>"$T/err" | head -c 100 >"$T/head"
+timeout --preserve-status 60 "${fgcmd[@]}" -- flood 50 2>"$T/err" | head -c 100 >"$T/head"
 is "${PIPESTATUS[0]}/$(stat -c %s "$T/head")/$(cat "$T/err")" "141/100/" \
 	"a reader that goes away: OUT_CLOSED reaches the guest, its SIGPIPE comes back"
 start=$(date +%s%N)
 {
-	timeout --preserve-status 60 "$UMLRUN" -k "$FG/fakeguest-flood" --module /dev/null \
-		--init "$FG/fakeguest-flood" --timeout 1 -- flood 100 2>"$T/err"
+	timeout --preserve-status 60 "${fgcmd[@]}" --timeout 1 -- flood 100 2>"$T/err"
 	echo "$? $(date +%s%N)" >"$T/end"
 } | sleep 5
 read -r rc end <"$T/end"
@@ -255,9 +243,8 @@ is "$rc/$(tail -n1 "$T/out")" "130/signal 2" "a second SIGINT ends a command tha
 like "$(cat "$T/err")" '^umlrun: interrupted twice' "and says so"
 # A terminal's Ctrl-C goes to the whole foreground process group: the kernel
 # must not be in umlrun's, or it dies before the command sees the signal.
-timeout --preserve-status -k 5 "$TEST_TIMEOUT" setsid "$UMLRUN" \
-	-k "$FG/fakeguest-signal" --module /dev/null \
-	--init "$FG/fakeguest-signal" -- x >"$T/out" 2>"$T/err" &
+fg_cmd signal
+timeout --preserve-status -k 5 "$TEST_TIMEOUT" setsid "${fgcmd[@]}" -- x >"$T/out" 2>"$T/err" &
 bg=$!
 wait_for has_line "$T/out" ready
 p=$(pgrep -P "$bg")
@@ -368,7 +355,7 @@ fails "half a header, then gone" 125 "kernel stopped before the command finished
 fg early -- x
 fails "STDOUT before HELLO" 125 "protocol error: frame type 2 before HELLO"
 fg badversion -- x
-fails "HELLO of another version" 125 "guest init speaks protocol $(($(sed -n 's/^#define PROTO_VERSION //p' "$ROOT/userspace/proto.h") + 1))"
+fails "HELLO of another version" 125 "guest init speaks protocol $(($(sed -n 's/^#define PROTO_VERSION //p' "$ROOT/userspace/shared/proto.h") + 1))"
 fg twohello -- x
 fails "a second HELLO" 125 "protocol error: second HELLO"
 fg shorthello -- x
@@ -469,9 +456,8 @@ for i in $(seq 2000); do
 	if ((i % 3 && i % 7)); then echo "$i out"; else echo "$i err"; fi
 done >"$T/ring-order.want"
 : >"$T/err"
-timeout --preserve-status -k 5 "$TEST_TIMEOUT" "$UMLRUN" \
-	-k "$FG/fakeguest-ring-order" --module /dev/null \
-	--init "$FG/fakeguest-ring-order" -- x 2000 >"$T/out" 2>&1
+fg_cmd ring-order
+timeout --preserve-status -k 5 "$TEST_TIMEOUT" "${fgcmd[@]}" -- x 2000 >"$T/out" 2>&1
 rc=$?
 is "$rc/$(sha <"$T/out")" "0/$(sha <"$T/ring-order.want")" \
 	"ring: 2000 stdout and stderr records interleave in the order written (2>&1)"
@@ -509,9 +495,8 @@ ok "$(within 2500)" "ring: a head moved on after EXIT does not hold the run (${m
 clean "ring head after EXIT"
 
 : >"$T/err"
-timeout --preserve-status -k 5 "$TEST_TIMEOUT" "$UMLRUN" \
-	-k "$FG/fakeguest-ring-closed" --module /dev/null \
-	--init "$FG/fakeguest-ring-closed" -- x 2>"$T/err" | head -c 1 >"$T/head"
+fg_cmd ring-closed
+timeout --preserve-status -k 5 "$TEST_TIMEOUT" "${fgcmd[@]}" -- x 2>"$T/err" | head -c 1 >"$T/head"
 rc=${PIPESTATUS[0]}
 is "$rc/$(cat "$T/head")/$(cat "$T/err")" "42/l/closed=2" \
 	"ring: a closed stdout sets the guest's closed bit 1 (and only it)"

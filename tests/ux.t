@@ -13,7 +13,7 @@ is "$?" 0 "--help exits 0"
 undocumented() {
 	local opt pat missing=""
 	for opt in $(grep -oE '\{ "[a-z-]+", (no|required)_argument' \
-		"$ROOT/userspace/options.c" | cut -d'"' -f2); do
+		"$ROOT/userspace/launcher/options.c" | cut -d'"' -f2); do
 		pat=--$opt
 		[ "$2" = 1 ] && pat=${pat//-/\\-}
 		grep -qF -- "$pat" "$1" || missing="$missing --$opt"
@@ -21,11 +21,11 @@ undocumented() {
 	echo "$missing"
 }
 is "$(undocumented "$T/help" 0)" "" "--help documents every long option"
-is "$(undocumented "$ROOT/userspace/umlrun.1" 1)" "" "the manual documents every long option"
+is "$(undocumented "$ROOT/userspace/launcher/umlrun.1" 1)" "" "the manual documents every long option"
 is "$(undocumented "$ROOT/README.md" 0)" "" "the README documents every long option"
 
 # --- the manual renders cleanly ------------------------------------------------
-MANWIDTH=80 man --warnings -l "$ROOT/userspace/umlrun.1" >"$T/man" 2>"$T/man.err"
+MANWIDTH=80 man --warnings -l "$ROOT/userspace/launcher/umlrun.1" >"$T/man" 2>"$T/man.err"
 is "$?/$(cat "$T/man.err")" "0/" "man -l renders the manual without warnings"
 like "$(cat "$T/man")" 'EXIT STATUS' "the manual has the exit-status table"
 

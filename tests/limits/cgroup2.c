@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * userspace/bounds.c on cgroup v2, for tests/limits.t: the build hosts
- * have pids on v1 only, so this runs in the guest, whose root has a v2
+ * userspace/launcher/bounds.c on cgroup v2, for tests/limits.t: the build
+ * hosts have pids on v1 only, so this runs in the guest, whose root has a v2
  * hierarchy with pids. It prepares a bound of 64 as the launcher does,
  * forks a "kernel" that joins it (bounds_child()) and tries 100 children,
  * then cleans up, printing what it saw: the cgroup it made, the one the

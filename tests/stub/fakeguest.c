@@ -43,8 +43,8 @@ static struct proto_reader fg_rd;
 static uint8_t fg_msg[PROTO_MAX_FRAME];
 static size_t fg_msg_len, fg_msg_off;
 static uint8_t *fg_blob;
-/* The mark of a kernel with umlrun's hostfs write policy (userspace/layers.c):
- * the fake plays a patched kernel. */
+/* The mark of a kernel with umlrun's hostfs write policy
+ * (userspace/launcher/layers.c): the fake plays a patched kernel. */
 __attribute__((used)) static const char fg_policy_mark[] =
 	"hostfs_rw=<dir>[:<dir>...]";
 static struct proto_exec fg_cmd;	/* the command, once fetched */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the config files (userspace/config.c): each case runs in
- * a child with a scratch XDG_CONFIG_HOME and project directory, applies
+ * Unit tests of the config files (userspace/launcher/config.c): each case
+ * runs in a child with a scratch XDG_CONFIG_HOME and project directory, applies
  * the files and parses the result with options.c, and reports the argv it
  * got, --print-config's output, or the one error line and exit 125.
  */

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the launcher's confinement (userspace/confine.c): a child
- * confines itself as the launcher does once the kernel runs, without and
- * with -n, then tries what a launcher taken over by the guest would try
+ * Unit tests of the launcher's confinement (userspace/launcher/confine.c): a
+ * child confines itself as the launcher does once the kernel runs, without
+ * and with -n, then tries what a launcher taken over by the guest would try
  * (exec, files outside the run directory, sockets, io_uring) and what the
- * launcher itself still must do (write files it opened before, work in
- * and remove the run directory, read its /proc entries). Each attempt's
- * errno goes back to the parent, which checks it.
+ * launcher itself still must do (write files it opened before, work in and
+ * remove the run directory, read its /proc entries). Each attempt's errno
+ * goes back to the parent, which checks it.
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of log_escape() (userspace/log.c), which every byte of the
- * kernel console goes through before --log, -v and a failure's kernel
+ * Unit tests of log_escape() (userspace/launcher/log.c), which every byte of
+ * the kernel console goes through before --log, -v and a failure's kernel
  * lines show it: text and line structure stay, nothing a terminal would
  * act on gets through.
  */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the launcher's command line (userspace/options.c): the
- * duration and memory-size parsers on valid, invalid and hostile input,
+ * Unit tests of the launcher's command line (userspace/launcher/options.c):
+ * the duration and memory-size parsers on valid, invalid and hostile input,
  * then options_parse() itself, in-process for what it accepts and in a
  * child for what must end in one usage line and exit status 125.
  */

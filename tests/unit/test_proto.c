@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the wire protocol (userspace/proto.c), run under ASan and
- * UBSan: every frame type round-trips, the incremental decoder yields the
+ * Unit tests of the wire protocol (userspace/shared/proto.c), run under ASan
+ * and UBSan: every frame type round-trips, the incremental decoder yields the
  * same frames whatever the split of the byte stream, malformed headers are
  * refused, each direction's validator accepts exactly the legal frames,
  * and the exec blob survives encode/decode while every malformed blob is

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the kernel splat scanner (userspace/splat.c): which first
- * lines are splats and of which kind, and that the console split at every
+ * Unit tests of the kernel splat scanner (userspace/launcher/splat.c): which
+ * first lines are splats and of which kind, and that the console split at every
  * offset (one byte at a time too) gives the same splats as in one piece.
  */
 #define _GNU_SOURCE

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the TAP/KTAP reader behind --junit (userspace/tap.c):
+ * Unit tests of the TAP/KTAP reader behind --junit (userspace/launcher/tap.c):
  * plain TAP, KTAP subtests, kselftest's runner, runs cut short, the same
  * stream split at every offset and fed a byte at a time, and hostile
  * streams (huge lines, plans and counts, deep nesting, bytes that are no
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../userspace/tap.h"
+#include "../../userspace/launcher/tap.h"
 #include "tap.h"
 
 #define RUN(lit, why, c) run(lit, sizeof(lit) - 1, 0, why, c)

@@ -3,10 +3,10 @@
  * The launcher's one poll loop. It answers the guest's HELLO with the exec
  * description, moves stdin into the input ring (or, without one, as frames
  * within the credit the guest grants), writes the output ring's records
- * (or STDOUT/STDERR frames) to our own stdout/stderr as they come, keeps
- * the kernel console in a ring (shown on failure and with -v), forwards
- * SIGINT/SIGTERM/SIGHUP to the command, enforces --timeout, and gives the
- * network (net.c) its share of the same poll.
+ * (or STDOUT/STDERR frames) to our own stdout/stderr as they come, feeds
+ * the kernel console to console.c (kept, shown on failure and with -v),
+ * forwards SIGINT/SIGTERM/SIGHUP to the command, enforces --timeout, and
+ * gives the network (net.c) its share of the same poll.
  * Everything from the guest is untrusted: frames and ring indices are
  * checked before use, and any violation ends the run with 125.
  */
@@ -25,23 +25,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "console.h"
 #include "log.h"
 #include "loop.h"
 #include "net.h"
 #include "proto.h"
 #include "result.h"
 #include "ring.h"
-#include "splat.h"
 #include "tty.h"
 #include "util.h"
 
-#define CONSOLE_RING (64u << 10)
-#define CONSOLE_READ 8192
-#define CONSOLE_TAIL_LINES 15
-/* How much of one kernel line a failure shows. */
-#define CONSOLE_TAIL_WIDTH 300
-/* --log keeps at most this much of the (escaped) console. */
-#define LOG_MAX (16u << 20)
 #define TXQ_MAX 8
 /* After forwarding a signal, how long the command may take to end. */
 #define SIGNAL_GRACE_MS 10000
@@ -68,11 +61,7 @@ struct loop {
 	struct proto_reader rd;
 	struct tx_frame *txq, **txq_tail;
 	int txq_len;
-	int log_fd;
-	size_t log_len;		/* bytes written to it */
-	char ring[CONSOLE_RING];
-	size_t ring_pos;
-	int ring_wrapped;
+	struct console con;	/* the kernel's console, kept and logged */
 	long long grace_deadline;	/* 0, or when a signalled run ends hard */
 	int grace_sig;
 	int ring_broken;	/* the guest broke the output ring */
@@ -81,7 +70,6 @@ struct loop {
 };
 
 static int sig_pipe[2] = { -1, -1 };
-static int log_fd = -1;
 static volatile sig_atomic_t sig_pending[65];
 static volatile sig_atomic_t sig_timeout;
 static volatile sig_atomic_t sigint_count;
@@ -121,138 +109,6 @@ void loop_signals_init(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-/* --log: the first LOG_MAX bytes, then one line that says so. */
-static void loop_log(struct loop *l, const char *buf, size_t n)
-{
-	static const char cut[] = "\numlrun: log truncated at 16 MiB\n";
-
-	if (l->log_fd < 0 || l->log_len >= LOG_MAX)
-		return;
-	if (n > LOG_MAX - l->log_len)
-		n = LOG_MAX - l->log_len;
-	(void)write_all(l->log_fd, buf, n);
-	l->log_len += n;
-	if (l->log_len == LOG_MAX)
-		(void)write_all(l->log_fd, cut, sizeof(cut) - 1);
-}
-
-/* Guest text: escaped once here for the log, -v and the failure tail. */
-static void loop_console_keep(struct loop *l, const char *raw, size_t n)
-{
-	char buf[LOG_ESCAPE_MAX * CONSOLE_READ];
-	size_t i;
-
-	n = log_escape(buf, raw, n);
-	loop_log(l, buf, n);
-	if (log_verbose)
-		(void)write_all(2, buf, n);
-	splat_feed(&splats, buf, n);
-	for (i = 0; i < n; i++) {
-		l->ring[l->ring_pos++] = buf[i];
-		if (l->ring_pos == CONSOLE_RING) {
-			l->ring_pos = 0;
-			l->ring_wrapped = 1;
-		}
-	}
-}
-
-/* Read what the console holds now, at most max bytes. */
-static void loop_console_max(struct loop *l, size_t max)
-{
-	char buf[CONSOLE_READ];
-	size_t got = 0;
-	ssize_t n;
-
-	while (l->u->console >= 0 && got < max) {
-		n = read(l->u->console, buf, sizeof(buf));
-		if (n > 0) {
-			loop_console_keep(l, buf, (size_t)n);
-			got += (size_t)n;
-			continue;
-		}
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			return;
-		close(l->u->console);
-		l->u->console = -1;
-	}
-}
-
-static void loop_console(struct loop *l)
-{
-	loop_console_max(l, (size_t)-1);
-}
-
-/* The console as one string, oldest first (malloc'd). */
-static char *loop_console_text(struct loop *l)
-{
-	size_t old = l->ring_wrapped ? CONSOLE_RING - l->ring_pos : 0;
-	char *s = malloc(CONSOLE_RING + 1);
-
-	if (!s)
-		return NULL;
-	memcpy(s, l->ring + l->ring_pos, old);
-	memcpy(s + old, l->ring, l->ring_pos);
-	s[old + l->ring_pos] = 0;
-	return s;
-}
-
-/* Stack dumps say little to a user; the lines around them say more. */
-static int loop_console_noise(const char *line)
-{
-	return !*line || strstr(line, "[<") || strstr(line, "Call Trace") ||
-	       strstr(line, "Stack:") ||
-	       strspn(line, " 0123456789abcdef") == strlen(line);
-}
-
-/* On failure: the last kernel lines, unless -v showed them already. */
-static void loop_console_tail(struct loop *l)
-{
-	char *s, *p, *line, *keep[CONSOLE_TAIL_LINES];
-	int n = 0, i;
-
-	loop_console(l);
-	if (log_verbose)
-		return;
-	s = loop_console_text(l);
-	if (!s)
-		return;
-	for (p = s; p;) {
-		line = strsep(&p, "\n");
-		if (loop_console_noise(line))
-			continue;
-		if (n == CONSOLE_TAIL_LINES) {
-			memmove(keep, keep + 1, sizeof(keep) - sizeof(keep[0]));
-			n--;
-		}
-		keep[n++] = line;
-	}
-	for (i = 0; i < n; i++) {
-		splat_printable(keep[i]);
-		fprintf(stderr, "umlrun: kernel: %.*s%s\n", CONSOLE_TAIL_WIDTH,
-			keep[i],
-			strlen(keep[i]) > CONSOLE_TAIL_WIDTH ? "..." : "");
-	}
-	free(s);
-}
-
-/* Copy the rest of the console line after `what` into out, if found. */
-static int loop_console_find(struct loop *l, const char *what, char *out,
-			     size_t len)
-{
-	char *s = loop_console_text(l), *p;
-	int found = 0;
-
-	p = s ? strstr(s, what) : NULL;
-	if (p) {
-		p += strlen(what);
-		snprintf(out, len, "%.*s", (int)strcspn(p, "\n"), p);
-		splat_printable(out);
-		found = 1;
-	}
-	free(s);
-	return found;
-}
-
 static int loop_fail(struct loop *l, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -267,7 +123,7 @@ static int loop_fail(struct loop *l, const char *fmt, ...)
 	va_end(ap);
 	warn("%s", msg);
 	snprintf(result.error, sizeof(result.error), "%s", msg);
-	loop_console_tail(l);
+	console_tail(&l->con);
 	l->state = DONE;
 	l->status = EXIT_UMLRUN;
 	return -1;
@@ -480,7 +336,7 @@ static void loop_error_frame(struct loop *l, const struct proto_frame *f)
 	snprintf(result.error, sizeof(result.error), "%s", msg);
 	l->status = (int)proto_get_u32(f->payload);
 	if (l->status == EXIT_UMLRUN)
-		loop_console_tail(l);
+		console_tail(&l->con);
 	l->state = DONE;
 }
 
@@ -738,9 +594,7 @@ static void loop_kernel_gone(struct loop *l)
 	loop_channel(l);
 	if (l->state == DONE)
 		return;
-	loop_console(l);
-	if (loop_console_find(l, "Kernel panic - not syncing: ", why,
-			      sizeof(why))) {
+	if (console_panic(&l->con, why, sizeof(why))) {
 		result.panic = 1;
 		loop_fail(l, "kernel panic: %s", why);
 		/* --panic-is-failure: a boot regression is "bad", not "skip" */
@@ -752,16 +606,6 @@ static void loop_kernel_gone(struct loop *l)
 	} else {
 		loop_fail(l, "kernel stopped before the command finished");
 	}
-}
-
-void loop_open_log(const struct options *o)
-{
-	if (!o->log_file)
-		return;
-	log_fd = open(o->log_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-		      0644);
-	if (log_fd < 0)
-		warn("cannot write log %s: %s", o->log_file, strerror(errno));
 }
 
 int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
@@ -784,8 +628,7 @@ int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
 	l->in_fd = o->no_stdin ? -1 : 0;
 	l->credit = PROTO_STDIN_WINDOW;
 	l->txq_tail = &l->txq;
-	l->log_fd = log_fd;
-	log_fd = -1;
+	console_init(&l->con, &u->console);
 	proto_reader_init(&l->rd);
 	if (o->timeout_ms) {
 		deadline = result_now_ms() + o->timeout_ms;
@@ -854,7 +697,7 @@ int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
 			while (read(sig_pipe[0], drain, sizeof(drain)) > 0)
 				;
 		if (p[1].revents)
-			loop_console(l);
+			console_read(&l->con, CONSOLE_ALL);
 		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
 			if (loop_channel(l) < 0 && l->state != DONE) {
 				/* Channel EOF: the kernel is going; a second at most. */
@@ -882,13 +725,7 @@ int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
 	loop_arm_timeout(0);
 	pollset_free(&ps);
 	status = l->status;
-	/* What the kernel printed before the end counts (splats too); a
-	 * kernel still printing cannot hold us here. */
-	loop_console_max(l, CONSOLE_RING);
-	if (splat_flush(&splats) && log_verbose)
-		(void)write_all(2, "\n", 1); /* our lines start on their own */
-	if (l->log_fd >= 0)
-		close(l->log_fd);
+	console_finish(&l->con);
 	while (l->txq) {
 		struct tx_frame *t = l->txq;
 

@@ -26,7 +26,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fs.h"
 #include "init.h"
+#include "log.h"
 #include "util.h"
 
 #define HOSTFS_MAGIC 0x00c0ffee
@@ -35,13 +37,6 @@
 #define NEWROOT SCRATCH "/root"
 #define LOWER SCRATCH "/lower"
 
-static int mounts_is_dir(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 /* Would making path need a write to the (read-only) host root? */
 static int mounts_needs_new_root(const char *path)
 {
@@ -49,10 +44,10 @@ static int mounts_needs_new_root(const char *path)
 	struct statfs sf;
 	char *slash;
 
-	if (mounts_is_dir(path))
+	if (init_is_dir(path))
 		return 0;
 	snprintf(buf, sizeof(buf), "%s", path);
-	while (!mounts_is_dir(buf)) {
+	while (!init_is_dir(buf)) {
 		slash = strrchr(buf, '/');
 		if (!slash || slash == buf) {
 			strcpy(buf, "/");
@@ -63,34 +58,9 @@ static int mounts_needs_new_root(const char *path)
 	return statfs(buf, &sf) < 0 || sf.f_type == HOSTFS_MAGIC;
 }
 
-/* mkdir -p; 0 or -errno. */
-static int mounts_mkdir_p(const char *path)
-{
-	char buf[PATH_MAX];
-	char *p;
-
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-		return -ENAMETOOLONG;
-	for (p = buf + 1;; p++) {
-		if (*p != '/' && *p)
-			continue;
-		if (p[-1] != '/') {
-			char c = *p;
-
-			*p = 0;
-			if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-				return -errno;
-			*p = c;
-		}
-		if (!*p)
-			break;
-	}
-	return mounts_is_dir(path) ? 0 : -ENOTDIR;
-}
-
 static void mounts_point(const char *path)
 {
-	int err = mounts_mkdir_p(path);
+	int err = init_mkdir_p(path);
 
 	if (err)
 		init_fatal(125, "cannot make mount point %s in the guest: %s",
@@ -146,7 +116,7 @@ static void mounts_new_root(const struct proto_mount *r)
 		      "/work");
 	for (i = 0; i < ARRAY_SIZE(moved); i++) {
 		snprintf(path, sizeof(path), NEWROOT "%s", moved[i]);
-		if (mounts_mkdir_p(path) < 0)
+		if (init_mkdir_p(path) < 0)
 			continue;
 		/* EINVAL: nothing was mounted there (optional mounts). */
 		if (mount(moved[i], path, NULL, MS_MOVE, NULL) < 0 &&
@@ -225,7 +195,7 @@ void init_mounts(const struct proto_exec *e)
 			  NULL);
 	mounts_pivot();
 	if (overlay) {
-		err = mounts_mkdir_p(e->cwd);
+		err = init_mkdir_p(e->cwd);
 		if (err)
 			init_log("cannot make %s: %s", e->cwd, strerror(-err));
 	}

@@ -14,8 +14,6 @@
 
 /* Install the launcher's signal handlers (before the kernel starts). */
 void loop_signals_init(void);
-/* Open the --log file (before the launcher is confined). */
-void loop_open_log(const struct options *o);
 /*
  * Drive one run: send the exec blob on HELLO, relay stdio, return the exit
  * status umlrun should exit with (the command's, or 124/125). The kernel is

@@ -6,7 +6,7 @@
  * of DIR or the image's filesystem, read-only, puts an overlay with a
  * tmpfs above it (writable with --overlay, else read-only again), moves
  * its own /proc, /sys, /dev, /run in, applies the binds there and
- * pivot_roots into it before the command runs (init_mounts.c). DIR gets no
+ * pivot_roots into it before the command runs (init/mounts.c). DIR gets no
  * place in the host-side write policy, so it is as read-only as the host's
  * / unless a part of it is bound rw. A tar archive is unpacked once into
  * the cache, keyed by its SHA-256, and reused; an image is attached as a

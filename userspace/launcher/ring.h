@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <sys/uio.h>
 
-#include "../hostexec-driver/hostexec_ring.h"
+#include "../../hostexec-driver/hostexec_ring.h"
 
 /* The kernel's fds for the doorbell and the ring memory. */
 #define RING_GUEST_BELL_FD 5

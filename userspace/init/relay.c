@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "init.h"
+#include "log.h"
 #include "util.h"
 
 /* Send a CREDIT once this much stdin was consumed (or the buffer ran dry). */
@@ -47,7 +48,7 @@ struct exec_failure {
 	char what[16];
 };
 
-static void relay_child(const struct proto_exec *e, int in, int out, int err,
+static void relay_child(const struct proto_exec *e, const int child[3],
 			int report, int tty)
 {
 	struct exec_failure fail = { 0 };
@@ -57,7 +58,8 @@ static void relay_child(const struct proto_exec *e, int in, int out, int err,
 	sigprocmask(SIG_SETMASK, &all, NULL);
 	signal(SIGPIPE, SIG_DFL);
 	setsid();
-	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) {
+	if (dup2(child[0], 0) < 0 || dup2(child[1], 1) < 0 ||
+	    dup2(child[2], 2) < 0) {
 		fail = (struct exec_failure){ 125, errno, "dup2" };
 		goto out;
 	}
@@ -86,9 +88,6 @@ out:
 	_exit(fail.status);
 }
 
-static void relay_wait_exec(struct relay *r, const struct proto_exec *e,
-			    int rep[2]);
-
 /* The ring devices by fd number (stdin, stdout, stderr), or all -1. */
 static int ring_fd[3] = { -1, -1, -1 };
 
@@ -116,17 +115,16 @@ void init_ring_open(void)
 }
 
 /*
- * The command's stdio: the module's rings when the host set them up (the
- * command talks to the host directly, init never touches its stdio), else
- * pipes that init relays over the channel.
+ * The command's stdio, child[] its fds 0-2: the module's rings when the
+ * host set them up (the command talks to the host directly, init never
+ * touches its stdio), else pipes that init relays over the channel.
  */
-static void relay_pipes(struct relay *r, int in[2], int out[2], int err[2])
+static void relay_pipes(struct relay *r, int child[3])
 {
+	int in[2], out[2], err[2];
+
 	if (ring_fd[0] >= 0) {
-		in[0] = ring_fd[0];
-		out[1] = ring_fd[1];
-		err[1] = ring_fd[2];
-		in[1] = out[0] = err[0] = -1;
+		memcpy(child, ring_fd, sizeof(ring_fd));
 		return;
 	}
 	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) ||
@@ -137,36 +135,20 @@ static void relay_pipes(struct relay *r, int in[2], int out[2], int err[2])
 	fcntl(err[1], F_SETPIPE_SZ, 1 << 20);
 	fcntl(out[0], F_SETFL, O_NONBLOCK);
 	fcntl(err[0], F_SETFL, O_NONBLOCK);
+	child[0] = in[0];
+	child[1] = out[1];
+	child[2] = err[1];
+	r->in_w = in[1];
 	r->out_r = out[0];
 	r->err_r = err[0];
 }
 
-static void relay_spawn(struct relay *r, const struct proto_exec *e)
-{
-	int in[2], out[2], err[2], rep[2];
-
-	if (pipe2(rep, O_CLOEXEC))
-		init_fatal(125, "pipe: %s", strerror(errno));
-	relay_pipes(r, in, out, err);
-	r->pid = fork();
-	if (r->pid < 0)
-		init_fatal(125, "fork: %s", strerror(errno));
-	if (r->pid == 0)
-		relay_child(e, in[0], out[1], err[1], rep[1], 0);
-	close(in[0]);
-	close(out[1]);
-	close(err[1]);
-	r->in_w = in[1];
-	relay_wait_exec(r, e, rep);
-}
-
-/* The command on a pseudo-terminal: stdin, stdout and stderr are its slave. */
-static void relay_spawn_pty(struct relay *r, const struct proto_exec *e,
-			    const uint32_t *winsize)
+/* The command on a pseudo-terminal: its fds 0-2 are all the slave. */
+static void relay_pty(struct relay *r, int child[3], const uint32_t *winsize)
 {
 	struct winsize ws = { .ws_row = (unsigned short)winsize[0],
 			      .ws_col = (unsigned short)winsize[1] };
-	int master, slave, rep[2], unlock = 0;
+	int master, slave, unlock = 0;
 
 	master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (master < 0)
@@ -174,22 +156,16 @@ static void relay_spawn_pty(struct relay *r, const struct proto_exec *e,
 	if (master < 0 || ioctl(master, TIOCSPTLCK, &unlock) < 0)
 		init_fatal(125, "pty: %s", strerror(errno));
 	slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (slave < 0 || pipe2(rep, O_CLOEXEC) < 0)
+	if (slave < 0)
 		init_fatal(125, "pty: %s", strerror(errno));
 	if (ws.ws_row && ws.ws_col)
 		ioctl(master, TIOCSWINSZ, &ws);
-	r->pid = fork();
-	if (r->pid < 0)
-		init_fatal(125, "fork: %s", strerror(errno));
-	if (r->pid == 0)
-		relay_child(e, slave, slave, slave, rep[1], 1);
-	close(slave);
+	child[0] = child[1] = child[2] = slave;
 	r->pty = 1;
 	r->out_r = master;
 	r->in_w = fcntl(master, F_DUPFD_CLOEXEC, 3);
 	r->err_r = -1;
 	fcntl(master, F_SETFL, O_NONBLOCK);
-	relay_wait_exec(r, e, rep);
 }
 
 /* Wait until the command was executed, or report why it was not. */
@@ -212,6 +188,30 @@ static void relay_wait_exec(struct relay *r, const struct proto_exec *e,
 	}
 	if (r->in_w >= 0)
 		fcntl(r->in_w, F_SETFL, O_NONBLOCK);
+}
+
+/* Start the command on a pty (PROTO_EXEC_PTY) or on pipes or rings. */
+static void relay_spawn(struct relay *r, const struct proto_exec *e,
+			const uint32_t *winsize)
+{
+	int tty = !!(e->flags & PROTO_EXEC_PTY);
+	int child[3], rep[2], i;
+
+	if (tty)
+		relay_pty(r, child, winsize);
+	else
+		relay_pipes(r, child);
+	if (pipe2(rep, O_CLOEXEC))
+		init_fatal(125, "pipe: %s", strerror(errno));
+	r->pid = fork();
+	if (r->pid < 0)
+		init_fatal(125, "fork: %s", strerror(errno));
+	if (r->pid == 0)
+		relay_child(e, child, rep[1], tty);
+	for (i = 0; i < 3; i++)
+		if (!i || child[i] != child[i - 1])
+			close(child[i]);
+	relay_wait_exec(r, e, rep);
 }
 
 static void relay_close(int *fd)
@@ -414,10 +414,7 @@ int init_run(const struct proto_exec *e, struct proto_reader *rd,
 	r.sfd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (r.sfd < 0)
 		init_fatal(125, "signalfd: %s", strerror(errno));
-	if (e->flags & PROTO_EXEC_PTY)
-		relay_spawn_pty(&r, e, winsize);
-	else
-		relay_spawn(&r, e);
+	relay_spawn(&r, e, winsize);
 	/* stdin frames to buffer: not with the input ring */
 	if (r.in_w >= 0 && !(r.ring = malloc(PROTO_STDIN_WINDOW)))
 		init_fatal(125, "out of memory");

@@ -23,7 +23,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fs.h"
 #include "init.h"
+#include "log.h"
 #include "util.h"
 
 #define NET_KERNEL_DEV "vec0"
@@ -88,32 +90,6 @@ static void net_iface_up(int s)
 			   NET_GATEWAY, strerror(errno));
 }
 
-static int net_write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	int err;
-
-	if (fd < 0)
-		return -errno;
-	err = write_all(fd, text, strlen(text));
-	close(fd);
-	return err;
-}
-
-/* mkdir -p for the parents of path (inside the guest's own tmpfs). */
-static void net_mkdir_parents(const char *path)
-{
-	char buf[PATH_MAX];
-	char *p;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (p = buf + 1; (p = strchr(p, '/')); p++) {
-		*p = 0;
-		mkdir(buf, 0755);
-		*p = '/';
-	}
-}
-
 /*
  * /etc/resolv.conf is the host's, read-only. Bind our file over it. When
  * it is a symlink into /run (systemd-resolved, resolvconf), the target
@@ -127,8 +103,8 @@ static void net_resolv_conf(void)
 	ssize_t n;
 	int err;
 
-	net_mkdir_parents(NET_RESOLV);
-	err = net_write_file(NET_RESOLV, conf);
+	init_mkdir_parents(NET_RESOLV);
+	err = init_write_file(NET_RESOLV, conf);
 	if (err)
 		init_fatal(125, "network: write %s: %s", NET_RESOLV,
 			   strerror(-err));
@@ -147,8 +123,8 @@ static void net_resolv_conf(void)
 		target[n] = 0;
 		snprintf(path, sizeof(path), "%s%s",
 			 target[0] == '/' ? "" : "/etc/", target);
-		net_mkdir_parents(path);
-		err = net_write_file(path, conf);
+		init_mkdir_parents(path);
+		err = init_write_file(path, conf);
 		if (err)
 			init_log("network: write %s: %s", path, strerror(-err));
 		return;
@@ -172,11 +148,11 @@ void init_net_resolv_in(const char *root)
 	if (!net_on)
 		return;
 	snprintf(path, sizeof(path), "%s/etc/resolv.conf", root);
-	net_mkdir_parents(path);
+	init_mkdir_parents(path);
 	if (unlink(path) < 0 && errno != ENOENT)
 		init_fatal(125, "network: unlink %s: %s", path,
 			   strerror(errno));
-	err = net_write_file(path, conf);
+	err = init_write_file(path, conf);
 	if (err)
 		init_fatal(125, "network: write %s: %s", path, strerror(-err));
 }

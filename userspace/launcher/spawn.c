@@ -118,22 +118,54 @@ static void spawn_check_elf(const char *path, const char *what)
 		die_errno("%s %s", what, path);
 }
 
-/* explicit, else $env, else LIBDIR/rel, resolved into buf; 0 or -errno. */
-static int spawn_default_path(const char *explicit, const char *env,
-			      const char *rel, char *buf, size_t len)
+/* Where a run's kernel or init comes from, in this order. */
+enum spawn_from { FROM_OPTION, FROM_ENV, FROM_LIBDIR };
+
+/* The file to use: explicit, else $env, else LIBDIR/rel, into path. */
+static enum spawn_from spawn_pick(const char *explicit, const char *env,
+				  const char *rel, char *path, size_t len)
 {
 	const char *val = getenv(env);
 	char lib[PATH_MAX];
-	char path[PATH_MAX + 64];
 
 	if (explicit) {
-		snprintf(path, sizeof(path), "%s", explicit);
-	} else if (val && *val) {
-		snprintf(path, sizeof(path), "%s", val);
-	} else {
-		spawn_libdir(lib, sizeof(lib));
-		snprintf(path, sizeof(path), "%s/%s", lib, rel);
+		snprintf(path, len, "%s", explicit);
+		return FROM_OPTION;
 	}
+	if (val && *val) {
+		snprintf(path, len, "%s", val);
+		return FROM_ENV;
+	}
+	spawn_libdir(lib, sizeof(lib));
+	snprintf(path, len, "%s/%s", lib, rel);
+	return FROM_LIBDIR;
+}
+
+/* What a failure to find it says: "kernel (UMLRUN_KERNEL) ..." */
+static void spawn_pick_resolve(char *out, enum spawn_from from,
+			       const char *path, const char *what,
+			       const char *env)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), from == FROM_ENV ? "%s (%s)" : "%s",
+		 what, env);
+	spawn_resolve(out, path, name,
+		      from == FROM_LIBDIR ? " (build it with make)" : NULL);
+}
+
+static void spawn_kernel_rel(const struct options *o, char *rel, size_t len)
+{
+	snprintf(rel, len, "kernels/%s/linux", o->kernel_version);
+}
+
+/* spawn_pick, resolved into buf; 0 or -errno (buf then the path tried). */
+static int spawn_default_path(const char *explicit, const char *env,
+			      const char *rel, char *buf, size_t len)
+{
+	char path[PATH_MAX + 64];
+
+	spawn_pick(explicit, env, rel, path, sizeof(path));
 	if (!realpath(path, buf)) {
 		snprintf(buf, len, "%s", path);
 		return -errno;
@@ -145,7 +177,7 @@ int spawn_default_kernel(const struct options *o, char *buf, size_t len)
 {
 	char rel[64];
 
-	snprintf(rel, sizeof(rel), "kernels/%s/linux", o->kernel_version);
+	spawn_kernel_rel(o, rel, sizeof(rel));
 	return spawn_default_path(o->kernel, "UMLRUN_KERNEL", rel, buf, len);
 }
 
@@ -154,35 +186,34 @@ int spawn_default_init(const struct options *o, char *buf, size_t len)
 	return spawn_default_path(o->init, "UMLRUN_INIT", "umlinit", buf, len);
 }
 
-void spawn_locate(struct uml *u, const struct options *o)
+static void spawn_locate_kernel(struct uml *u, const struct options *o)
 {
-	char lib[PATH_MAX], path[PATH_MAX + 64];
-	const char *env;
+	char lib[PATH_MAX], path[PATH_MAX + 64], rel[64];
+	enum spawn_from from;
 
-	spawn_libdir(lib, sizeof(lib));
-	env = getenv("UMLRUN_KERNEL");
-	if (o->kernel) {
-		spawn_resolve(u->kernel, o->kernel, "kernel", NULL);
-	} else if (o->kernel_tree || o->n_kconfig) {
+	if (!o->kernel && (o->kernel_tree || o->n_kconfig)) {
 		kernels_build(o, lib, sizeof(lib));
 		snprintf(path, sizeof(path), "%s/linux", lib);
 		spawn_resolve(u->kernel, path, "kernel", NULL);
-		spawn_libdir(lib, sizeof(lib));
-	} else if (env && *env) {
-		spawn_resolve(u->kernel, env, "kernel (UMLRUN_KERNEL)", NULL);
-	} else {
-		snprintf(path, sizeof(path), "%s/kernels/%s/linux", lib,
-			 o->kernel_version);
-		/* A series make did not build: built (or found cached) now. */
-		if (access(path, F_OK) < 0 && errno == ENOENT &&
-		    kernels_can_build()) {
-			kernels_build(o, lib, sizeof(lib));
-			snprintf(path, sizeof(path), "%s/linux", lib);
-			spawn_libdir(lib, sizeof(lib));
-		}
-		spawn_resolve(u->kernel, path, "kernel",
-			      " (build it with make)");
+		return;
 	}
+	spawn_kernel_rel(o, rel, sizeof(rel));
+	from = spawn_pick(o->kernel, "UMLRUN_KERNEL", rel, path, sizeof(path));
+	/* A series make did not build: built (or found cached) now. */
+	if (from == FROM_LIBDIR && access(path, F_OK) < 0 && errno == ENOENT &&
+	    kernels_can_build()) {
+		kernels_build(o, lib, sizeof(lib));
+		snprintf(path, sizeof(path), "%s/linux", lib);
+	}
+	spawn_pick_resolve(u->kernel, from, path, "kernel", "UMLRUN_KERNEL");
+}
+
+void spawn_locate(struct uml *u, const struct options *o)
+{
+	char path[PATH_MAX + 64];
+	enum spawn_from from;
+
+	spawn_locate_kernel(u, o);
 	spawn_check_elf(u->kernel, "kernel");
 
 	if (o->module) {
@@ -195,15 +226,8 @@ void spawn_locate(struct uml *u, const struct options *o)
 			      " (it belongs next to the kernel; or use --module)");
 	}
 
-	env = getenv("UMLRUN_INIT");
-	if (o->init) {
-		spawn_resolve(u->init, o->init, "init", NULL);
-	} else if (env && *env) {
-		spawn_resolve(u->init, env, "init (UMLRUN_INIT)", NULL);
-	} else {
-		snprintf(path, sizeof(path), "%s/umlinit", lib);
-		spawn_resolve(u->init, path, "init", " (build it with make)");
-	}
+	from = spawn_pick(o->init, "UMLRUN_INIT", "umlinit", path, sizeof(path));
+	spawn_pick_resolve(u->init, from, path, "init", "UMLRUN_INIT");
 	spawn_check_elf(u->init, "init");
 }
 

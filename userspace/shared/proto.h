@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../hostexec-driver/hostexec_msg.h"
+#include "../../hostexec-driver/hostexec_msg.h"
 
 #define PROTO_VERSION 1
 #define PROTO_MAGIC 0x5545u /* "EU" in memory on little-endian hosts */

@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "confine.h"
+#include "console.h"
 #include "kernels.h"
 #include "log.h"
 #include "disks.h"
@@ -228,7 +229,7 @@ static void main_confine(const struct options *o)
 			warn("cannot write %s: %s", o->result_json,
 			     strerror(-err));
 	}
-	loop_open_log(o);
+	console_open_log(o);
 	err = confine_launcher(uml.rundir, o->net);
 	if (err) {
 		errno = -err;

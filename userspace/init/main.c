@@ -3,7 +3,7 @@
  * umlinit: the static PID 1 of every umlrun guest. It sets the guest up in
  * C (no shell, no helper programs: every exec costs 10-20 ms under UML),
  * loads the hostexec module, fetches the command from the host, runs it
- * (init_relay.c), reports its exit status and powers the machine off.
+ * (relay.c), reports its exit status and powers the machine off.
  * It never returns: PID 1 exiting would panic the kernel.
  */
 #define _GNU_SOURCE
@@ -12,104 +12,23 @@
 #include <net/if.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
-#include <sys/reboot.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fs.h"
 #include "init.h"
+#include "log.h"
 #include "util.h"
 
-int init_chan = -1;
-
 static char cmdline[4096];
-
-void init_log(const char *fmt, ...)
-{
-	char line[512];
-	va_list ap;
-	int fd, n;
-
-	n = snprintf(line, sizeof(line), "<3>umlinit: ");
-	va_start(ap, fmt);
-	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
-	va_end(ap);
-	fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	(void)write_all(fd, line, strlen(line));
-	close(fd);
-}
-
-void init_poweroff(void)
-{
-	sync();
-	for (;;) {
-		reboot(RB_POWER_OFF);
-		pause();
-	}
-}
-
-void init_send(unsigned int type, unsigned int flags, const void *payload,
-	       size_t len)
-{
-	static uint8_t frame[PROTO_MAX_FRAME];
-	size_t n;
-
-	n = proto_encode(frame, sizeof(frame), type, flags, payload, len);
-	if (!n || init_send_frame(frame, n) < 0)
-		init_poweroff();
-}
-
-int init_send_frame(const void *frame, size_t len)
-{
-	struct pollfd p = { .fd = init_chan, .events = POLLOUT };
-	ssize_t n;
-
-	for (;;) {
-		n = write(init_chan, frame, len);
-		if (n == (ssize_t)len)
-			return 0;
-		if (n >= 0)
-			return -EIO; /* the module sends whole messages */
-		if (errno == EINTR)
-			continue;
-		if (errno != EAGAIN)
-			return -errno;
-		if (poll(&p, 1, -1) < 0 && errno != EINTR)
-			return -errno;
-	}
-}
-
-void init_fatal(int status, const char *fmt, ...)
-{
-	uint8_t buf[4 + PROTO_MAX_ERRMSG];
-	uint32_t st = (uint32_t)status;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf((char *)buf + 4, PROTO_MAX_ERRMSG, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		n = 0;
-	if (n >= PROTO_MAX_ERRMSG)
-		n = PROTO_MAX_ERRMSG - 1;
-	init_log("%s", (char *)buf + 4);
-	if (init_chan >= 0) {
-		memcpy(buf, &st, 4);
-		init_send(PROTO_ERROR, 0, buf, 4 + (size_t)n);
-	}
-	init_poweroff();
-}
 
 /*
  * Find "name=value" on the kernel command line; value may be in double
@@ -200,7 +119,7 @@ static void init_load_module(void)
 
 /*
  * umlrun --gdb: say where hostexec.ko's sections are, on the console, where
- * the launcher's gdb script (userspace/gdb.c) picks them up to load the
+ * the launcher's gdb script (launcher/gdb.c) picks them up to load the
  * module's symbols.
  */
 static void init_gdb_sections(void)
@@ -228,15 +147,6 @@ static void init_gdb_sections(void)
 		 val[2]);
 }
 
-static void init_write_file(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-
-	if (fd < 0 || write_all(fd, val, strlen(val)) < 0)
-		init_fatal(125, "write %s: %s", path, strerror(errno));
-	close(fd);
-}
-
 /*
  * Close the kernel to guest root before anything of the user's runs: no
  * more modules, and lockdown at confidentiality, which refuses unsigned
@@ -247,20 +157,18 @@ static void init_write_file(const char *path, const char *val)
  */
 static void init_lock_kernel(void)
 {
-	int fd;
+	int err;
 
 	if (init_param("umlrun.allow_modules"))
 		return;
-	init_write_file("/proc/sys/kernel/modules_disabled", "1");
+	err = init_write_file("/proc/sys/kernel/modules_disabled", "1");
+	if (err)
+		init_fatal(125, "write /proc/sys/kernel/modules_disabled: %s",
+			   strerror(-err));
 	init_mount("securityfs", "/sys/kernel/security", "securityfs",
 		   MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0);
-	fd = open("/sys/kernel/security/lockdown", O_WRONLY | O_CLOEXEC);
-	if (fd >= 0 && write_all(fd, "confidentiality", 15) == 0) {
-		close(fd);
+	if (!init_write_file("/sys/kernel/security/lockdown", "confidentiality"))
 		return;
-	}
-	if (fd >= 0)
-		close(fd);
 	if (init_param("umlrun.drop_kernel")) {
 		init_log("no lockdown in this kernel (--drop-layer kernel)");
 		return;
@@ -307,7 +215,7 @@ static void init_cgroup_delegate(void)
 	char have[256], want[512], *tok, *save;
 	size_t n = 0;
 	ssize_t len;
-	int fd;
+	int fd, err;
 
 	fd = open("/sys/fs/cgroup/cgroup.controllers", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -320,11 +228,9 @@ static void init_cgroup_delegate(void)
 	for (tok = strtok_r(have, " \n", &save); tok;
 	     tok = strtok_r(NULL, " \n", &save))
 		n += (size_t)snprintf(want + n, sizeof(want) - n, "+%s ", tok);
-	fd = open("/sys/fs/cgroup/cgroup.subtree_control", O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write_all(fd, want, strlen(want)) < 0)
-		init_log("cgroup.subtree_control: %s", strerror(errno));
-	if (fd >= 0)
-		close(fd);
+	err = init_write_file("/sys/fs/cgroup/cgroup.subtree_control", want);
+	if (err)
+		init_log("cgroup.subtree_control: %s", strerror(-err));
 }
 
 void init_setup(void)

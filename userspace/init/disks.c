@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "init.h"
+#include "log.h"
 #include "util.h"
 
 /* The info half of union swap_header, after 1024 bytes of boot bits. */
