@@ -100,6 +100,31 @@ static void spawn_resolve(char *out, const char *path, const char *what,
 		die_errno("%s %s", what, out);
 }
 
+/*
+ * The default kernel. A checkout's build/kernels/SERIES links into the
+ * kernel cache of the user who built it, which other users cannot read:
+ * say so and what to do.
+ */
+static void spawn_resolve_kernel(char *out, const char *path)
+{
+	char dir[PATH_MAX + 64], link[PATH_MAX];
+	ssize_t n;
+
+	if (!realpath(path, out) && errno == EACCES) {
+		snprintf(dir, sizeof(dir), "%s", path);
+		*strrchr(dir, '/') = 0;
+		n = readlink(dir, link, sizeof(link) - 1);
+		link[n < 0 ? 0 : n] = 0;
+		die("kernel %s: %s%s%s%s; build into a cache every user can read "
+		    "(UMLRUN_CACHE=/var/cache/umlrun make), install umlrun (make install, "
+		    "or the packages make deb builds), or pass -k KERNEL",
+		    path, strerror(EACCES),
+		    n > 0 ? ": it is in the kernel cache of the user who built it (" : "",
+		    link, n > 0 ? ")" : "");
+	}
+	spawn_resolve(out, path, "kernel", " (build it with make)");
+}
+
 static void spawn_check_elf(const char *path, const char *what)
 {
 	unsigned char hdr[18];
@@ -180,8 +205,7 @@ void spawn_locate(struct uml *u, const struct options *o)
 			snprintf(path, sizeof(path), "%s/linux", lib);
 			spawn_libdir(lib, sizeof(lib));
 		}
-		spawn_resolve(u->kernel, path, "kernel",
-			      " (build it with make)");
+		spawn_resolve_kernel(u->kernel, path);
 	}
 	spawn_check_elf(u->kernel, "kernel");
 
