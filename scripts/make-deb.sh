@@ -40,7 +40,7 @@ mkdir -p "$tree"
 cp -r Makefile Kbuild README.md userspace hostexec-driver arch-um-config \
 	patches scripts "$tree/"
 cp -r scripts/debian "$tree/debian"
-sed -i "s/@MAINTAINER@/$maint/" "$tree/debian/control"
+sed -i "s|@MAINTAINER@|$maint|" "$tree/debian/control"
 cat >"$tree/debian/changelog" <<EOF
 umlrun ($ver) unstable; urgency=medium
 
@@ -71,7 +71,7 @@ if ! lintian --fail-on error,warning "$changes" >"$out/lintian.log" 2>&1; then
 	echo "make-deb: lintian found problems (see $out/lintian.log)" >&2
 	exit 1
 fi
-grep -v "^running with root privileges" "$out/lintian.log" | sed "s/^/          /"
+sed "/^running with root privileges/d; s/^/          /" "$out/lintian.log"
 for f in "$out"/*.deb; do
 	echo "          $f"
 done
