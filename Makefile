@@ -3,7 +3,8 @@
 # (6.12, cached), the hostexec module, the guest init and the launcher;
 # `make kernels` builds every series ahead (umlrun builds the others on
 # first use); `make check` builds them all and runs the unit and
-# integration tests. V=1 shows commands, WERROR=0 keeps
+# integration tests; `make deb` builds the Debian packages (umlrun and
+# the prebuilt kernels, in build/deb/). V=1 shows commands, WERROR=0 keeps
 # warnings non-fatal, SANITIZE=1 builds the launcher with ASan and UBSan.
 
 KERNEL_VERSION ?= 6.12
@@ -17,6 +18,8 @@ PACKAGES := gcc make libc6-dev bc bison flex libelf-dev libssl-dev \
 	libclang-rt-14-dev tmux gdb valgrind python3 socat iproute2 iptables \
 	nftables e2fsprogs squashfs-tools openssl \
 	docker.io
+# ... and those `make deb` and tests/deb.t need on top.
+DEB_PACKAGES := debhelper dpkg-dev lintian debootstrap
 
 ifeq ($(V),1)
 Q :=
@@ -63,8 +66,9 @@ UNIT_BIN := $(UNIT_TESTS:%=$(B)/tests/%)
 all: deps umlrun $(B)/umlinit kernel-$(KERNEL_VERSION)
 
 # --- Debian packages -------------------------------------------------------
-deps:
-	$(Q)missing=""; for p in $(PACKAGES); do \
+# apt_install LIST: install the packages of LIST that are missing (as root)
+define apt_install
+	$(Q)missing=""; for p in $(1); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
 			grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
@@ -82,6 +86,13 @@ deps:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing \
 			>$(B)/apt.log 2>&1 || { tail -20 $(B)/apt.log; exit 1; }; \
 	fi
+endef
+
+deps:
+	$(call apt_install,$(PACKAGES))
+
+deps-deb:
+	$(call apt_install,$(DEB_PACKAGES))
 
 # --- launcher and guest init ----------------------------------------------
 $(B)/host/%.o: userspace/%.c $(HEADERS) | deps
@@ -187,14 +198,20 @@ check-unit: $(UNIT_BIN)
 	$(Q)prove -f $(UNIT_BIN)
 
 # --- install: launcher, init, kernels, manual, completion -------------------
+# install-files copies what is built, the kernels from KERNEL_DIR (the
+# Debian packages' debian/rules installs with it).
 LIBDIR := $(PREFIX)/lib/umlrun
+KERNEL_DIR := $(B)/kernels
 install: all kernels
+	$(Q)$(MAKE) --no-print-directory install-files
+
+install-files:
 	$(quiet) INSTALL $(DESTDIR)$(PREFIX)
 	$(Q)install -D -m 755 umlrun $(DESTDIR)$(PREFIX)/bin/umlrun
 	$(Q)install -D -m 755 $(B)/umlinit $(DESTDIR)$(LIBDIR)/umlinit
 	$(Q)for v in $(KERNEL_VERSIONS); do \
-		install -D -m 755 $(B)/kernels/$$v/linux $(DESTDIR)$(LIBDIR)/kernels/$$v/linux && \
-		install -D -m 644 $(B)/kernels/$$v/hostexec.ko $(DESTDIR)$(LIBDIR)/kernels/$$v/hostexec.ko || exit 1; \
+		install -D -m 755 $(KERNEL_DIR)/$$v/linux $(DESTDIR)$(LIBDIR)/kernels/$$v/linux && \
+		install -D -m 644 $(KERNEL_DIR)/$$v/hostexec.ko $(DESTDIR)$(LIBDIR)/kernels/$$v/hostexec.ko || exit 1; \
 	done
 	$(Q)for f in scripts/build-kernel.sh scripts/kconfig.sh scripts/check-config.sh scripts/kconfig-why.pl \
 		scripts/guest-dockerd.sh; do \
@@ -213,6 +230,12 @@ uninstall:
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/umlrun
 	$(Q)rm -rf $(DESTDIR)$(LIBDIR)
 
+# --- Debian packages: umlrun, umlrun-kernel-6.12, umlrun-kernel-6.1 --------
+# dpkg-buildpackage in a tree laid out from scripts/debian/, the sources and
+# the kernels `make kernels` cached; lintian checks them (scripts/make-deb.sh)
+deb: all kernels deps-deb
+	$(Q)scripts/make-deb.sh $(B)/deb $(KERNEL_VERSIONS)
+
 # the kernel cache: list it; keep only this checkout's 6.12 and 6.1 kernels
 list-kernels:
 	$(Q)scripts/build-kernel.sh --list
@@ -223,6 +246,6 @@ prune:
 clean:
 	$(quiet) CLEAN $(B)
 	$(Q)rm -rf $(B)/host $(B)/guest $(B)/tests $(B)/umlinit $(B)/kernels $(B)/fuzz \
-		$(B)/asan umlrun
+		$(B)/asan $(B)/deb umlrun
 
-.PHONY: all deps kernels check check-fast check-unit check-sanitize clean install uninstall fuzz fuzz-smoke fuzz-corpus list-kernels prune
+.PHONY: all deps deps-deb deb install-files kernels check check-fast check-unit check-sanitize clean install uninstall fuzz fuzz-smoke fuzz-corpus list-kernels prune

@@ -142,6 +142,31 @@ static enum spawn_from spawn_pick(const char *explicit, const char *env,
 }
 
 /* What a failure to find it says: "kernel (UMLRUN_KERNEL) ..." */
+/*
+ * The default kernel. A checkout's build/kernels/SERIES links into the
+ * kernel cache of the user who built it, which other users cannot read:
+ * say so and what to do.
+ */
+static void spawn_resolve_kernel(char *out, const char *path)
+{
+	char dir[PATH_MAX + 64], link[PATH_MAX];
+	ssize_t n;
+
+	if (!realpath(path, out) && errno == EACCES) {
+		snprintf(dir, sizeof(dir), "%s", path);
+		*strrchr(dir, '/') = 0;
+		n = readlink(dir, link, sizeof(link) - 1);
+		link[n < 0 ? 0 : n] = 0;
+		die("kernel %s: %s%s%s%s; build into a cache every user can read "
+		    "(UMLRUN_CACHE=/var/cache/umlrun make), install umlrun (make install, "
+		    "or the packages make deb builds), or pass -k KERNEL",
+		    path, strerror(EACCES),
+		    n > 0 ? ": it is in the kernel cache of the user who built it (" : "",
+		    link, n > 0 ? ")" : "");
+	}
+	spawn_resolve(out, path, "kernel", " (build it with make)");
+}
+
 static void spawn_pick_resolve(char *out, enum spawn_from from,
 			       const char *path, const char *what,
 			       const char *env)
@@ -205,7 +230,10 @@ static void spawn_locate_kernel(struct uml *u, const struct options *o)
 		kernels_build(o, lib, sizeof(lib));
 		snprintf(path, sizeof(path), "%s/linux", lib);
 	}
-	spawn_pick_resolve(u->kernel, from, path, "kernel", "UMLRUN_KERNEL");
+	if (from == FROM_LIBDIR)
+		spawn_resolve_kernel(u->kernel, path);
+	else
+		spawn_pick_resolve(u->kernel, from, path, "kernel", "UMLRUN_KERNEL");
 }
 
 void spawn_locate(struct uml *u, const struct options *o)
