@@ -16,7 +16,8 @@ PACKAGES := gcc make libc6-dev bc bison flex libelf-dev libssl-dev \
 	pkg-config xz-utils patch perl musl-tools libslirp-dev libglib2.0-dev \
 	linux-source-6.12 linux-source-6.1 busybox-static util-linux clang \
 	libclang-rt-14-dev tmux gdb valgrind python3 socat iproute2 iptables \
-	nftables e2fsprogs squashfs-tools openssl \
+	nftables e2fsprogs squashfs-tools openssl python3-seccomp \
+	golang-github-docker-docker-dev \
 	docker.io
 # ... and those `make deb` and tests/deb.t need on top.
 DEB_PACKAGES := debhelper dpkg-dev lintian debootstrap

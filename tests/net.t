@@ -208,6 +208,8 @@ suite() { # LABEL
 	# socket all the time (launcher queue and throttle, guest TX queue)
 	UMLRUN_NET_SOCKBUF=16384 run -v --host-loopback -- sh -c "curl -sS http://10.0.2.2:$HTTP_PORT/big | sha256sum; cat /sys/class/net/eth0/statistics/rx_dropped /sys/class/net/eth0/statistics/tx_dropped"
 	is "$(sed -n 1p "$T/out" | cut -d' ' -f1)" "$BIG_SUM" "$L: $BIG_MB MB byte-exact through 16 KB socket buffers"
+	[ "$(sed -n 1p "$T/out" | cut -d' ' -f1)" = "$BIG_SUM" ] ||
+		{ echo "exit status $rc; the end of its stderr:"; grep -v '^umlrun: kernel:' "$T/err" | tail -n 8; } | diag
 	like "$(grep 'umlrun: network:' "$T/err")" '[1-9][0-9]* waited in the queue.* 0 dropped, 0 bad$' "$L: launcher queued frames and dropped none"
 	is "$(sed -n '2,3p' "$T/out" | tr '\n' ' ')" "0 0 " "$L: guest dropped no frame either way"
 	up=$(free_port tcp)

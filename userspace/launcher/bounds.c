@@ -317,6 +317,18 @@ static unsigned long bounds_uid_tasks(void)
 	return n;
 }
 
+/*
+ * In a PID namespace of its own (a container: the initial one's inode is
+ * fixed, PROC_PID_INIT_INO), whose engine bounds its processes, and
+ * whose root has no cgroup to write (Docker mounts it read-only).
+ */
+static int bounds_in_container(void)
+{
+	struct stat st;
+
+	return stat("/proc/self/ns/pid", &st) == 0 && st.st_ino != 0xEFFFFFFCU;
+}
+
 void bounds_prepare(unsigned long max_procs, const char *rundir)
 {
 	unsigned long tasks;
@@ -331,6 +343,12 @@ void bounds_prepare(unsigned long max_procs, const char *rundir)
 	err = bounds_cgroup();
 	if (!err)
 		return;
+	if (getuid() == 0 && bounds_in_container()) {
+		info("host processes are bounded by the container (no pids cgroup of our own: %s; give the container a --pids-limit)",
+		     strerror(-err));
+		lim.max = 0;
+		return;
+	}
 	if (getuid() == 0)
 		die("cannot bound the host processes of the guest: no pids cgroup of our own (%s) and RLIMIT_NPROC does not bind root; use --max-procs max to run without a bound",
 		    strerror(-err));

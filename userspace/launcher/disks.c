@@ -131,17 +131,24 @@ static int disks_in_rundir(const struct disk_opt *d)
 	return d->mode == DISK_SCRATCH || d->mode == DISK_SWAP;
 }
 
-/* Scratch files are sparse, but may fill up: say so before boot. */
-static void disks_check_room(const struct disk_opt *d, size_t n,
-			     const char *rundir)
+unsigned long long disks_rundir_bytes(const struct disk_opt *d, size_t n)
 {
-	unsigned long long want = 0, have;
-	struct statvfs sv;
+	unsigned long long want = 0;
 	size_t i;
 
 	for (i = 0; i < n; i++)
 		if (disks_in_rundir(&d[i]))
 			want += d[i].size;
+	return want;
+}
+
+/* Scratch files are sparse, but may fill up: say so before boot. */
+static void disks_check_room(const struct disk_opt *d, size_t n,
+			     const char *rundir)
+{
+	unsigned long long want = disks_rundir_bytes(d, n), have;
+	struct statvfs sv;
+
 	if (!want || statvfs(rundir, &sv) < 0)
 		return;
 	have = (unsigned long long)sv.f_bavail * sv.f_frsize;

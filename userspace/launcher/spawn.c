@@ -304,27 +304,62 @@ static void spawn_reap_stale(const char *base)
 	closedir(dir);
 }
 
-/* /dev/shm if it is a writable tmpfs that allows exec, else the usual. */
-static const char *spawn_run_base(void)
+/* Free bytes in dir, or 0 when it cannot hold a run directory. */
+static unsigned long long spawn_room(const char *dir, int need_exec)
 {
-	const char *env = getenv("UMLRUN_RUNDIR");
 	struct statvfs sv;
 
-	if (env && *env)
-		return env;
-	if (statvfs("/dev/shm", &sv) == 0 && !(sv.f_flag & ST_NOEXEC) &&
-	    !(sv.f_flag & ST_RDONLY) && access("/dev/shm", W_OK | X_OK) == 0)
-		return "/dev/shm";
-	env = getenv("XDG_RUNTIME_DIR");
-	if (env && *env && access(env, W_OK | X_OK) == 0)
-		return env;
-	env = getenv("TMPDIR");
-	return env && *env ? env : "/tmp";
+	if (statvfs(dir, &sv) < 0 || (sv.f_flag & ST_RDONLY) ||
+	    (need_exec && (sv.f_flag & ST_NOEXEC)) ||
+	    access(dir, W_OK | X_OK) < 0)
+		return 0;
+	return (unsigned long long)sv.f_bavail * sv.f_frsize;
 }
 
-static void spawn_rundir(struct uml *u)
+/*
+ * Where the run directory goes: it holds the guest's memory file (and
+ * scratch disks), so it must have room for all of it, or the kernel dies
+ * of SIGBUS once the guest touches the page that does not fit (a 64 MiB
+ * /dev/shm in a container). UMLRUN_RUNDIR if set (refused when too
+ * small), else the first of /dev/shm, $XDG_RUNTIME_DIR, $TMPDIR, /tmp
+ * with room; none: refuse before boot, saying what would fit.
+ */
+static const char *spawn_run_base(unsigned long long need)
 {
-	const char *base = spawn_run_base();
+	const char *env = getenv("UMLRUN_RUNDIR");
+	const char *cand[4] = { "/dev/shm", getenv("XDG_RUNTIME_DIR"),
+				getenv("TMPDIR"), "/tmp" };
+	char seen[256] = "";
+	unsigned long long room;
+	size_t i, len = 0;
+
+	if (env && *env) {
+		room = spawn_room(env, 0);
+		if (room && room < need)
+			die("UMLRUN_RUNDIR %s has %llu MiB free, the guest's memory and scratch disks need %llu MiB: choose a place with room, or less memory with -m",
+			    env, room >> 20, need >> 20);
+		return env;
+	}
+	for (i = 0; i < 4; i++) {
+		if (!cand[i] || !*cand[i])
+			continue;
+		room = spawn_room(cand[i], i == 0);
+		if (room >= need) {
+			if (i > 0 && seen[0])
+				info("guest memory goes to %s: %s", cand[i], seen);
+			return cand[i];
+		}
+		if (len < sizeof(seen))
+			len += snprintf(seen + len, sizeof(seen) - len, "%s%s has %llu MiB free",
+					len ? ", " : "", cand[i], room >> 20);
+	}
+	die("the guest's memory and scratch disks need %llu MiB and no place has room (%s): give less with -m, or set UMLRUN_RUNDIR to a directory with room",
+	    need >> 20, seen);
+}
+
+static void spawn_rundir(struct uml *u, unsigned long long need)
+{
+	const char *base = spawn_run_base(need);
 
 	spawn_reap_stale(base);
 	snprintf(u->rundir, sizeof(u->rundir), "%s/" RUNDIR_PREFIX "%d-XXXXXX",
@@ -636,7 +671,9 @@ void spawn_start(struct uml *u, const struct options *o)
 	int i;
 
 	layers_require(o, u->kernel);
-	spawn_rundir(u);
+	/* the memory file is mem plus UML's reserved pages: 16 MiB headroom */
+	spawn_rundir(u, (((unsigned long long)o->mem_mb + 16) << 20) +
+			disks_rundir_bytes(o->disks, o->n_disks));
 	disks_create(o->disks, o->n_disks, u->rundir);
 	bounds_prepare(o->max_procs, u->rundir);
 	/* The output ring; without it (a pty, or UMLRUN_NO_RING=1 to compare)
