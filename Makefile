@@ -15,7 +15,7 @@ PACKAGES := gcc make libc6-dev bc bison flex libelf-dev libssl-dev \
 	pkg-config xz-utils patch perl musl-tools libslirp-dev libglib2.0-dev \
 	linux-source-6.12 linux-source-6.1 busybox-static util-linux clang \
 	libclang-rt-14-dev tmux gdb valgrind python3 socat iproute2 iptables \
-	nftables e2fsprogs squashfs-tools openssl \
+	nftables e2fsprogs squashfs-tools openssl lcov \
 	docker.io
 
 ifeq ($(V),1)
@@ -47,8 +47,8 @@ SLIRP_LIBS = $(shell pkg-config --libs slirp)
 B := build
 LAUNCHER_SRC := main.c options.c spawn.c loop.c log.c proto.c util.c tty.c net.c sandbox.c layers.c \
 	kparams.c mounts.c landlock.c bounds.c confine.c result.c doctor.c kernels.c ring.c disks.c \
-	root.c splat.c gdb.c tap.c config.c kmodes.c
-INIT_SRC := init.c init_relay.c init_net.c init_mounts.c init_disks.c proto.c util.c
+	root.c splat.c gdb.c tap.c config.c kmodes.c coverage.c
+INIT_SRC := init.c init_relay.c init_net.c init_mounts.c init_disks.c init_coverage.c proto.c util.c
 LAUNCHER_OBJ := $(LAUNCHER_SRC:%.c=$(B)/host/%.o)
 INIT_OBJ := $(INIT_SRC:%.c=$(B)/guest/%.o)
 HEADERS := $(wildcard userspace/*.h) $(wildcard hostexec-driver/*.h)
@@ -191,7 +191,7 @@ install: all kernels
 		install -D -m 644 $(B)/kernels/$$v/hostexec.ko $(DESTDIR)$(LIBDIR)/kernels/$$v/hostexec.ko || exit 1; \
 	done
 	$(Q)for f in scripts/build-kernel.sh scripts/kconfig.sh scripts/check-config.sh scripts/kconfig-why.pl \
-		scripts/guest-dockerd.sh; do \
+		scripts/guest-dockerd.sh scripts/coverage.sh; do \
 		install -D -m 755 $$f $(DESTDIR)$(LIBDIR)/$$f || exit 1; done
 	$(Q)for f in Kbuild hostexec-driver/Kbuild hostexec-driver/hostexec.c hostexec-driver/*.h \
 		arch-um-config/*.config arch-um-config/flavours/*.config patches/*/*.patch; do \
