@@ -5,7 +5,7 @@
 # --allow-modules) reads memory after kfree(); on `--flavour debug` KASAN
 # reports it, the run names it as a kasan splat, --result-json counts it
 # and --splat-is-failure exits 1. On the plain kernel the same read is
-# silent. The variant is built on first use (a full rebuild with KASAN,
+# silent. The variant is built on first use (a full rebuild with KASAN
 # (and on 6.12 lockdep) and UBSAN: 7 to 25 minutes on 2 cores), then
 # cached. Both series; DEBUG_SERIES=6.12 for one.
 . "$(dirname "$0")/lib.sh"
