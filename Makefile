@@ -16,7 +16,7 @@ PACKAGES := gcc make libc6-dev bc bison flex libelf-dev libssl-dev \
 	pkg-config xz-utils patch perl musl-tools libslirp-dev libglib2.0-dev \
 	linux-source-6.12 linux-source-6.1 busybox-static util-linux clang \
 	libclang-rt-14-dev tmux gdb valgrind python3 socat iproute2 iptables \
-	nftables e2fsprogs squashfs-tools openssl python3-seccomp \
+	nftables e2fsprogs squashfs-tools openssl lcov python3-seccomp \
 	golang-github-docker-docker-dev \
 	docker.io
 # ... and those `make deb` and tests/deb.t need on top.
@@ -54,9 +54,9 @@ B := build
 SHARED_SRC := $(addprefix userspace/shared/,proto.c util.c)
 LAUNCHER_SRC := $(addprefix userspace/launcher/,main.c options.c spawn.c loop.c console.c log.c tty.c \
 	net.c sandbox.c layers.c kparams.c mounts.c landlock.c bounds.c confine.c result.c \
-	doctor.c kernels.c ring.c disks.c root.c splat.c gdb.c tap.c config.c kmodes.c) \
+	doctor.c kernels.c ring.c disks.c root.c splat.c gdb.c tap.c config.c kmodes.c coverage.c) \
 	$(SHARED_SRC)
-INIT_SRC := $(addprefix userspace/init/,main.c log.c fs.c relay.c net.c mounts.c disks.c) $(SHARED_SRC)
+INIT_SRC := $(addprefix userspace/init/,main.c log.c fs.c relay.c net.c mounts.c disks.c coverage.c) $(SHARED_SRC)
 LAUNCHER_OBJ := $(LAUNCHER_SRC:userspace/%.c=$(B)/host/%.o)
 INIT_OBJ := $(INIT_SRC:userspace/%.c=$(B)/guest/%.o)
 HEADERS := $(wildcard userspace/*/*.h) $(wildcard hostexec-driver/*.h)
@@ -215,7 +215,7 @@ install-files:
 		install -D -m 644 $(KERNEL_DIR)/$$v/hostexec.ko $(DESTDIR)$(LIBDIR)/kernels/$$v/hostexec.ko || exit 1; \
 	done
 	$(Q)for f in scripts/build-kernel.sh scripts/kconfig.sh scripts/check-config.sh scripts/kconfig-why.pl \
-		scripts/guest-dockerd.sh; do \
+		scripts/guest-dockerd.sh scripts/coverage.sh; do \
 		install -D -m 755 $$f $(DESTDIR)$(LIBDIR)/$$f || exit 1; done
 	$(Q)for f in Kbuild hostexec-driver/Kbuild hostexec-driver/hostexec.c hostexec-driver/*.h \
 		arch-um-config/*.config arch-um-config/flavours/*.config patches/*/*.patch; do \

@@ -14,7 +14,12 @@
 #          repeatable, applied after our fragments; every line must land
 #          (else exit 3, naming each and what stopped it). Options the
 #          kernel layer rests on (isolation.config, HOSTFS) may change only
-#          with --drop-kernel-layer.
+#          with --drop-kernel-layer. --flavour NAME (repeatable) is
+#          --kconfig of arch-um-config/flavours/NAME.config and, where
+#          there is one, NAME-SERIES.config, before the other extra lines,
+#          and patches/flavours/NAME.patch where there is one (it may touch
+#          only code that only the flavour's options build: it goes onto
+#          the series' shared source, and is in the variant's key).
 # Prints the directory holding `linux`, `hostexec.ko` and `config` on stdout;
 # progress goes to stderr, one line a step, the full log to a file. Exit
 # status 1 when the kernel or module fails to build, 2 on bad usage, 3 when
@@ -53,7 +58,7 @@ label=
 say() { echo "  KERNEL  $label: $*" >&2; }
 fail() { echo "build-kernel: $*" >&2; exit 1; }
 usage() {
-	echo "usage: build-kernel.sh [--kconfig FILE | --kconfig-add LINE]... [--drop-kernel-layer] SERIES | --tree DIR [--commit REV] | --list | --prune" >&2
+	echo "usage: build-kernel.sh [--flavour NAME | --kconfig FILE | --kconfig-add LINE]... [--drop-kernel-layer] SERIES | --tree DIR [--commit REV] | --list | --prune" >&2
 	exit 2
 }
 refuse() {
@@ -71,7 +76,8 @@ pick_inputs() {
 		frags+=("arch-um-config/$series.config")
 	pdir=patches/$series
 	if [ ! -d "$pdir" ]; then
-		pdir=$(find patches -mindepth 1 -maxdepth 1 -type d -printf '%f\n' |
+		pdir=$(find patches -mindepth 1 -maxdepth 1 -type d \
+			! -name flavours -printf '%f\n' |
 			sort -V | tail -n 1)
 		pdir=${pdir:+patches/$pdir}
 	fi
@@ -123,6 +129,7 @@ build_module() {
 	cp "$stage/mod/hostexec-driver/hostexec.ko" "$stage/hostexec.ko"
 	cp "$obj/.config" "$stage/config"
 	[ -z "$variant" ] || cp "$variant" "$stage/variant"
+	[ -z "$variant" ] || [ ! -e "$tree/label" ] || cp "$tree/label" "$stage/label"
 	rm -rf "$stage/mod"
 	chmod 755 "$stage"
 	rm -rf "$art"
@@ -132,6 +139,8 @@ build_module() {
 
 # --- extra options: --kconfig FILE, --kconfig-add LINE ----------------------
 extra_args=()	# "--kconfig PATH" and "--kconfig-add LINE", in order
+flavours=()	# --flavour NAME, in order
+flavour_patches=()	# their patches/flavours/NAME.patch
 drop_layer=0	# --drop-kernel-layer: isolation options may change
 extra=		# the extra lines, canonical (a file), when there are any
 tmpdirs=()
@@ -152,6 +161,63 @@ extras_norm() {
 	elif [ -n "$line" ] && [ "${line:0:1}" != "#" ]; then
 		refuse "$where: '$line' is not CONFIG_NAME=VALUE or '# CONFIG_NAME is not set'"
 	fi
+}
+
+# flavours_known: the flavours there are, one line each (NAME.config;
+# NAME-SERIES.config only adds to NAME).
+flavours_known() {
+	local f
+	for f in "$root"/arch-um-config/flavours/*.config; do
+		f=${f##*/}
+		f=${f%.config}
+		[[ $f == *-* ]] || echo "$f"
+	done
+}
+
+# flavours_apply SERIES: the flavours' fragments (and their SERIES parts)
+# go before the other extra lines, so a --kconfig-add can override one.
+flavours_apply() {
+	local series=$1 name dir=$root/arch-um-config/flavours pre=()
+	[ ${#flavours[@]} -gt 0 ] || return 0
+	for name in "${flavours[@]}"; do
+		pre+=(--kconfig "$dir/$name.config")
+		[ ! -e "$dir/$name-$series.config" ] ||
+			pre+=(--kconfig "$dir/$name-$series.config")
+	done
+	flavour_files=()
+	for name in "${pre[@]}"; do
+		[ "$name" = --kconfig ] || flavour_files+=("$name")
+	done
+	for name in "${flavours[@]}"; do
+		[ ! -e "$root/patches/flavours/$name.patch" ] ||
+			flavour_patches+=("$root/patches/flavours/$name.patch")
+	done
+	extra_args=("${pre[@]}" "${extra_args[@]}")
+	extras_collect
+}
+
+# flavours_patch SRC: the flavours' patches onto a series' source (under
+# its lock), each once: applied already when it reverses cleanly.
+flavours_patch() {
+	local src=$1 p
+	for p in "${flavour_patches[@]}"; do
+		patch -s -p1 -R -f --dry-run -d "$src" <"$p" >/dev/null 2>&1 &&
+			continue
+		say "applying ${p#"$root"/}"
+		patch -s -p1 -f -d "$src" <"$p" >&2 ||
+			fail "patch $p does not apply to $src"
+	done
+}
+
+# flavours_label: "flavour NAME..." and the extra lines not from the
+# flavours, for the listing; nothing without flavours.
+flavours_label() {
+	local rest
+	[ ${#flavours[@]} -gt 0 ] && [ -n "$extra" ] || return 0
+	rest=$(grep -vxF -f <(cat "${flavour_files[@]}") "$extra" || true)
+	printf 'flavour %s' "${flavours[*]}"
+	[ -z "$rest" ] || printf ' + %s' "$(extras_summary <(echo "$rest"))"
+	echo
 }
 
 # extras_collect: the extra lines in order, the last of each option kept,
@@ -340,6 +406,7 @@ build_series() {
 	version=$(dpkg-query -W -f='${Version}' "linux-source-$series")
 
 	pick_inputs "$series"
+	flavours_apply "$series"
 	treekey=$({
 		echo "debian linux-source-$series $version"
 		config_inputs
@@ -387,10 +454,13 @@ build_variant() {
 	local series=$1 treekey=$2 modkey=$3 tarball=$4 version=$5
 	local tree vtree varkey art log
 	tree=$cache/trees/$series-$treekey
-	varkey=$(sha256sum <"$extra" | cut -c1-16)
+	varkey=$({
+		cat "$extra"
+		[ ${#flavour_patches[@]} = 0 ] || cat "${flavour_patches[@]}"
+	} | sha256sum | cut -c1-16)
 	vtree=$tree-k$varkey
 	art=$cache/kernels/$series-$treekey-k$varkey-$modkey
-	label=$series+kconfig
+	label=$series+$(IFS=+; echo "${flavours[*]:-kconfig}")
 	extras_guard
 	if [ -e "$art/.done" ]; then
 		variant_hit "$art"
@@ -405,10 +475,11 @@ build_variant() {
 	fi
 	log=$vtree/build.log
 	if [ ! -e "$vtree/.built" ]; then
+		exec 9>"$cache/.lock-$series-$treekey"
+		flock 9
+		series_prepare "$series" "$tree" "$tarball" "$version"
+		flavours_patch "$tree/src"
 		if [ ! -e "$vtree/.configured" ]; then
-			exec 9>"$cache/.lock-$series-$treekey"
-			flock 9
-			series_prepare "$series" "$tree" "$tarball" "$version"
 			rm -rf "$vtree"
 			mkdir -p "$vtree/cfg"
 			say "configuring with $(extras_summary "$extra")"
@@ -426,12 +497,14 @@ build_variant() {
 				say "no built $series tree to start from: a full build"
 				mkdir "$vtree/obj"
 			fi
-			exec 9>&-
 			cp "$vtree/cfg/.config" "$vtree/obj/.config"
 			cp "$extra" "$vtree/variant"
+			flavours_label >"$vtree/label"
+			[ -s "$vtree/label" ] || rm "$vtree/label"
 			rm -rf "$vtree/cfg"
 			touch "$vtree/.configured"
 		fi
+		exec 9>&-
 		make_kernel "$vtree" "$tree/src" "$vtree/obj"
 		touch "$vtree/.built"
 	fi
@@ -565,6 +638,8 @@ build_tree() {
 	series=$version.$(sed -n 's/^PATCHLEVEL = //p' "$src/Makefile")
 
 	pick_inputs "$series"
+	flavours_apply "$series"
+	patches+=("${flavour_patches[@]}")
 	extras_drop_ours
 	extras_guard
 	cfgkey=$({
@@ -592,6 +667,8 @@ build_tree() {
 	: >"$log"
 	echo "${3:-$src}" >"$tree/source"
 	[ -z "$extra" ] || cp "$extra" "$tree/variant"
+	flavours_label >"$tree/label"
+	[ -s "$tree/label" ] || rm "$tree/label"
 	say "linux $series from ${3:-$src} ($id)"
 	mirror_sync "$src" "$tree/src" "$tree"
 	mirror_patch "$src" "$tree/src" "$tree"
@@ -633,7 +710,11 @@ list_cache() {
 			k=${d##*/}
 			what="$what linux-source-${k%%-*}"
 		fi
-		[ ! -e "$d/variant" ] || what="$what + $(extras_summary "$d/variant")"
+		if [ -e "$d/label" ]; then
+			what="$what + $(cat "$d/label")"
+		elif [ -e "$d/variant" ]; then
+			what="$what + $(extras_summary "$d/variant")"
+		fi
 		printf '%-7s %s  %s\n' "$size" "${d#"$cache"/}" "$what"
 	done
 	echo "# total: $(du -sh "$cache" 2>/dev/null | cut -f1)"
@@ -685,6 +766,13 @@ while [ $# -gt 0 ]; do
 		extra_args+=(--kconfig-add "$2")
 		shift 2
 		;;
+	--flavour)
+		[ $# -ge 2 ] || usage
+		flavours_known | grep -qxF -- "$2" ||
+			refuse "unknown flavour '$2' (known: $(flavours_known | paste -sd' '))"
+		[[ " ${flavours[*]} " == *" $2 "* ]] || flavours+=("$2")
+		shift 2
+		;;
 	--drop-kernel-layer)
 		drop_layer=1
 		shift
@@ -715,8 +803,10 @@ case ${1:-} in
 		build_tree "$tree"
 	fi
 	;;
---list) [ $# = 1 ] && [ -z "$extra" ] || usage; list_cache ;;
---prune) [ $# = 1 ] && [ -z "$extra" ] || usage; prune_cache ;;
+--list | --prune)
+	[ $# = 1 ] && [ -z "$extra" ] && [ ${#flavours[@]} = 0 ] || usage
+	if [ "$1" = --list ]; then list_cache; else prune_cache; fi
+	;;
 -* | '') usage ;;
 *) [ $# = 1 ] || usage; build_series "$1" ;;
 esac

@@ -25,7 +25,7 @@ _umlrun() {
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return
 		;;
-	-C | --cwd | --bind | --tmpfs | --kernel-tree)
+	-C | --cwd | --bind | --tmpfs | --kernel-tree | --coverage)
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return
 		;;
@@ -35,6 +35,10 @@ _umlrun() {
 		;;
 	--drop-layer)
 		COMPREPLY=($(compgen -W "kernel landlock" -- "$cur"))
+		return
+		;;
+	--flavour)
+		COMPREPLY=($(compgen -W "debug coverage" -- "$cur"))
 		return
 		;;
 	-m | --mem | --disk-size | --swap)
@@ -62,7 +66,7 @@ _umlrun() {
 		--timeout --time-travel --net --publish --host-loopback --bind --tmpfs --overlay
 		--root --disk --disk-size --swap --user
 		--allow-modules --drop-layer --max-procs --kernel --kernel-version --kernel-tree
-		--commit --kconfig --kconfig-add --append
+		--commit --kconfig --kconfig-add --flavour --coverage --append
 		--panic-is-failure --splat-is-failure --list-kernels --prune-kernels --gdb --module --init
 		--verbose --log --result-json --junit --check --print-config --no-config
 		--version --help --" -- "$cur"))

@@ -138,14 +138,17 @@ tree_of() {
 }
 
 # module_build NAME KERNEL: build tests/NAME/ (an out-of-tree module) in a
-# copy $T/NAME against the cached tree of KERNEL; make's status, its output
+# copy $T/NAME against the cached tree of KERNEL (a series' or a variant's); make's status, its output
 # in $T/NAME.log
 module_build() {
-	local tree
+	local tree src
 	tree=$(tree_of "$2")
+	# a variant (SERIES-KEY-kVARKEY) builds from its series' source
+	src=$tree/src
+	[ -d "$src" ] || src=${tree%-k*}/src
 	rm -rf "${T:?}/$1"
 	cp -r "$ROOT/tests/$1" "$T/$1"
-	make -C "$tree/src" O="$tree/obj" ARCH=um M="$T/$1" modules \
+	make -C "$src" O="$tree/obj" ARCH=um M="$T/$1" modules \
 		>"$T/$1.log" 2>&1
 }
 

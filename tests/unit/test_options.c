@@ -312,7 +312,12 @@ static void test_parse_errors(void)
 			 "landlock", "true", NULL };
 	char *mods[] = { "umlrun", "--allow-modules", "--drop-layer",
 			 "landlock", "true", NULL };
-	char out[8192], err[8192];
+	char *flav[] = { "umlrun", "--flavour", "../x", "true", NULL };
+	char *covk[] = { "umlrun", "-k", "/bin/true", "--coverage", "d", "true",
+			 NULL };
+	char *covl[] = { "umlrun", "--coverage", "d", "--drop-layer", "landlock",
+			 "true", NULL };
+	char out[16384], err[8192];
 	int st;
 
 	usage_error(bogus, "unknown long option", "--bogus");
@@ -327,6 +332,10 @@ static void test_parse_errors(void)
 	usage_error(layer, "--drop-layer of no layer", "'all'");
 	usage_error(both, "--drop-layer of both layers", "one isolation layer must stay");
 	usage_error(mods, "--allow-modules without Landlock", "Landlock must stay");
+	usage_error(flav, "--flavour of a path", "'../x'");
+	usage_error(covk, "--coverage with -k", "not with --kernel");
+	usage_error(covl, "--coverage (no kernel layer) without Landlock",
+		    "one isolation layer must stay");
 
 	st = parse_child(novall, out, sizeof(out), err, sizeof(err));
 	ok(st == 0 && !err[0], "an option after the command is the command's");

@@ -23,6 +23,11 @@ void init_net_resolv_in(const char *root);
 void init_swap(const char *dev);
 /* After the command: wait (bounded) until its TCP data has left the guest. */
 void init_net_drain(void);
+/* --coverage (umlrun.coverage=HOSTDIR, else nothing): zero gcov's counters
+ * before the command; after it, write its .gcda files to HOSTDIR/gcda.tar
+ * (init_coverage.c). */
+void init_coverage_reset(const char *hostdir);
+void init_coverage_collect(const char *hostdir);
 /* Open the ring devices if the host set them up (before HELLO). */
 void init_ring_open(void);
 /*

@@ -2,6 +2,7 @@
 /*
  * Kernels built on demand: `--kernel-tree DIR [--commit REV]`, a Debian
  * series make did not build, and any kernel with --kconfig/--kconfig-add
+ * or --flavour (checked here against arch-um-config/flavours/)
  * run scripts/build-kernel.sh (cached by source, commit, fragments, extra
  * options and module; incremental) and take the kernel and module from the
  * directory it prints. On a terminal its progress goes straight to stderr
@@ -12,6 +13,7 @@
  * hand over to the same script.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -78,6 +80,61 @@ int kernels_can_build(void)
 	char script[PATH_MAX + 64];
 
 	return kernels_find_script(script, sizeof(script)) == 0;
+}
+
+int kernels_lib_path(const char *rel, char *out, size_t len)
+{
+	char script[PATH_MAX + 64], *slash;
+	int err = kernels_find_script(script, sizeof(script));
+
+	if (err)
+		return err;
+	/* .../scripts/build-kernel.sh: rel is beside scripts/ */
+	slash = strrchr(script, '/');
+	if (slash)
+		*slash = 0;
+	slash = strrchr(script, '/');
+	if (slash)
+		*slash = 0;
+	snprintf(out, len, "%s/%s", script, rel);
+	return access(out, R_OK) ? -errno : 0;
+}
+
+/*
+ * --flavour NAME: arch-um-config/flavours/NAME.config must be there (as
+ * installed or in the tree); else one line naming the known ones.
+ */
+static void kernels_check_flavours(const struct options *o)
+{
+	char dir[PATH_MAX + 64], path[PATH_MAX + 128], known[512] = "", *dot;
+	struct dirent **d;
+	size_t i, k = 0;
+	int n, j;
+
+	if (!o->n_flavour)
+		return;
+	if (kernels_lib_path("arch-um-config/flavours", dir, sizeof(dir)))
+		die("cannot find arch-um-config/flavours next to the launcher");
+	n = scandir(dir, &d, NULL, alphasort);
+	if (n < 0)
+		die_errno("%s", dir);
+	for (j = 0; j < n; j++) {
+		dot = strstr(d[j]->d_name, ".config");
+		if (dot && !dot[7] && dot != d[j]->d_name &&
+		    !strchr(d[j]->d_name, '-') && k < sizeof(known))
+			k += (size_t)snprintf(known + k, sizeof(known) - k,
+					      "%s%.*s", k ? ", " : "",
+					      (int)(dot - d[j]->d_name),
+					      d[j]->d_name);
+		free(d[j]);
+	}
+	free(d);
+	for (i = 0; i < o->n_flavour; i++) {
+		snprintf(path, sizeof(path), "%s/%s.config", dir, o->flavour[i]);
+		if (strchr(o->flavour[i], '-') || access(path, R_OK))
+			die("unknown flavour '%s' (known: %s)", o->flavour[i],
+			    known);
+	}
 }
 
 void kernels_exec_script(const char *arg)
@@ -183,10 +240,14 @@ static char **kernels_argv(const struct options *o, char *script)
 	size_t i, n = 0;
 	char **argv;
 
-	argv = calloc(2 * o->n_kconfig + 8, sizeof(*argv));
+	argv = calloc(2 * (o->n_kconfig + o->n_flavour) + 8, sizeof(*argv));
 	if (!argv)
 		die("out of memory");
 	argv[n++] = script;
+	for (i = 0; i < o->n_flavour; i++) {
+		argv[n++] = "--flavour";
+		argv[n++] = (char *)o->flavour[i];
+	}
 	for (i = 0; i < o->n_kconfig; i++) {
 		argv[n++] = o->kconfig[i].file ? "--kconfig" : "--kconfig-add";
 		argv[n++] = (char *)o->kconfig[i].arg;
@@ -219,6 +280,7 @@ void kernels_build(const struct options *o, char *dir, size_t len)
 	ssize_t n;
 	pid_t pid;
 
+	kernels_check_flavours(o);
 	kernels_script(script, sizeof(script));
 	argv = kernels_argv(o, script);
 	if (o->kernel_tree)
@@ -226,7 +288,7 @@ void kernels_build(const struct options *o, char *dir, size_t len)
 			 o->commit ? " at " : "", o->commit ? o->commit : "");
 	else
 		snprintf(what, sizeof(what), "the %s kernel%s", o->kernel_version,
-			 o->n_kconfig ? " with the extra options" : "");
+			 o->n_kconfig || o->n_flavour ? " with the extra options" : "");
 	info("%s: %s", what, script);
 	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
 		die_errno("pipe");

@@ -12,11 +12,14 @@
 
 /*
  * Build (or find in the cache) the kernel o asks for: its --kernel-tree
- * (at --commit), else its --kernel-version, with its --kconfig and
- * --kconfig-add lines; put the directory holding `linux` and `hostexec.ko`
+ * (at --commit), else its --kernel-version, with its --flavour, --kconfig
+ * and --kconfig-add lines; put the directory holding `linux` and `hostexec.ko`
  * in dir. Dies (exit 125) when it does not build or the options are refused.
  */
 void kernels_build(const struct options *o, char *dir, size_t len);
+/* rel (e.g. scripts/coverage.sh) beside build-kernel.sh's scripts/, in
+ * the tree or installed, into out; 0 or -errno when it is not there. */
+int kernels_lib_path(const char *rel, char *out, size_t len);
 /* Whether build-kernel.sh can be found. */
 int kernels_can_build(void);
 /* Replace the process with build-kernel.sh ARG (--list or --prune). */

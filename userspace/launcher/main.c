@@ -17,6 +17,7 @@
 #include "config.h"
 #include "confine.h"
 #include "console.h"
+#include "coverage.h"
 #include "kernels.h"
 #include "log.h"
 #include "disks.h"
@@ -269,12 +270,15 @@ int main(int argc, char **argv)
 		result_tests_start(o.junit, o.argv[0]);
 	loop_signals_init();
 	log_set_cleanup(main_cleanup);
+	coverage_prepare(&o);
 	uml.net_fd = net_init(&o);
 	spawn_start(&uml, &o);
 	main_confine(&o);
 	status = loop_run(&uml, &o, blob, len);
 	if (status != EXIT_UMLRUN && status != EXIT_TIMEOUT)
 		net_drain(NET_DRAIN_MS);
+	/* before the run directory, which holds the guest's data, goes */
+	coverage_finish(uml.rundir);
 	main_cleanup();
 	splat_report(&splats);
 	/* --splat-is-failure: a splat is "bad" for git bisect run. */

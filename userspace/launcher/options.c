@@ -56,6 +56,8 @@ enum {
 	OPT_COMMIT,
 	OPT_MAX_PROCS,
 	OPT_TIME_TRAVEL,
+	OPT_FLAVOUR,
+	OPT_COVERAGE,
 };
 
 static const struct option long_opts[] = {
@@ -65,6 +67,8 @@ static const struct option long_opts[] = {
 	{ "kernel-tree", required_argument, NULL, OPT_KERNEL_TREE },
 	{ "kconfig", required_argument, NULL, OPT_KCONFIG },
 	{ "kconfig-add", required_argument, NULL, OPT_KCONFIG_ADD },
+	{ "flavour", required_argument, NULL, OPT_FLAVOUR },
+	{ "coverage", required_argument, NULL, OPT_COVERAGE },
 	{ "append", required_argument, NULL, OPT_APPEND },
 	{ "commit", required_argument, NULL, OPT_COMMIT },
 	{ "panic-is-failure", no_argument, NULL, OPT_PANIC_IS_FAILURE },
@@ -206,6 +210,15 @@ static void options_help(void)
 	       "                           a line that does not land exits 125 saying\n"
 	       "                           why; options the kernel layer rests on change\n"
 	       "                           only with --drop-layer kernel\n"
+	       "      --flavour NAME       a kernel built for finding bugs, as --kconfig\n"
+	       "                           of arch-um-config/flavours/NAME*.config\n"
+	       "                           (repeatable): debug (KASAN, lockdep, UBSAN),\n"
+	       "                           coverage (gcov; only with --drop-layer kernel)\n"
+	       "      --coverage DIR       run on the coverage flavour and write the\n"
+	       "                           kernel code the command ran as an lcov\n"
+	       "                           tracefile, DIR/coverage.info, and with\n"
+	       "                           genhtml DIR/html/index.html; gives up the\n"
+	       "                           kernel layer (debugfs on, no lockdown)\n"
 	       "      --append PARAMS      more kernel parameters (repeatable; quote a\n"
 	       "                           value with spaces as name=\"a b\"); those\n"
 	       "                           umlrun sets itself are refused\n"
@@ -327,6 +340,9 @@ void options_free(struct options *o)
 	free(o->kconfig);
 	o->kconfig = NULL;
 	o->n_kconfig = 0;
+	free(o->flavour);
+	o->flavour = NULL;
+	o->n_flavour = 0;
 	free(o->append);
 	o->append = NULL;
 	o->n_append = 0;
@@ -456,6 +472,21 @@ static int options_check_kernel_version(const char *v)
 	return strcmp(v, "6.12") && strcmp(v, "6.1") ? -EINVAL : 0;
 }
 
+static void options_flavour(struct options *o, const char *name)
+{
+	size_t i;
+
+	if (!*name || strchr(name, '/') || *name == '.')
+		usage_error("bad flavour name '%s'", name);
+	for (i = 0; i < o->n_flavour; i++)
+		if (!strcmp(o->flavour[i], name))
+			return;
+	o->flavour = realloc(o->flavour, (o->n_flavour + 1) * sizeof(*o->flavour));
+	if (!o->flavour)
+		die("out of memory");
+	o->flavour[o->n_flavour++] = name;
+}
+
 static void options_kconfig(struct options *o, int file, const char *arg)
 {
 	if (!*arg)
@@ -514,6 +545,14 @@ void options_parse(struct options *o, int argc, char **argv)
 		case OPT_KCONFIG:
 		case OPT_KCONFIG_ADD:
 			options_kconfig(o, c == OPT_KCONFIG, optarg);
+			break;
+		case OPT_FLAVOUR:
+			options_flavour(o, optarg);
+			break;
+		case OPT_COVERAGE:
+			if (!*optarg)
+				usage_error("empty directory for --coverage");
+			o->coverage = optarg;
 			break;
 		case OPT_APPEND:
 			if (kparams_check(optarg, err, sizeof(err)))
@@ -683,8 +722,14 @@ void options_parse(struct options *o, int argc, char **argv)
 	}
 	if (o->kernel && o->kernel_tree)
 		usage_error("--kernel and --kernel-tree exclude each other");
-	if (o->kernel && o->n_kconfig)
-		usage_error("--kconfig and --kconfig-add build a kernel: not with --kernel");
+	if (o->kernel && (o->n_kconfig || o->n_flavour || o->coverage))
+		usage_error("--kconfig, --kconfig-add, --flavour and --coverage build a kernel: not with --kernel");
+	/* --coverage: the coverage flavour, whose debugfs and lack of
+	 * lockdown give the kernel layer up (as --allow-modules does). */
+	if (o->coverage) {
+		options_flavour(o, "coverage");
+		o->drop_kernel = 1;
+	}
 	if (o->commit && !o->kernel_tree)
 		usage_error("--commit needs --kernel-tree");
 	if (o->drop_kernel && o->drop_landlock)

@@ -39,6 +39,9 @@ struct options {
 	const char *commit;		/* --commit: this revision of the tree */
 	struct kconfig_opt *kconfig;	/* --kconfig, --kconfig-add, in order */
 	size_t n_kconfig;
+	const char **flavour;		/* --flavour: named fragment sets */
+	size_t n_flavour;
+	const char *coverage;		/* --coverage: write the report here */
 	const char **append;		/* --append: more kernel parameters */
 	size_t n_append;
 	const char *kernels_action;	/* --list-kernels, --prune-kernels */

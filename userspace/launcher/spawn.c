@@ -32,6 +32,7 @@
 #include "disks.h"
 #include "gdb.h"
 #include "bounds.h"
+#include "coverage.h"
 #include "kernels.h"
 #include "kparams.h"
 #include "kmodes.h"
@@ -216,7 +217,7 @@ static void spawn_locate_kernel(struct uml *u, const struct options *o)
 	char lib[PATH_MAX], path[PATH_MAX + 64], rel[64];
 	enum spawn_from from;
 
-	if (!o->kernel && (o->kernel_tree || o->n_kconfig)) {
+	if (!o->kernel && (o->kernel_tree || o->n_kconfig || o->n_flavour)) {
 		kernels_build(o, lib, sizeof(lib));
 		snprintf(path, sizeof(path), "%s/linux", lib);
 		spawn_resolve(u->kernel, path, "kernel", NULL);
@@ -494,6 +495,11 @@ static char **spawn_args(const struct uml *u, const struct options *o)
 		argv[n++] = "loglevel=5";
 	/* The host-side write policy: without it nothing is writable. */
 	argv[n] = mounts_hostfs_rw(o->mounts, o->n_mounts);
+	/* --coverage: a directory for the guest's gcov data, and its name */
+	if (o->coverage) {
+		argv[n] = coverage_kernel_args(u->rundir, argv[n], &argv[n + 1]);
+		n++;
+	}
 	if (argv[n])
 		n++;
 	n = disks_kernel_args(o->disks, o->n_disks, u->rundir, argv, n,

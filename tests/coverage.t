@@ -1,0 +1,65 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# --coverage DIR through the real 6.12 kernel (the coverage flavour, built
+# on first use: a full rebuild of the series with gcov, 10 minutes or more
+# on 2 cores, then cached): after `mkdir /tmp/x` the lcov tracefile has
+# fs/namei.c with hit lines and do_mkdirat run, and an HTML index; the
+# command's stdout and exit status are its own and stderr has just the
+# one summary line. Control: a command that makes no directory leaves
+# do_mkdirat at 0 (the counters are zeroed just before the command, and
+# umlinit's copy makes no directory). --flavour coverage alone needs
+# --drop-layer kernel; an unknown flavour is 125 naming the known ones.
+. "$(dirname "$0")/lib.sh"
+need_kernel
+# a report takes a minute or so (lcov, genhtml) on top of the run
+[ "$TEST_TIMEOUT" -ge 600 ] || TEST_TIMEOUT=600
+# the report's scratch directory goes here, to be checked at the end
+mkdir -p "$T/tmp"
+export TMPDIR=$T/tmp
+
+# info FILE SOURCE: "HIT FNDA" for SOURCE in the tracefile FILE: how many
+# of its lines ran (DA:LINE,COUNT with COUNT > 0) and how often
+# do_mkdirat ran; "none" for what is not there
+info() {
+	awk -v src="$2" '
+		/^SF:/ { on = substr($0, 4) ~ ("/" src "$"); if (on) seen = 1 }
+		on && /^DA:/ { split(substr($0, 4), a, ","); if (a[2] > 0) hit++ }
+		on && /^FNDA:[0-9]+,do_mkdirat$/ { split(substr($0, 6), a, ","); fn += a[1]; fs = 1 }
+		END { print (seen ? hit + 0 : "none") " " (fs ? fn : "none") }
+	' "$1"
+}
+
+um --flavour nope -- true
+is "$rc/$(cat "$T/err")" "125/umlrun: unknown flavour 'nope' (known: coverage, debug)" \
+	"an unknown flavour: 125 and one line naming the known ones"
+um -k "$KERNEL" --coverage "$T/c0" -- true
+is "$rc" 125 "--coverage builds its kernel: not with -k"
+
+TEST_TIMEOUT=3600 um --coverage "$T/cov" -- sh -c 'mkdir /tmp/x && echo made; exit 3'
+is "$rc" 3 "--coverage: the command's exit status passes through"
+is "$(cat "$T/out")" made "  ... and its stdout, byte for byte"
+like "$(cat "$T/err")" \
+	"^umlrun: coverage: kernel lines run: [0-9.]+% \\([0-9]+ of [0-9]+\\): $T/cov/coverage\\.info, $T/cov/html/index\\.html\$" \
+	"  ... stderr is one summary line"
+set -- $(info "$T/cov/coverage.info" fs/namei.c)
+ok "$([ "${1:-0}" != none ] && [ "${1:-0}" -gt 0 ]; echo $?)" "  ... fs/namei.c is in the tracefile with hit lines ($1)"
+ok "$([ "${2:-0}" != none ] && [ "${2:-0}" -gt 0 ]; echo $?)" "  ... and do_mkdirat ran ($2 times)"
+grep -q 'fs/namei.c' "$T/cov/html/index.html" 2>/dev/null ||
+	grep -rqs 'namei.c' "$T/cov/html/fs/index.html" 2>/dev/null
+ok $? "  ... the HTML report has an index and fs/namei.c in it"
+
+um --coverage "$T/cov2" -- true
+set -- $(info "$T/cov2/coverage.info" fs/namei.c)
+is "$rc/${2:-}" 0/0 "control: a command that makes no directory: do_mkdirat did not run"
+
+um --flavour coverage -- true
+is "$rc" 125 "--flavour coverage without --drop-layer kernel: refused (DEBUG_FS)"
+like "$(cat "$T/err")" 'CONFIG_DEBUG_FS=y changes CONFIG_DEBUG_FS.*--drop-layer kernel' \
+	"  ... naming DEBUG_FS and --drop-layer kernel"
+um --flavour coverage --drop-layer kernel -- sh -c 'zcat /proc/config.gz | grep -x CONFIG_GCOV_PROFILE_ALL=y'
+is "$rc/$(cat "$T/out")" 0/CONFIG_GCOV_PROFILE_ALL=y "  ... with it: the same cached coverage kernel"
+um --list-kernels
+like "$(cat "$T/out")" 'kernels/6\.12-[0-9a-f]+-k[0-9a-f]+-[0-9a-f]+  kernel linux-source-6\.12 \+ flavour coverage$' \
+	"--list-kernels names the flavour"
+is "$(ls -A "$T/tmp")" "" "no scratch directory of the report is left"
+finish

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * --coverage DIR, the launcher's half: the kernel gets a writable
+ * directory in the run directory (on its hostfs write policy and named by
+ * umlrun.coverage=), into which umlinit writes the kernel's gcov data
+ * (a tar of the .gcda files under /sys/kernel/debug/gcov) after the command; then
+ * scripts/coverage.sh turns it into DIR/coverage.info (lcov) and
+ * DIR/html/ (genhtml). The launcher confines itself while the kernel runs
+ * and can execute nothing afterwards, so that step is done by a helper
+ * forked before the kernel starts: not our child (so the teardown, which
+ * kills every child, leaves it alone), it waits on a pipe for the data's
+ * path and exits without doing anything if the launcher dies first.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "coverage.h"
+#include "kernels.h"
+#include "log.h"
+#include "sandbox.h"
+#include "util.h"
+
+#define COVERAGE_SUBDIR "/coverage"
+
+static int coverage_go = -1;	/* write end: the data's path, then EOF */
+static int coverage_done = -1;	/* read end: EOF when the helper is done */
+
+/* The helper: wait for the path, run the script, exit. */
+static void coverage_helper(const char *script, const char *out, int go,
+			    int done)
+{
+	char path[PATH_MAX + 1];
+	ssize_t n;
+	int fd;
+
+	/* A Ctrl-C meant for the command does not stop the report. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	signal(SIGALRM, SIG_DFL);
+	signal(SIGWINCH, SIG_DFL);
+	/* stdout is the command's: the report's messages go to stderr. */
+	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || dup2(fd, 0) < 0 || dup2(2, 1) < 0 ||
+	    dup2(go, 3) < 0 || dup2(done, 4) < 0 ||
+	    sandbox_close_range(5, ~0U))
+		_exit(127);
+	n = read_retry(3, path, sizeof(path) - 1);
+	if (n <= 1 || path[n - 1] != '\n')
+		_exit(0);	/* the launcher is gone, or the run failed */
+	path[n - 1] = 0;
+	close(3);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	/* fd 4 stays open in the script: the launcher waits for its EOF. */
+	execl(script, script, path, out, log_verbose ? "-v" : "-q",
+	      (char *)NULL);
+	dprintf(2, "umlrun: coverage: cannot run %s: %s\n", script,
+		strerror(errno));
+	_exit(127);
+}
+
+void coverage_prepare(const struct options *o)
+{
+	char script[PATH_MAX + 64], out[PATH_MAX];
+	int go[2], done[2], status;
+	pid_t pid;
+
+	if (!o->coverage)
+		return;
+	if (kernels_lib_path("scripts/coverage.sh", script, sizeof(script)))
+		die("cannot find scripts/coverage.sh next to the launcher");
+	if (mkdir(o->coverage, 0777) < 0 && errno != EEXIST)
+		die_errno("--coverage %s", o->coverage);
+	if (!realpath(o->coverage, out) || access(out, W_OK | X_OK) < 0)
+		die_errno("--coverage %s", o->coverage);
+	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(done, O_CLOEXEC) < 0)
+		die_errno("pipe");
+	pid = fork();
+	if (pid < 0)
+		die_errno("fork");
+	if (pid == 0) {
+		/* Detach: the helper's parent exits at once. */
+		pid = fork();
+		if (pid != 0)
+			_exit(pid < 0 ? 127 : 0);
+		coverage_helper(script, out, go[0], done[1]);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			die_errno("waitpid");
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		die("cannot start the coverage helper");
+	close(go[0]);
+	close(done[1]);
+	coverage_go = go[1];
+	coverage_done = done[0];
+	info("coverage: the report goes to %s", out);
+}
+
+char *coverage_kernel_args(const char *rundir, char *hostfs_rw,
+			   char **param)
+{
+	char dir[PATH_MAX];
+	char *s;
+	size_t i;
+
+	snprintf(dir, sizeof(dir), "%s" COVERAGE_SUBDIR, rundir);
+	/* On the command line unquoted and unescaped: plain bytes only. */
+	for (i = 0; dir[i]; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789/._-", dir[i]))
+			die("--coverage: the run directory %s has bytes the kernel command line cannot carry: set UMLRUN_RUNDIR",
+			    rundir);
+	if (mkdir(dir, 0700) < 0)
+		die_errno("mkdir %s", dir);
+	if (asprintf(param, "umlrun.coverage=%s", dir) < 0 ||
+	    asprintf(&s, "%s%s%s", hostfs_rw ? hostfs_rw : "hostfs_rw=",
+		     hostfs_rw ? ":" : "", dir) < 0)
+		die("out of memory");
+	free(hostfs_rw);
+	return s;
+}
+
+void coverage_finish(const char *rundir)
+{
+	char path[PATH_MAX + 16], c;
+	ssize_t n;
+
+	if (coverage_go < 0)
+		return;
+	n = snprintf(path, sizeof(path), "%s" COVERAGE_SUBDIR "\n", rundir);
+	if (write_all(coverage_go, path, (size_t)n) < 0)
+		warn("coverage: the helper is gone: %s", strerror(errno));
+	close(coverage_go);
+	coverage_go = -1;
+	/* The helper and the script hold the other end until they exit. */
+	do
+		n = read_retry(coverage_done, &c, 1);
+	while (n > 0);
+	close(coverage_done);
+	coverage_done = -1;
+}
