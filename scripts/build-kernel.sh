@@ -590,7 +590,7 @@ mirror_patch() {
 			echo "$f" >>"$state/patched"
 			if [ -L "$mirror/$f" ]; then
 				rm "$mirror/$f"
-				cp "$src/$f" "$mirror/$f"
+				cp -p "$src/$f" "$mirror/$f"
 			fi
 		done
 		if patch -s -p1 -f --dry-run -d "$mirror" <"$p" >>"$log" 2>&1; then
@@ -599,6 +599,25 @@ mirror_patch() {
 				fail "patch $p failed (see $log)"
 		else
 			say "patch $p does not apply to this tree: left out"
+		fi
+	done
+	mirror_keep_times "$mirror" "$state"
+}
+
+# mirror_keep_times MIRROR STATE: a patched file whose content is what the
+# previous build compiled keeps that build's time, so that make rebuilds
+# nothing for it (patch gives it a new mtime each time; a patched header
+# such as sysdep/ptrace.h would otherwise rebuild the whole kernel at every
+# bisect step). STATE/keep holds the last patched copies.
+mirror_keep_times() {
+	local mirror=$1 keep=$2/keep f
+	sort -u "$2/patched" | while IFS= read -r f; do
+		[ -f "$mirror/$f" ] && [ ! -L "$mirror/$f" ] || continue
+		if cmp -s "$mirror/$f" "$keep/$f"; then
+			touch -r "$keep/$f" "$mirror/$f"
+		else
+			mkdir -p "$(dirname "$keep/$f")"
+			cp -p "$mirror/$f" "$keep/$f"
 		fi
 	done
 }
