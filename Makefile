@@ -172,7 +172,7 @@ $(B)/tests/fakeguest: tests/stub/fakeguest.c userspace/shared/proto.c $(HEADERS)
 	$(Q)$(CC) $(CFLAGS) -Iuserspace/shared -o $@ $< userspace/shared/proto.c
 
 check: all kernels $(UNIT_BIN) $(B)/tests/fakeguest fuzz-smoke
-	$(Q)UMLRUN_MUST_WORK=$${UMLRUN_MUST_WORK:-1} prove -f $(UNIT_BIN) tests/*.t
+	$(Q)UMLRUN_MUST_WORK=$${UMLRUN_MUST_WORK:-1} prove -f --timer $(UNIT_BIN) tests/*.t
 
 # The integration suite again with a launcher built with ASan and UBSan and
 # an init built with UBSan (trapping: musl has no sanitizer runtime): every
@@ -187,16 +187,16 @@ check-sanitize: all kernels $(B)/tests/fakeguest
 		UMLRUN_LIBDIR=$(CURDIR)/$(B) UMLRUN_INIT=$(CURDIR)/$(B)/asan/umlinit \
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-		prove -f $(SANITIZE_TESTS)
+		prove -f --timer $(SANITIZE_TESTS)
 
 # everything but the slow tier (tests/bisect.t and tests/commit.t build a
 # kernel tree)
 check-fast: all kernels $(UNIT_BIN)
-	$(Q)UMLRUN_MUST_WORK=$${UMLRUN_MUST_WORK:-1} prove -f $(UNIT_BIN) \
+	$(Q)UMLRUN_MUST_WORK=$${UMLRUN_MUST_WORK:-1} prove -f --timer $(UNIT_BIN) \
 		$(filter-out tests/bisect.t tests/commit.t,$(wildcard tests/*.t))
 
 check-unit: $(UNIT_BIN)
-	$(Q)prove -f $(UNIT_BIN)
+	$(Q)prove -f --timer $(UNIT_BIN)
 
 # --- install: launcher, init, kernels, manual, completion -------------------
 # install-files copies what is built, the kernels from KERNEL_DIR (the
