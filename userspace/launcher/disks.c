@@ -21,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "disks.h"
@@ -142,28 +141,12 @@ unsigned long long disks_rundir_bytes(const struct disk_opt *d, size_t n)
 	return want;
 }
 
-/* Scratch files are sparse, but may fill up: say so before boot. */
-static void disks_check_room(const struct disk_opt *d, size_t n,
-			     const char *rundir)
-{
-	unsigned long long want = disks_rundir_bytes(d, n), have;
-	struct statvfs sv;
-
-	if (!want || statvfs(rundir, &sv) < 0)
-		return;
-	have = (unsigned long long)sv.f_bavail * sv.f_frsize;
-	if (want > have)
-		die("scratch disks and swap need %llu MiB, the run directory %s has %llu MiB free (UMLRUN_RUNDIR picks another place)",
-		    want >> 20, rundir, have >> 20);
-}
-
 void disks_create(struct disk_opt *d, size_t n, const char *rundir)
 {
 	char path[PATH_MAX];
 	size_t i;
 	int fd;
 
-	disks_check_room(d, n, rundir);
 	for (i = 0; i < n; i++) {
 		if (disks_in_rundir(&d[i])) {
 			snprintf(path, sizeof(path), "%s/disk%zu", rundir, i);

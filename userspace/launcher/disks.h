@@ -37,7 +37,8 @@ struct disk_opt *disks_add(struct options *o);
 const char *disks_device(size_t i);
 /* Make the scratch and swap files in rundir (dies on failure), and say
  * with -v which device is which file. */
-/* bytes of the scratch disks and swap that live in the run directory */
+/* bytes of the scratch disks and swap that live in the run directory:
+ * spawn picks a run directory with room for them (and the memory) */
 unsigned long long disks_rundir_bytes(const struct disk_opt *d, size_t n);
 void disks_create(struct disk_opt *d, size_t n, const char *rundir);
 /* Append the ubd parameters (and umlrun.swap=) to argv[k..max); new k. */
