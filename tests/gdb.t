@@ -74,8 +74,12 @@ like "$(cat "$T/pane")" '#2 +0x[0-9a-f]+ in handle_syscall' "bt goes through UML
 
 # The kernel process (gdb's child) while stopped at the breakpoint.
 kpid=
-for p in $(pgrep -f -- "uml_dir=$UMLRUN_RUNDIR/"); do
-	[ "$(ps -o comm= -p "$(ps -o ppid= -p "$p")")" = gdb ] && kpid=$p
+for i in $(seq 100); do
+	for p in $(pgrep -f -- "uml_dir=$UMLRUN_RUNDIR/"); do
+		[ "$(ps -o comm= -p "$(ps -o ppid= -p "$p")")" = gdb ] && kpid=$p
+	done
+	[ -n "$kpid" ] && break
+	sleep 0.1
 done
 is "$(awk '/^Seccomp:/ { print $2 } /^NoNewPrivs:/ { print $2 }' "/proc/$kpid/status" | tr '\n' ' ')" \
 	"1 2 " "the kernel under gdb has no_new_privs and its seccomp filter"
