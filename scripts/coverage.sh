@@ -10,6 +10,9 @@
 # Documentation/dev-tools/gcov.rst does for a separate test machine.
 # A .gcda without its .gcno (hostexec.ko's: its build directory is gone)
 # is left out.
+# DATA is the guest's to write: the launcher's helper runs this script
+# confined (writes only beneath DATA and OUT, nothing written there can be
+# executed, no sockets), and the archive is bounded before it is read.
 #
 # usage: coverage.sh DATA OUT -q|-v
 # stdout and stderr are the launcher's stderr; -q: one summary line only.
@@ -26,15 +29,26 @@ quiet=--quiet
 
 command -v lcov >/dev/null ||
 	fail "lcov is not installed (apt-get install lcov): no report"
-[ -s "$data/gcda.tar" ] ||
+[ -f "$data/gcda.tar" ] && [ ! -L "$data/gcda.tar" ] && [ -s "$data/gcda.tar" ] ||
 	fail "no gcov data came from the guest (the kernel log, with -v, says why)"
-work=$(mktemp -d "${TMPDIR:-/tmp}/umlrun-coverage.XXXXXX") || exit 1
+# A whole kernel's .gcda files are about 10 MiB; the limit keeps a hostile
+# guest from making the host unpack gigabytes.
+max=$((256 * 1024 * 1024))
+size=$(stat -c %s "$data/gcda.tar") || exit 1
+[ "$size" -le "$max" ] ||
+	fail "the guest's data is $size bytes, more than the limit of $max: no report"
+ulimit -f $((max / 1024))
+work=$(mktemp -d "$data/work.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT
-tar -xf "$data/gcda.tar" -C "$work" || fail "cannot unpack the guest's data"
+mkdir "$work/tmp" "$work/gcda" || exit 1
+export TMPDIR=$work/tmp
+cd "$work/tmp" || exit 1
+tar -xf "$data/gcda.tar" -C "$work/gcda" --no-same-owner --no-same-permissions \
+	2>/dev/null || fail "cannot unpack the guest's data"
 
 n=0 left=0
 while IFS= read -r -d '' f; do
-	gcno=${f#"$work"}
+	gcno=${f#"$work/gcda"}
 	gcno=${gcno%.gcda}.gcno
 	if [ -e "$gcno" ]; then
 		ln -s "$gcno" "${f%.gcda}.gcno"
@@ -43,7 +57,7 @@ while IFS= read -r -d '' f; do
 		rm -f "$f"
 		left=$((left + 1))
 	fi
-done < <(find "$work" -name '*.gcda' -print0)
+done < <(find "$work/gcda" -type f -name '*.gcda' -print0)
 [ "$n" -gt 0 ] || fail "none of the guest's $left .gcda files has its .gcno on this host"
 [ -z "$quiet" ] && say "$n object files with data ($left without a .gcno left out)"
 
@@ -60,7 +74,7 @@ run() {
 
 start=$(date +%s)
 rm -f "$out/coverage.info"
-run lcov $quiet --capture --directory "$work" --test-name umlrun \
+run lcov $quiet --capture --directory "$work/gcda" --test-name umlrun \
 	--output-file "$out/coverage.info" ||
 	fail "lcov failed: no tracefile"
 [ -z "$quiet" ] && say "tracefile in $(($(date +%s) - start)) s"

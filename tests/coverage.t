@@ -62,4 +62,47 @@ um --list-kernels
 like "$(cat "$T/out")" 'kernels/6\.12-[0-9a-f]+-k[0-9a-f]+-[0-9a-f]+  kernel linux-source-6\.12 \+ flavour coverage$' \
 	"--list-kernels names the flavour"
 is "$(ls -A "$T/tmp")" "" "no scratch directory of the report is left"
+
+# The report step reads what the guest wrote, so it runs confined: a
+# script standing in for a tar or lcov that the guest's data took over
+# tries to reach beyond DATA and DIR. Each probe prints its own verdict.
+cat >"$T/evil.sh" <<'EOS'
+#!/bin/bash
+data=$1 out=$2
+try() { if "$@" 2>/dev/null; then echo "$probe: done"; else echo "$probe: refused"; fi; }
+{
+probe=write-outside try sh -c 'echo x >"$0"' "$OUTSIDE/file"
+probe=write-data try sh -c 'echo x >"$0"' "$data/file"
+probe=write-out try sh -c 'echo x >"$0"' "$out/file"
+cp /bin/true "$out/t" 2>/dev/null
+probe=exec-written try "$out/t"
+probe=tcp try bash -c 'exec 3<>/dev/tcp/127.0.0.1/$0' "$PORT"
+probe=unix try socat -u /dev/null UNIX-CONNECT:"$SOCK"
+probe=signal try kill -0 "$CALLER"
+} >"$out/probes"
+EOS
+chmod 755 "$T/evil.sh"
+mkdir -p "$T/outside"
+socat TCP-LISTEN:0,bind=127.0.0.1,fork /dev/null >/dev/null 2>&1 &
+lpid=$!
+socat UNIX-LISTEN:"$T/sock",fork /dev/null >/dev/null 2>&1 &
+upid=$!
+sleep 0.5
+port=$(ss -Hltnp 2>/dev/null | awk -v p="pid=$lpid," 'index($0, p) { split($4, a, ":"); print a[2] }')
+OUTSIDE=$T/outside PORT=${port:-1} SOCK=$T/sock CALLER=$$ \
+	UMLRUN_COVERAGE_SCRIPT=$T/evil.sh um --coverage "$T/cov3" -- true
+# the control: unconfined, the same probes do reach
+OUTSIDE=$T/outside PORT=${port:-1} SOCK=$T/sock CALLER=$$ \
+	"$T/evil.sh" "$T/outside" "$T/outside" 2>/dev/null
+kill "$lpid" "$upid" 2>/dev/null
+wait "$lpid" "$upid" 2>/dev/null
+is "$rc" 0 "a report step that misbehaves: the run's status stands"
+is "$(cat "$T/cov3/probes" 2>&1)" "write-outside: refused
+write-data: done
+write-out: done
+exec-written: refused
+tcp: refused
+unix: refused
+signal: refused" "  ... it writes only DATA and DIR, executes nothing written there, no TCP, no Unix socket, no signal outside"
+is "$(grep -c ': done$' "$T/outside/probes")" 7 "  ... control: unconfined, every probe reaches"
 finish

@@ -10,6 +10,12 @@
  * forked before the kernel starts: not our child (so the teardown, which
  * kills every child, leaves it alone), it waits on a pipe for the data's
  * path and exits without doing anything if the launcher dies first.
+ * The data is the guest's (a guest root writes what it likes there), so
+ * the helper confines itself before it runs the script as the kernel
+ * process is confined: Landlock lets it write only beneath the data's
+ * directory and DIR (and execute nothing written there), no TCP, no
+ * signal or abstract socket outside; the kernel's seccomp filter (no new
+ * sockets, mounts, namespaces, ...) and no fd but 0-2 and the done pipe.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,6 +31,7 @@
 
 #include "coverage.h"
 #include "kernels.h"
+#include "landlock.h"
 #include "log.h"
 #include "sandbox.h"
 #include "util.h"
@@ -34,13 +41,40 @@
 static int coverage_go = -1;	/* write end: the data's path, then EOF */
 static int coverage_done = -1;	/* read end: EOF when the helper is done */
 
-/* The helper: wait for the path, run the script, exit. */
+/* Confine the helper to reading the host and writing data and out. */
+static int coverage_confine(const char *data, const char *out)
+{
+	int abi = landlock_abi(), ruleset, err;
+	uint64_t fs = landlock_all(abi);
+	uint64_t rw = fs & ~LANDLOCK_ACCESS_FS_EXECUTE &
+		      ~LANDLOCK_ACCESS_FS_IOCTL_DEV;
+
+	if (abi) {
+		ruleset = landlock_create(LANDLOCK_ACCESS_NET_BIND_TCP |
+					  LANDLOCK_ACCESS_NET_CONNECT_TCP,
+					  LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET |
+					  LANDLOCK_SCOPE_SIGNAL);
+		if (ruleset < 0)
+			return -errno;
+		landlock_allow_root(ruleset, LL_READ | LL_EXEC, fs);
+		landlock_allow(ruleset, "/dev/null", LL_FILE, fs, 0);
+		landlock_allow(ruleset, data, rw, fs, 0);
+		landlock_allow(ruleset, out, rw, fs, 0);
+		err = landlock_enforce(ruleset);
+		close(ruleset);
+		if (err)
+			return err;
+	}
+	return sandbox_enter(SANDBOX_METADATA);
+}
+
+/* The helper: wait for the path, confine itself, run the script, exit. */
 static void coverage_helper(const char *script, const char *out, int go,
 			    int done)
 {
 	char path[PATH_MAX + 1];
 	ssize_t n;
-	int fd;
+	int fd, err;
 
 	/* A Ctrl-C meant for the command does not stop the report. */
 	signal(SIGINT, SIG_IGN);
@@ -61,6 +95,12 @@ static void coverage_helper(const char *script, const char *out, int go,
 		_exit(0);	/* the launcher is gone, or the run failed */
 	path[n - 1] = 0;
 	close(3);
+	err = coverage_confine(path, out);
+	if (err) {
+		dprintf(2, "umlrun: coverage: cannot confine the report: %s\n",
+			strerror(-err));
+		_exit(127);
+	}
 	signal(SIGINT, SIG_DFL);
 	signal(SIGQUIT, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
@@ -77,11 +117,16 @@ void coverage_prepare(const struct options *o)
 {
 	char script[PATH_MAX + 64], out[PATH_MAX];
 	int go[2], done[2], status;
+	const char *env;
 	pid_t pid;
 
 	if (!o->coverage)
 		return;
-	if (kernels_lib_path("scripts/coverage.sh", script, sizeof(script)))
+	/* For the tests of the confinement: a script that misbehaves. */
+	env = getenv("UMLRUN_COVERAGE_SCRIPT");
+	if (env && *env)
+		snprintf(script, sizeof(script), "%s", env);
+	else if (kernels_lib_path("scripts/coverage.sh", script, sizeof(script)))
 		die("cannot find scripts/coverage.sh next to the launcher");
 	if (mkdir(o->coverage, 0777) < 0 && errno != EEXIST)
 		die_errno("--coverage %s", o->coverage);

@@ -37,16 +37,6 @@
 #include "log.h"
 #include "util.h"
 
-#ifndef LANDLOCK_ACCESS_FS_REFER
-#define LANDLOCK_ACCESS_FS_REFER (1ULL << 13)
-#endif
-#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
-#define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)
-#endif
-#ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
-#define LANDLOCK_ACCESS_FS_IOCTL_DEV (1ULL << 15)
-#endif
-
 /* The ruleset attribute of ABI 6; older ABIs take a prefix of it. */
 struct landlock_attr {
 	uint64_t handled_access_fs;
@@ -54,9 +44,6 @@ struct landlock_attr {
 	uint64_t scoped;
 };
 
-#define LL_EXEC (LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_READ_FILE)
-#define LL_FILE (LANDLOCK_ACCESS_FS_READ_FILE | \
-		 LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE)
 
 /* Host devices the kernel may open: reading, and writing where it makes
  * sense. Nothing else under /dev (terminals, disks, the user's input). */
@@ -124,8 +111,7 @@ void landlock_allow(int ruleset, const char *path, uint64_t access,
 	close(fd);
 }
 
-/* Read beneath every entry of / but /dev; listing / itself is allowed. */
-static void landlock_allow_root(int ruleset, uint64_t handled)
+void landlock_allow_root(int ruleset, uint64_t access, uint64_t handled)
 {
 	char path[PATH_MAX], real[PATH_MAX];
 	struct dirent *d;
@@ -142,7 +128,7 @@ static void landlock_allow_root(int ruleset, uint64_t handled)
 		if (!realpath(path, real) || !strcmp(real, "/dev") ||
 		    !strncmp(real, "/dev/", 5) || !strcmp(real, "/"))
 			continue;
-		landlock_allow(ruleset, real, LL_READ, handled, 1);
+		landlock_allow(ruleset, real, access, handled, 1);
 	}
 	closedir(dir);
 }
@@ -225,7 +211,7 @@ int landlock_prepare(const char *kernel, const char *const *ro, size_t nr,
 				  LANDLOCK_SCOPE_SIGNAL);
 	if (ruleset < 0)
 		die_errno("landlock: create ruleset");
-	landlock_allow_root(ruleset, fs);
+	landlock_allow_root(ruleset, LL_READ, fs);
 	landlock_allow(ruleset, kernel, LL_EXEC, fs, 0);
 	landlock_interp(kernel, interp, sizeof(interp));
 	if (interp[0])
