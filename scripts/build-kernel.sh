@@ -7,6 +7,13 @@
 #        build-kernel.sh [EXTRA]... --tree DIR [--commit REV]
 #                                            any Linux tree, e.g. a git
 #                                            checkout; REV of it with --commit
+#        build-kernel.sh --probe [EXTRA]... SERIES | --tree DIR [--commit REV]
+#                                       build nothing, print what getting
+#                                       that kernel would cost: cached,
+#                                       module (only the module to build),
+#                                       incremental (a tree built before)
+#                                       or full (a build from nothing, or
+#                                       one that recompiles every file)
 #        build-kernel.sh --list         cached kernels and build trees, sizes
 #        build-kernel.sh --prune        remove all but this checkout's series
 #                                       kernels and their build trees
@@ -54,6 +61,7 @@ home=${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}
 cache=${UMLRUN_CACHE:-${XDG_CACHE_HOME:-$home/.cache}/umlrun}
 jobs=${JOBS:-$(nproc)}
 label=
+probe=0
 
 say() { echo "  KERNEL  $label: $*" >&2; }
 fail() { echo "build-kernel: $*" >&2; exit 1; }
@@ -64,6 +72,12 @@ usage() {
 refuse() {
 	echo "build-kernel: $*" >&2
 	exit 3
+}
+# verdict WHAT: with --probe, say what the kernel would cost and stop.
+verdict() {
+	[ "$probe" = 0 ] && return
+	echo "$1"
+	exit 0
 }
 
 # The fragments and patches for a kernel series (MAJOR.MINOR). A tree of a
@@ -420,6 +434,9 @@ build_series() {
 	fi
 	art=$cache/kernels/$series-$treekey-$modkey
 
+	[ ! -e "$art/.done" ] || verdict cached
+	[ ! -e "$tree/.built" ] || verdict module
+	verdict full
 	if [ -e "$art/.done" ]; then
 		echo "$art"
 		return
@@ -462,6 +479,9 @@ build_variant() {
 	art=$cache/kernels/$series-$treekey-k$varkey-$modkey
 	label=$series+$(IFS=+; echo "${flavours[*]:-kconfig}")
 	extras_guard
+	[ ! -e "$art/.done" ] || verdict cached
+	[ ! -e "$vtree/.built" ] || verdict module
+	verdict full
 	if [ -e "$art/.done" ]; then
 		variant_hit "$art"
 		return
@@ -671,6 +691,9 @@ build_tree() {
 	tree=$cache/trees/tree-$pathkey-$cfgkey
 	art=$cache/kernels/tree-$id-$cfgkey-$modkey
 
+	[ ! -e "$art/.done" ] || verdict cached
+	[ ! -e "$tree/obj/linux" ] || verdict incremental
+	verdict full
 	if [ -e "$art/.done" ]; then
 		echo "$art"
 		return
@@ -774,6 +797,10 @@ prune_cache() {
 
 while [ $# -gt 0 ]; do
 	case $1 in
+	--probe)
+		probe=1
+		shift
+		;;
 	--kconfig)
 		[ $# -ge 2 ] || usage
 		[ -f "$2" ] && [ -r "$2" ] || refuse "--kconfig $2: no such file"

@@ -46,6 +46,7 @@ git_ commit -q -am "C3 fix the build"
 edit README sed -i '1i unrelated'
 git_ commit -q -am "C4 unrelated"
 echo "# repository of $(git_ ls-files | wc -l) files made in $(($(date +%s) - start)) s" >&2
+slow_tier "a first build of this tree" --tree "$repo"
 printf '#!/bin/sh\n! grep -q regressed /proc/version\n' >"$T/repro.sh"
 chmod 755 "$T/repro.sh"
 

@@ -20,6 +20,7 @@ c0=$(git_ rev-parse HEAD)
 edit Makefile sed -i 's/^EXTRAVERSION =.*/EXTRAVERSION = -c1/'
 git_ commit -q -am "C1 extraversion"
 c1=$(git_ rev-parse HEAD)
+slow_tier "a first build of this tree" --tree "$repo" --commit HEAD~1
 
 um --commit HEAD -- true
 is "$rc" 125 "--commit without --kernel-tree: 125"

@@ -11,6 +11,7 @@
 # --drop-layer kernel; an unknown flavour is 125 naming the known ones.
 . "$(dirname "$0")/lib.sh"
 need_kernel
+slow_tier "the coverage variant" --flavour coverage --drop-kernel-layer 6.12
 # a report takes a minute or so (lcov, genhtml) on top of the run
 [ "$TEST_TIMEOUT" -ge 600 ] || TEST_TIMEOUT=600
 # the report's scratch directory goes here, to be checked at the end

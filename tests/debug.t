@@ -13,6 +13,10 @@
 . "$(dirname "$0")/lib.sh"
 need_kernel
 
+for KV in ${DEBUG_SERIES:-6.12}; do
+	slow_tier "the $KV debug variant" --flavour debug "$KV"
+done
+
 json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 
 for KV in ${DEBUG_SERIES:-6.12}; do

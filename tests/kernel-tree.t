@@ -37,4 +37,16 @@ is "$rc" 0 "--prune-kernels exits 0"
 is "$(find "$UMLRUN_CACHE/kernels" "$UMLRUN_CACHE/trees" -mindepth 1 | wc -l)" 0 "  ... removes what is not this checkout's current kernels"
 like "$(cat "$T/err")" 'removing kernels/6\.12-0000000000000000-1111111111111111' "  ... and says what it removes"
 
+# --probe says what a kernel would cost and builds nothing: the user's own
+# cache has the series (make check builds it); a variant nobody asked for
+# and a tree never built are full builds, and nothing of them appears
+bk() { "$ROOT/scripts/build-kernel.sh" "$@" 2>"$T/err"; }
+is "$(UMLRUN_CACHE= bk --probe "$KERNEL_VERSION")" cached "--probe of the series make built: cached"
+is "$(bk --probe "$KERNEL_VERSION")" full "--probe on an empty cache: full"
+is "$(bk --probe --kconfig-add CONFIG_MINIX_FS=y "$KERNEL_VERSION")" full "--probe of a variant never built: full"
+linux=$(readlink -f "$ROOT/build/kernels/6.12")
+src=$(dirname "$(dirname "$linux")")/trees/$(basename "$linux" | sed 's/-[0-9a-f]*$//')/src
+is "$(bk --probe --tree "$src")" full "--probe of a tree never built: full"
+is "$(find "$UMLRUN_CACHE" -mindepth 2 -maxdepth 2 2>/dev/null | grep -v '/\.' | wc -l)" 0 "  ... and none of them built or unpacked anything"
+
 finish

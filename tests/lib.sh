@@ -11,6 +11,9 @@
 #   sha [FILE]...         the SHA-256 of stdin or of each FILE, digest only
 #   wait_for COMMAND...   poll until COMMAND succeeds (10 s; WAIT_TRIES and
 #                         WAIT_STEP change it)
+#   slow_tier WHAT ARGS.. skip the script, under CI's budget, when the
+#                         kernel it needs (build-kernel.sh ARGS) would be
+#                         a full build
 #   finish                the leak checks, then the TAP plan line
 set -u
 
@@ -49,6 +52,23 @@ need_kernel() {
 		exit 1
 	fi
 	echo "1..0 # SKIP no kernel at $KERNEL (run make)"
+	exit 0
+}
+
+# slow_tier WHAT ARGS...: with UMLRUN_SLOW_TIERS=cached (.ci/run's budget),
+# skip the whole script when the kernel it needs, build-kernel.sh ARGS,
+# would be a full build (10 to 25 minutes on 2 cores: the first run after
+# a kernel change), naming the script in $UMLRUN_SLOW_SKIPPED for .ci/run
+# to run afterwards if the budget has room. Otherwise (make check alone)
+# the script builds what it needs and runs.
+slow_tier() {
+	local what=$1 v
+	shift
+	[ "${UMLRUN_SLOW_TIERS:-all}" = cached ] || return 0
+	v=$("$ROOT/scripts/build-kernel.sh" --probe "$@" 2>/dev/null) || v=full
+	[ "$v" = full ] || return 0
+	[ -z "${UMLRUN_SLOW_SKIPPED:-}" ] || echo "$0" >>"$UMLRUN_SLOW_SKIPPED"
+	echo "1..0 # SKIP $what needs a full kernel build (UMLRUN_SLOW_TIERS=cached)"
 	exit 0
 }
 
