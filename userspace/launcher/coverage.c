@@ -41,13 +41,21 @@
 static int coverage_go = -1;	/* write end: the data's path, then EOF */
 static int coverage_done = -1;	/* read end: EOF when the helper is done */
 
+/* Where the report's programs live: the only places it may execute. */
+static const char *const coverage_exec_dirs[] = {
+	"/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32",
+};
+
 /* Confine the helper to reading the host and writing data and out. */
-static int coverage_confine(const char *data, const char *out)
+static int coverage_confine(const char *script, const char *data,
+			    const char *out)
 {
 	int abi = landlock_abi(), ruleset, err;
 	uint64_t fs = landlock_all(abi);
 	uint64_t rw = fs & ~LANDLOCK_ACCESS_FS_EXECUTE &
 		      ~LANDLOCK_ACCESS_FS_IOCTL_DEV;
+	char real[PATH_MAX];
+	size_t i;
 
 	if (abi) {
 		ruleset = landlock_create(LANDLOCK_ACCESS_NET_BIND_TCP |
@@ -56,7 +64,15 @@ static int coverage_confine(const char *data, const char *out)
 					  LANDLOCK_SCOPE_SIGNAL);
 		if (ruleset < 0)
 			return -errno;
-		landlock_allow_root(ruleset, LL_READ | LL_EXEC, fs);
+		/* Rights beneath a directory cover all below it: executing
+		 * is granted on the system's program directories only, not
+		 * on / (DIR may lie anywhere but there). */
+		landlock_allow_root(ruleset, LL_READ, fs);
+		for (i = 0; i < ARRAY_SIZE(coverage_exec_dirs); i++)
+			if (realpath(coverage_exec_dirs[i], real))
+				landlock_allow(ruleset, real, LL_READ | LL_EXEC,
+					       fs, 1);
+		landlock_allow(ruleset, script, LL_EXEC, fs, 0);
 		landlock_allow(ruleset, "/dev/null", LL_FILE, fs, 0);
 		landlock_allow(ruleset, data, rw, fs, 0);
 		landlock_allow(ruleset, out, rw, fs, 0);
@@ -95,7 +111,7 @@ static void coverage_helper(const char *script, const char *out, int go,
 		_exit(0);	/* the launcher is gone, or the run failed */
 	path[n - 1] = 0;
 	close(3);
-	err = coverage_confine(path, out);
+	err = coverage_confine(script, path, out);
 	if (err) {
 		dprintf(2, "umlrun: coverage: cannot confine the report: %s\n",
 			strerror(-err));
