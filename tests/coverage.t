@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # --coverage DIR through the real 6.12 kernel (the coverage flavour, built
 # on first use: a full rebuild of the series with gcov, 10 minutes or more
-# on 2 cores, then cached): after `mkdir /tmp/x` the lcov tracefile has
+# on 2 cores, then cached), and the mkdir case on 6.1 as well
+# (COVERAGE_SERIES="6.12" leaves 6.1 out): after `mkdir /tmp/x` the lcov tracefile has
 # fs/namei.c with hit lines and do_mkdirat run, and an HTML index; the
 # command's stdout and exit status are its own and stderr has just the
 # one summary line. Control: a command that makes no directory leaves
@@ -11,7 +12,9 @@
 # --drop-layer kernel; an unknown flavour is 125 naming the known ones.
 . "$(dirname "$0")/lib.sh"
 need_kernel
-slow_tier "the coverage variant" --flavour coverage --drop-kernel-layer 6.12
+for v in ${COVERAGE_SERIES:-6.12 6.1}; do
+	slow_tier "the $v coverage variant" --flavour coverage --drop-kernel-layer "$v"
+done
 # a report takes a minute or so (lcov, genhtml) on top of the run
 [ "$TEST_TIMEOUT" -ge 600 ] || TEST_TIMEOUT=600
 # the report's scratch directory goes here, to be checked at the end
@@ -63,6 +66,14 @@ um --list-kernels
 like "$(cat "$T/out")" 'kernels/6\.12-[0-9a-f]+-k[0-9a-f]+-[0-9a-f]+  kernel linux-source-6\.12 \+ flavour coverage$' \
 	"--list-kernels names the flavour"
 is "$(ls -A "$T/tmp")" "" "no scratch directory of the report is left"
+
+# 6.1 too: the same patch, the same report (a second variant build, 754 s)
+if [[ " ${COVERAGE_SERIES:-6.12 6.1} " == *" 6.1 "* ]]; then
+	TEST_TIMEOUT=3600 um --kernel-version 6.1 --coverage "$T/cov61" -- sh -c 'mkdir /tmp/x && uname -r'
+	like "$rc/$(cat "$T/out")" '^0/6\.1\.' "6.1 --coverage: the command runs on 6.1"
+	set -- $(info "$T/cov61/coverage.info" fs/namei.c)
+	ok "$([ "${2:-0}" != none ] && [ "${2:-0}" -gt 0 ]; echo $?)" "  ... and its tracefile has do_mkdirat run ($2 times)"
+fi
 
 # The report step reads what the guest wrote, so it runs confined: a
 # script standing in for a tar or lcov that the guest's data took over

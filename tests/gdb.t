@@ -75,12 +75,21 @@ like "$(cat "$T/pane")" '#2 +0x[0-9a-f]+ in handle_syscall' "bt goes through UML
 # The kernel process (gdb's child) while stopped at the breakpoint.
 kpid=
 for i in $(seq 100); do
-	for p in $(pgrep -f -- "uml_dir=$UMLRUN_RUNDIR/"); do
-		[ "$(ps -o comm= -p "$(ps -o ppid= -p "$p")")" = gdb ] && kpid=$p
+	# gdb's child that is this run's kernel (by its run directory on the
+	# command line, or by its binary)
+	for g in $(pgrep -x gdb); do
+		for p in $(pgrep -P "$g"); do
+			if tr '\0' '\n' <"/proc/$p/cmdline" 2>/dev/null |
+				grep -q "^uml_dir=$UMLRUN_RUNDIR/" ||
+				[ "$(readlink "/proc/$p/exe")" = "$(readlink -f "$KERNEL")" ]; then
+				kpid=$p
+			fi
+		done
 	done
 	[ -n "$kpid" ] && break
 	sleep 0.1
 done
+[ -n "$kpid" ] || diag "no kernel process under gdb: $(ps -eo pid,ppid,stat,comm,args | grep -e gdb -e "uml_dir" | grep -v grep | cut -c1-200)"
 is "$(awk '/^Seccomp:/ { print $2 } /^NoNewPrivs:/ { print $2 }' "/proc/$kpid/status" | tr '\n' ' ')" \
 	"1 2 " "the kernel under gdb has no_new_privs and its seccomp filter"
 fd() { readlink "/proc/$kpid/fd/$1"; }
