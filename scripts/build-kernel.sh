@@ -73,10 +73,18 @@ refuse() {
 	echo "build-kernel: $*" >&2
 	exit 3
 }
-# verdict WHAT: with --probe, say what the kernel would cost and stop.
+# verdict ART BUILT WHAT: with --probe, say what the kernel would cost
+# and stop: cached when ART is done, WHAT when BUILT (the build's mark)
+# is there, else full.
 verdict() {
 	[ "$probe" = 0 ] && return
-	echo "$1"
+	if [ -e "$1/.done" ]; then
+		echo cached
+	elif [ -e "$2" ]; then
+		echo "$3"
+	else
+		echo full
+	fi
 	exit 0
 }
 
@@ -434,9 +442,7 @@ build_series() {
 	fi
 	art=$cache/kernels/$series-$treekey-$modkey
 
-	[ ! -e "$art/.done" ] || verdict cached
-	[ ! -e "$tree/.built" ] || verdict module
-	verdict full
+	verdict "$art" "$tree/.built" module
 	if [ -e "$art/.done" ]; then
 		echo "$art"
 		return
@@ -479,9 +485,7 @@ build_variant() {
 	art=$cache/kernels/$series-$treekey-k$varkey-$modkey
 	label=$series+$(IFS=+; echo "${flavours[*]:-kconfig}")
 	extras_guard
-	[ ! -e "$art/.done" ] || verdict cached
-	[ ! -e "$vtree/.built" ] || verdict module
-	verdict full
+	verdict "$art" "$vtree/.built" module
 	if [ -e "$art/.done" ]; then
 		variant_hit "$art"
 		return
@@ -691,9 +695,7 @@ build_tree() {
 	tree=$cache/trees/tree-$pathkey-$cfgkey
 	art=$cache/kernels/tree-$id-$cfgkey-$modkey
 
-	[ ! -e "$art/.done" ] || verdict cached
-	[ ! -e "$tree/obj/linux" ] || verdict incremental
-	verdict full
+	verdict "$art" "$tree/obj/linux" incremental
 	if [ -e "$art/.done" ]; then
 		echo "$art"
 		return

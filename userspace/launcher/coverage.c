@@ -12,10 +12,10 @@
  * path and exits without doing anything if the launcher dies first.
  * The data is the guest's (a guest root writes what it likes there), so
  * the helper confines itself before it runs the script as the kernel
- * process is confined: Landlock lets it write only beneath the data's
- * directory and DIR (and execute nothing written there), no TCP, no
- * signal or abstract socket outside; the kernel's seccomp filter (no new
- * sockets, mounts, namespaces, ...) and no fd but 0-2 and the done pipe.
+ * process is confined (landlock_confined, sandbox_enter): it may write
+ * only beneath the data's directory and DIR, execute only the system's
+ * programs and the script, no TCP, no new socket, no signal or abstract
+ * socket outside, and it has no fd but 0-2 and the done pipe.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -46,36 +46,24 @@ static const char *const coverage_exec_dirs[] = {
 	"/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32",
 };
 
-/* Confine the helper to reading the host and writing data and out. */
+/* Confine the helper as the kernel is, but for what it may execute. */
 static int coverage_confine(const char *script, const char *data,
 			    const char *out)
 {
-	int abi = landlock_abi(), ruleset, err;
-	uint64_t fs = landlock_all(abi);
-	uint64_t rw = fs & ~LANDLOCK_ACCESS_FS_EXECUTE &
-		      ~LANDLOCK_ACCESS_FS_IOCTL_DEV;
-	char real[PATH_MAX];
-	size_t i;
+	char real[ARRAY_SIZE(coverage_exec_dirs)][PATH_MAX];
+	const char *exec[ARRAY_SIZE(coverage_exec_dirs) + 1];
+	const char *rw[] = { data, out };
+	size_t i, n = 0;
+	int ruleset, err;
 
-	if (abi) {
-		ruleset = landlock_create(LANDLOCK_ACCESS_NET_BIND_TCP |
-					  LANDLOCK_ACCESS_NET_CONNECT_TCP,
-					  LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET |
-					  LANDLOCK_SCOPE_SIGNAL);
-		if (ruleset < 0)
-			return -errno;
-		/* Rights beneath a directory cover all below it: executing
-		 * is granted on the system's program directories only, not
-		 * on / (DIR may lie anywhere but there). */
-		landlock_allow_root(ruleset, LL_READ, fs);
-		for (i = 0; i < ARRAY_SIZE(coverage_exec_dirs); i++)
-			if (realpath(coverage_exec_dirs[i], real))
-				landlock_allow(ruleset, real, LL_READ | LL_EXEC,
-					       fs, 1);
-		landlock_allow(ruleset, script, LL_EXEC, fs, 0);
-		landlock_allow(ruleset, "/dev/null", LL_FILE, fs, 0);
-		landlock_allow(ruleset, data, rw, fs, 0);
-		landlock_allow(ruleset, out, rw, fs, 0);
+	/* Rights beneath a directory cover all below it: execute goes to
+	 * the system's program directories, not to / (DIR may be anywhere). */
+	for (i = 0; i < ARRAY_SIZE(coverage_exec_dirs); i++)
+		if (realpath(coverage_exec_dirs[i], real[n]))
+			exec[n] = real[n], n++;
+	exec[n++] = script;
+	ruleset = landlock_confined(exec, n, NULL, 0, rw, ARRAY_SIZE(rw));
+	if (ruleset >= 0) {
 		err = landlock_enforce(ruleset);
 		close(ruleset);
 		if (err)

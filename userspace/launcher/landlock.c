@@ -37,6 +37,16 @@
 #include "log.h"
 #include "util.h"
 
+#ifndef LANDLOCK_ACCESS_FS_REFER
+#define LANDLOCK_ACCESS_FS_REFER (1ULL << 13)
+#endif
+#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
+#define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)
+#endif
+#ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
+#define LANDLOCK_ACCESS_FS_IOCTL_DEV (1ULL << 15)
+#endif
+
 /* The ruleset attribute of ABI 6; older ABIs take a prefix of it. */
 struct landlock_attr {
 	uint64_t handled_access_fs;
@@ -44,6 +54,9 @@ struct landlock_attr {
 	uint64_t scoped;
 };
 
+#define LL_EXEC (LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_READ_FILE)
+#define LL_FILE (LANDLOCK_ACCESS_FS_READ_FILE | \
+		 LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE)
 
 /* Host devices the kernel may open: reading, and writing where it makes
  * sense. Nothing else under /dev (terminals, disks, the user's input). */
@@ -111,7 +124,8 @@ void landlock_allow(int ruleset, const char *path, uint64_t access,
 	close(fd);
 }
 
-void landlock_allow_root(int ruleset, uint64_t access, uint64_t handled)
+/* Read beneath every entry of / but /dev; listing / itself is allowed. */
+static void landlock_allow_root(int ruleset, uint64_t handled)
 {
 	char path[PATH_MAX], real[PATH_MAX];
 	struct dirent *d;
@@ -128,7 +142,7 @@ void landlock_allow_root(int ruleset, uint64_t access, uint64_t handled)
 		if (!realpath(path, real) || !strcmp(real, "/dev") ||
 		    !strncmp(real, "/dev/", 5) || !strcmp(real, "/"))
 			continue;
-		landlock_allow(ruleset, real, access, handled, 1);
+		landlock_allow(ruleset, real, LL_READ, handled, 1);
 	}
 	closedir(dir);
 }
@@ -195,11 +209,11 @@ int landlock_create(uint64_t net, uint64_t scoped)
 	return ruleset;
 }
 
-int landlock_prepare(const char *kernel, const char *const *ro, size_t nr,
-		     const char *const *rw, size_t nw)
+int landlock_confined(const char *const *exec, size_t ne,
+		      const char *const *ro, size_t nr,
+		      const char *const *rw, size_t nw)
 {
 	int abi = landlock_abi(), ruleset;
-	char interp[PATH_MAX];
 	uint64_t fs = landlock_all(abi);
 	size_t i;
 
@@ -211,11 +225,9 @@ int landlock_prepare(const char *kernel, const char *const *ro, size_t nr,
 				  LANDLOCK_SCOPE_SIGNAL);
 	if (ruleset < 0)
 		die_errno("landlock: create ruleset");
-	landlock_allow_root(ruleset, LL_READ, fs);
-	landlock_allow(ruleset, kernel, LL_EXEC, fs, 0);
-	landlock_interp(kernel, interp, sizeof(interp));
-	if (interp[0])
-		landlock_allow(ruleset, interp, LL_EXEC, fs, 0);
+	landlock_allow_root(ruleset, fs);
+	for (i = 0; i < ne; i++)
+		landlock_allow(ruleset, exec[i], LL_READ | LL_EXEC, fs, 0);
 	for (i = 0; i < ARRAY_SIZE(landlock_devs); i++)
 		landlock_allow(ruleset, landlock_devs[i],
 			       LL_FILE | (i < 2 ? LANDLOCK_ACCESS_FS_IOCTL_DEV : 0),
@@ -225,9 +237,22 @@ int landlock_prepare(const char *kernel, const char *const *ro, size_t nr,
 	for (i = 0; i < nw; i++)
 		landlock_allow(ruleset, rw[i], fs & ~LANDLOCK_ACCESS_FS_EXECUTE &
 			       ~LANDLOCK_ACCESS_FS_IOCTL_DEV, fs, 0);
-	info("Landlock ABI %d: the kernel may write only %zu path%s%s%s", abi,
-	     nw, nw == 1 ? "" : "s", abi >= 4 ? ", no TCP" : "",
-	     abi >= 6 ? ", no signal or abstract socket outside" : "");
+	return ruleset;
+}
+
+int landlock_prepare(const char *kernel, const char *const *ro, size_t nr,
+		     const char *const *rw, size_t nw)
+{
+	char interp[PATH_MAX];
+	const char *exec[] = { kernel, interp };
+	int abi = landlock_abi(), ruleset;
+
+	landlock_interp(kernel, interp, sizeof(interp));
+	ruleset = landlock_confined(exec, interp[0] ? 2 : 1, ro, nr, rw, nw);
+	if (ruleset >= 0)
+		info("Landlock ABI %d: the kernel may write only %zu path%s%s%s",
+		     abi, nw, nw == 1 ? "" : "s", abi >= 4 ? ", no TCP" : "",
+		     abi >= 6 ? ", no signal or abstract socket outside" : "");
 	return ruleset;
 }
 

@@ -20,23 +20,8 @@
 #define LANDLOCK_SCOPE_SIGNAL (1ULL << 1)
 #endif
 
-#ifndef LANDLOCK_ACCESS_FS_REFER
-#define LANDLOCK_ACCESS_FS_REFER (1ULL << 13)
-#endif
-#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
-#define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)
-#endif
-#ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
-#define LANDLOCK_ACCESS_FS_IOCTL_DEV (1ULL << 15)
-#endif
-
 /* Reading files and listing directories. */
 #define LL_READ (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR)
-/* Executing a file (the host's execve also reads it). */
-#define LL_EXEC (LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_READ_FILE)
-/* Reading and writing a file. */
-#define LL_FILE (LANDLOCK_ACCESS_FS_READ_FILE | \
-		 LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE)
 
 /* The host's Landlock ABI version, 0 when unavailable or disabled. */
 int landlock_abi(void);
@@ -49,6 +34,17 @@ int landlock_abi(void);
  */
 int landlock_prepare(const char *kernel, const char *const *ro, size_t nr,
 		     const char *const *rw, size_t nw);
+/*
+ * The ruleset of any confined host process that reads what the guest
+ * controls (the kernel, the --coverage report): read the host but its
+ * /dev (null, zero, full, random, urandom aside), execute only beneath
+ * the ne paths in exec, read the nr paths in ro, write beneath the nw in
+ * rw (executing nothing there), no TCP, no signal or abstract socket
+ * outside. Its fd, or -1 without Landlock; dies on other failures.
+ */
+int landlock_confined(const char *const *exec, size_t ne,
+		      const char *const *ro, size_t nr,
+		      const char *const *rw, size_t nw);
 /* NO_NEW_PRIVS and the ruleset on the calling thread: 0 or -errno. */
 int landlock_enforce(int ruleset);
 /*
@@ -59,9 +55,6 @@ int landlock_enforce(int ruleset);
 int landlock_create(uint64_t net, uint64_t scoped);
 /* Every filesystem right this ABI knows. */
 uint64_t landlock_all(int abi);
-/* Allow access (of handled) beneath every entry of / but /dev, and
- * listing / itself. */
-void landlock_allow_root(int ruleset, uint64_t access, uint64_t handled);
 /* Allow access (of handled) beneath path, files get file rights; a path
  * that does not exist is skipped when optional, else fatal. */
 void landlock_allow(int ruleset, const char *path, uint64_t access,
