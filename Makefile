@@ -7,8 +7,11 @@
 # the prebuilt kernels, in build/deb/). V=1 shows commands, WERROR=0 keeps
 # warnings non-fatal, SANITIZE=1 builds the launcher with ASan and UBSan.
 
-KERNEL_VERSION ?= 6.12
-KERNEL_VERSIONS := 6.12 6.1
+# The series, the build script's exit codes, the cache layout: shared
+# facts, read here, by the scripts and (as build/gen/facts.h) by the C.
+include scripts/facts
+KERNEL_VERSION ?= $(DEFAULT_SERIES)
+KERNEL_VERSIONS := $(SERIES)
 PREFIX ?= /usr/local
 
 # Debian packages the build and the tests need.
@@ -16,7 +19,8 @@ PACKAGES := gcc make libc6-dev bc bison flex libelf-dev libssl-dev \
 	pkg-config xz-utils patch perl musl-tools libslirp-dev libglib2.0-dev \
 	linux-source-6.12 linux-source-6.1 busybox-static util-linux clang \
 	libclang-rt-14-dev tmux gdb valgrind python3 socat iproute2 iptables \
-	nftables e2fsprogs squashfs-tools openssl lcov python3-seccomp \
+	nftables e2fsprogs squashfs-tools squashfs-tools-ng gzip xz-utils \
+	zstd bzip2 openssl lcov python3-seccomp \
 	golang-github-docker-docker-dev \
 	docker.io
 # ... and those `make deb` and tests/deb.t need on top.
@@ -54,17 +58,19 @@ B := build
 SHARED_SRC := $(addprefix userspace/shared/,proto.c util.c)
 LAUNCHER_SRC := $(addprefix userspace/launcher/,main.c options.c spawn.c loop.c console.c log.c tty.c \
 	net.c sandbox.c layers.c kparams.c mounts.c landlock.c bounds.c confine.c result.c \
-	doctor.c kernels.c ring.c disks.c root.c splat.c gdb.c tap.c config.c kmodes.c coverage.c) \
+	doctor.c kernels.c ring.c disks.c root.c splat.c gdb.c tap.c config.c kmodes.c coverage.c \
+	hostpath.c plan.c reaper.c sha256.c) \
 	$(SHARED_SRC)
 INIT_SRC := $(addprefix userspace/init/,main.c log.c fs.c relay.c net.c mounts.c disks.c coverage.c) $(SHARED_SRC)
 LAUNCHER_OBJ := $(LAUNCHER_SRC:userspace/%.c=$(B)/host/%.o)
 INIT_OBJ := $(INIT_SRC:userspace/%.c=$(B)/guest/%.o)
-HEADERS := $(wildcard userspace/*/*.h) $(wildcard hostexec-driver/*.h)
+FACTS_H := $(B)/gen/facts.h
+HEADERS := $(wildcard userspace/*/*.h) $(wildcard hostexec-driver/*.h) $(FACTS_H)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_TESTS:%=$(B)/tests/%)
 
-all: deps umlrun $(B)/umlinit kernel-$(KERNEL_VERSION)
+all: deps umlrun $(B)/umlinit $(B)/umlrun-completion.bash kernel-$(KERNEL_VERSION)
 
 # --- Debian packages -------------------------------------------------------
 # apt_install LIST: install the packages of LIST that are missing (as root)
@@ -96,20 +102,33 @@ deps-deb:
 	$(call apt_install,$(DEB_PACKAGES))
 
 # --- launcher and guest init ----------------------------------------------
+# scripts/facts as C: FACT_NAME "VALUE" for each NAME=VALUE line.
+$(FACTS_H): scripts/facts
+	$(quiet) GEN $@
+	$(Q)mkdir -p $(@D)
+	$(Q){ echo '/* made from scripts/facts by the Makefile */'; \
+		sed -n 's/^\([A-Z_][A-Z0-9_]*\)=\(.*\)$$/#define FACT_\1 "\2"/p' $<; } >$@.tmp && \
+		mv $@.tmp $@
+
 $(B)/host/%.o: userspace/%.c $(HEADERS) | deps
 	$(quiet) CC $@
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(SLIRP_CFLAGS) -Iuserspace/shared -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) $(SLIRP_CFLAGS) -Iuserspace/shared -I$(B)/gen -c -o $@ $<
 
 $(B)/guest/%.o: userspace/%.c $(HEADERS) | deps
 	$(quiet) MUSLCC $@
 	$(Q)mkdir -p $(@D)
-	$(Q)$(MUSL_CC) $(INIT_CFLAGS) -Iuserspace/shared -c -o $@ $<
+	$(Q)$(MUSL_CC) $(INIT_CFLAGS) -Iuserspace/shared -I$(B)/gen -c -o $@ $<
 
 LAUNCHER_OUT ?= umlrun
 $(LAUNCHER_OUT): $(LAUNCHER_OBJ)
 	$(quiet) LD $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(SLIRP_LIBS)
+
+# bash completion, made from the option table
+$(B)/umlrun-completion.bash: $(LAUNCHER_OUT)
+	$(quiet) GEN $@
+	$(Q)./$(LAUNCHER_OUT) --dump-options completion >$@.tmp && mv $@.tmp $@
 
 $(B)/umlinit: $(INIT_OBJ)
 	$(quiet) LD $@
@@ -123,7 +142,7 @@ kernel-%: | deps
 		ln -sfn "$$dir" $(B)/kernels/$*
 
 # --- tests ----------------------------------------------------------------
-LAUNCHER_INC := -Iuserspace/launcher -Iuserspace/shared
+LAUNCHER_INC := -Iuserspace/launcher -Iuserspace/shared -I$(B)/gen
 $(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(HEADERS) $(LAUNCHER_SRC) | deps
 	$(quiet) CC $@
 	$(Q)mkdir -p $(@D)
@@ -198,6 +217,15 @@ check-fast: all kernels $(UNIT_BIN)
 check-unit: $(UNIT_BIN)
 	$(Q)prove -f --timer $(UNIT_BIN)
 
+# --- reference pages made from the code ------------------------------------
+# docs/options.md's table is the option table (tests/ux.t checks it)
+docs: $(LAUNCHER_OUT)
+	$(quiet) GEN docs/options.md
+	$(Q){ sed '/^<!-- options: made by umlrun --dump-options markdown -->$$/q' docs/options.md; \
+		./$(LAUNCHER_OUT) --dump-options markdown; \
+		sed -n '/^<!-- end of options -->$$/,$$p' docs/options.md; } >docs/options.md.tmp && \
+		mv docs/options.md.tmp docs/options.md
+
 # --- install: launcher, init, kernels, manual, completion -------------------
 # install-files copies what is built, the kernels from KERNEL_DIR (the
 # Debian packages' debian/rules installs with it).
@@ -217,11 +245,12 @@ install-files:
 	$(Q)for f in scripts/build-kernel.sh scripts/kconfig.sh scripts/check-config.sh scripts/kconfig-why.pl \
 		scripts/guest-dockerd.sh scripts/coverage.sh; do \
 		install -D -m 755 $$f $(DESTDIR)$(LIBDIR)/$$f || exit 1; done
+	$(Q)install -D -m 644 scripts/facts $(DESTDIR)$(LIBDIR)/scripts/facts
 	$(Q)for f in Kbuild hostexec-driver/Kbuild hostexec-driver/hostexec.c hostexec-driver/*.h \
 		arch-um-config/*.config arch-um-config/flavours/*.config patches/*/*.patch; do \
 		install -D -m 644 $$f $(DESTDIR)$(LIBDIR)/$$f || exit 1; done
 	$(Q)install -D -m 644 userspace/launcher/umlrun.1 $(DESTDIR)$(PREFIX)/share/man/man1/umlrun.1
-	$(Q)install -D -m 644 scripts/umlrun-completion.bash \
+	$(Q)install -D -m 644 $(B)/umlrun-completion.bash \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/umlrun
 
 uninstall:
@@ -249,4 +278,4 @@ clean:
 	$(Q)rm -rf $(B)/host $(B)/guest $(B)/tests $(B)/umlinit $(B)/kernels $(B)/fuzz \
 		$(B)/asan $(B)/deb umlrun
 
-.PHONY: all deps deps-deb deb install-files kernels check check-fast check-unit check-sanitize clean install uninstall fuzz fuzz-smoke fuzz-corpus list-kernels prune
+.PHONY: all deps deps-deb deb docs install-files kernels check check-fast check-unit check-sanitize clean install uninstall fuzz fuzz-smoke fuzz-corpus list-kernels prune

@@ -57,6 +57,8 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+# fact NAME: a value of scripts/facts, shared with the launcher and tests
+fact() { sed -n "s/^$1=//p" "$root/scripts/facts"; }
 home=${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}
 cache=${UMLRUN_CACHE:-${XDG_CACHE_HOME:-$home/.cache}/umlrun}
 jobs=${JOBS:-$(nproc)}
@@ -64,14 +66,14 @@ label=
 probe=0
 
 say() { echo "  KERNEL  $label: $*" >&2; }
-fail() { echo "build-kernel: $*" >&2; exit 1; }
+fail() { echo "build-kernel: $*" >&2; exit "$(fact BUILD_FAILED)"; }
 usage() {
-	echo "usage: build-kernel.sh [--flavour NAME | --kconfig FILE | --kconfig-add LINE]... [--drop-kernel-layer] SERIES | --tree DIR [--commit REV] | --list | --prune" >&2
-	exit 2
+	echo "usage: build-kernel.sh [--flavour NAME | --kconfig FILE | --kconfig-add LINE]... [$(fact BUILD_DROP_LAYER)] SERIES | --tree DIR [--commit REV] | --list | --prune" >&2
+	exit "$(fact BUILD_USAGE)"
 }
 refuse() {
 	echo "build-kernel: $*" >&2
-	exit 3
+	exit "$(fact BUILD_REFUSED)"
 }
 # verdict ART BUILT WHAT: with --probe, say what the kernel would cost
 # and stop: cached when ART is done, WHAT when BUILT (the build's mark)
@@ -127,6 +129,18 @@ module_key() {
 		sha256sum | cut -c1-16
 }
 
+# built ART SRC OBJ: print ART, the kernel's directory, after writing in it
+# (where an older build did not) the file that names its build tree, for
+# those who build against it (tests/lib.sh, modules): src= and obj= lines.
+built() {
+	local f
+	f=$1/$(fact KERNEL_BUILD_FILE)
+	if [ ! -e "$f" ] && [ -w "$1" ]; then
+		printf 'src=%s\nobj=%s\n' "$2" "$3" >"$f.new" && mv "$f.new" "$f"
+	fi
+	echo "$1"
+}
+
 # build_module TREE SRC OBJ ART [VARIANT]: the module against a built tree,
 # then the stripped kernel, module and config (and the variant's extra
 # lines) moved into place as ART.
@@ -178,8 +192,14 @@ extras_norm() {
 		printf '%s\t%s\n' "${BASH_REMATCH[1]}" "$line"
 	elif [[ $line =~ ^(CONFIG_[A-Za-z0-9_]+)=n$ ]]; then
 		printf '%s\t# %s is not set\n' "${BASH_REMATCH[1]}" "${BASH_REMATCH[1]}"
-	elif [[ $line =~ ^(CONFIG_[A-Za-z0-9_]+)=(.+)$ ]]; then
+	elif [[ $line =~ ^(CONFIG_[A-Za-z0-9_]+)=([ynm]|-?[0-9]+|0x[0-9a-fA-F]+|\"[^\"\$\`\\]*\")$ ]]; then
+		# a value make cannot expand: Kconfig writes a string's content
+		# unquoted into include/config/auto.conf, which make includes
+		[[ $line != *[[:cntrl:]]* ]] ||
+			refuse "$where: '$line' holds a control character"
 		printf '%s\t%s\n' "${BASH_REMATCH[1]}" "$line"
+	elif [[ $line =~ ^(CONFIG_[A-Za-z0-9_]+)=(.+)$ ]]; then
+		refuse "$where: '$line': a value is y, n, m, a number or a \"string\" without \$, \`, \\ or a quote (make would expand it)"
 	elif [ -n "$line" ] && [ "${line:0:1}" != "#" ]; then
 		refuse "$where: '$line' is not CONFIG_NAME=VALUE or '# CONFIG_NAME is not set'"
 	fi
@@ -418,10 +438,8 @@ series_prepare() {
 build_series() {
 	local series=$1 tarball version treekey modkey tree art log
 	label=$series
-	case $series in
-	6.12 | 6.1) ;;
-	*) fail "unknown kernel series '$series' (6.12 or 6.1)" ;;
-	esac
+	[[ " $(fact SERIES) " == *" $series "* ]] ||
+		fail "unknown kernel series '$series' ($(fact SERIES))"
 	tarball=/usr/src/linux-source-$series.tar.xz
 	[ -r "$tarball" ] ||
 		fail "$tarball missing (apt-get install linux-source-$series)"
@@ -444,14 +462,14 @@ build_series() {
 
 	verdict "$art" "$tree/.built" module
 	if [ -e "$art/.done" ]; then
-		echo "$art"
+		built "$art" "$tree/src" "$tree/obj"
 		return
 	fi
 	mkdir -p "$cache/trees" "$cache/kernels"
 	exec 9>"$cache/.lock-$series-$treekey"
 	flock 9
 	if [ -e "$art/.done" ]; then
-		echo "$art"
+		built "$art" "$tree/src" "$tree/obj"
 		return
 	fi
 
@@ -461,7 +479,7 @@ build_series() {
 		touch "$tree/.built"
 	fi
 	build_module "$tree" "$tree/src" "$tree/obj" "$art"
-	echo "$art"
+	built "$art" "$tree/src" "$tree/obj"
 }
 
 # build_variant SERIES TREEKEY MODKEY TARBALL VERSION: the series with the
@@ -487,14 +505,14 @@ build_variant() {
 	extras_guard
 	verdict "$art" "$vtree/.built" module
 	if [ -e "$art/.done" ]; then
-		variant_hit "$art"
+		variant_hit "$art" "$tree/src" "$vtree/obj"
 		return
 	fi
 	mkdir -p "$cache/trees" "$cache/kernels"
 	exec 8>"$cache/.lock-$series-$treekey-k$varkey"
 	flock 8
 	if [ -e "$art/.done" ]; then
-		variant_hit "$art"
+		variant_hit "$art" "$tree/src" "$vtree/obj"
 		return
 	fi
 	log=$vtree/build.log
@@ -533,17 +551,17 @@ build_variant() {
 		touch "$vtree/.built"
 	fi
 	build_module "$vtree" "$tree/src" "$vtree/obj" "$art" "$extra"
-	echo "$art"
+	built "$art" "$tree/src" "$vtree/obj"
 }
 
-# variant_hit ART: a cached variant, unless it was built with the kernel
+# variant_hit ART SRC OBJ: a cached variant, unless it was built with the kernel
 # layer given up and this run keeps it.
 variant_hit() {
 	if [ $drop_layer = 0 ] && ! "$root/scripts/check-config.sh" "$1/config" \
 		arch-um-config/isolation.config 2>/dev/null; then
 		refuse "this variant changes options the kernel layer rests on; only with --drop-layer kernel"
 	fi
-	echo "$1"
+	built "$1" "$2" "$3"
 }
 
 # --- any Linux tree --------------------------------------------------------
@@ -697,14 +715,14 @@ build_tree() {
 
 	verdict "$art" "$tree/obj/linux" incremental
 	if [ -e "$art/.done" ]; then
-		echo "$art"
+		built "$art" "$tree/src" "$tree/obj"
 		return
 	fi
 	mkdir -p "$cache/trees" "$cache/kernels" "$tree/obj"
 	exec 9>"$cache/.lock-tree-$pathkey-$cfgkey"
 	flock 9
 	if [ -e "$art/.done" ]; then
-		echo "$art"
+		built "$art" "$tree/src" "$tree/obj"
 		return
 	fi
 	log=$tree/build.log
@@ -732,7 +750,7 @@ build_tree() {
 	fi
 	make_kernel "$tree" "$tree/src" "$tree/obj"
 	build_module "$tree" "$tree/src" "$tree/obj" "$art" "$extra"
-	echo "$art"
+	built "$art" "$tree/src" "$tree/obj"
 }
 
 # --- the cache --------------------------------------------------------------
@@ -771,7 +789,7 @@ list_cache() {
 prune_cache() {
 	local series keep=() variants=() d k v version
 	[ -d "$cache" ] || return 0
-	for series in 6.12 6.1; do
+	for series in $(fact SERIES); do
 		version=$(dpkg-query -W -f='${Version}' "linux-source-$series" \
 			2>/dev/null) || continue
 		pick_inputs "$series"
@@ -821,7 +839,7 @@ while [ $# -gt 0 ]; do
 		[[ " ${flavours[*]} " == *" $2 "* ]] || flavours+=("$2")
 		shift 2
 		;;
-	--drop-kernel-layer)
+	"$(fact BUILD_DROP_LAYER)")
 		drop_layer=1
 		shift
 		;;

@@ -14,7 +14,7 @@ for KV in 6.12 6.1; do
 		ok 1 "$KV: kernel $kern built"
 		continue
 	fi
-	src=$(tree_of "$kern")/src
+	src=$(kernel_build "$kern" src)
 	base=("$F/base.config" "$F/features.config" "$F/isolation.config")
 	[ -e "$F/$KV.config" ] && base+=("$F/$KV.config")
 	debug=("$F/flavours/debug.config")

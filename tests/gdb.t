@@ -46,9 +46,10 @@ pane_wait() {
 }
 
 $TM new-session -d -s g -x 200 -y 50 "bash --norc --noprofile"
-# UMLRUN_KERNEL_ARGS=hostfs_rw=/ opens the kernel's write policy: only
-# Landlock stands between the guest and $T/escape.
-gdb_do "cd '$ROOT' && printf 'in\\n' | UMLRUN_KERNEL_ARGS=hostfs_rw=/ UMLRUN_RUNDIR='$UMLRUN_RUNDIR' '$UMLRUN' --gdb -- sh -c 'read l; echo \"got \$l\"; echo e >&2; mkdir /tmp/x && rmdir /tmp/x; mount -o remount,rw / 2>/dev/null; echo x 2>/dev/null >$T/escape; exit 3' >'$T/out' 2>'$T/err'; echo RC=\$?"
+# UMLRUN_KERNEL_ARGS=hostfs_rw=/ opens the kernel's write policy (given up
+# with --drop-layer kernel): only Landlock stands between the guest and
+# $T/escape.
+gdb_do "cd '$ROOT' && printf 'in\\n' | UMLRUN_KERNEL_ARGS=hostfs_rw=/ UMLRUN_RUNDIR='$UMLRUN_RUNDIR' '$UMLRUN' --gdb --drop-layer kernel -- sh -c 'read l; echo \"got \$l\"; echo e >&2; mkdir /tmp/x && rmdir /tmp/x; mount -o remount,rw / 2>/dev/null; echo x 2>/dev/null >$T/escape; exit 3' >'$T/out' 2>'$T/err'; echo RC=\$?"
 pane_wait '^\(gdb\) $'
 ok $? "gdb comes up on the terminal"
 grep -q '^(No debugging symbols\|^umlrun: no symbols' "$T/pane" && ! grep -q '^umlrun: no symbols' "$T/pane"
@@ -107,12 +108,13 @@ is "$(cat "$T/out")/$(cat "$T/err")" "got in/e" "the command's stdin (a pipe), s
 [ ! -e "$T/escape" ]
 ok $? "Landlock holds under gdb: the kernel, its write policy opened, wrote nothing outside"
 
-# Control: the same write under gdb without Landlock lands.
-gdb_do "UMLRUN_KERNEL_ARGS=hostfs_rw=/ UMLRUN_RUNDIR='$UMLRUN_RUNDIR' '$UMLRUN' --gdb --drop-layer landlock -- sh -c 'mount -o remount,rw / && echo x >$T/escape' 2>'$T/err'; echo RC=\$?"
+# Control: the same write under gdb, where Landlock allows it (a rw bind
+# of the directory), lands.
+gdb_do "UMLRUN_KERNEL_ARGS=hostfs_rw=/ UMLRUN_RUNDIR='$UMLRUN_RUNDIR' '$UMLRUN' --gdb --drop-layer kernel --bind '$T:rw' -- sh -c 'mount -o remount,rw / && echo x >$T/escape' 2>'$T/err'; echo RC=\$?"
 pane_wait '^\(gdb\) $'
 gdb_do "run"
 pane_wait '^RC=[0-9]+'
 is "$(grep -o '^RC=[0-9]*' "$T/pane.new")/$(cat "$T/escape" 2>/dev/null)" "RC=0/x" \
-	"control: with --drop-layer landlock the same write lands"
+	"control: where Landlock allows it, the same write lands"
 $TM kill-server 2>/dev/null
 finish

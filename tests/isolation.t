@@ -66,11 +66,18 @@ like "$(grep '^blocked' "$T/out" | tr '\n' ' ')" 'root chmod.*root chown.*root u
 ESC_ARGS=(--drop-layer landlock)
 escape root all "root, hostfs policy alone" UMLRUN_LANDLOCK=0
 escape nobody all "nobody, hostfs policy alone" UMLRUN_LANDLOCK=0
-ESC_ARGS=()
-# Landlock alone: the kernel's policy is opened up to everything.
+# Landlock alone: the kernel's policy is opened up to everything (the
+# kernel layer's parameters pass once it is given up).
 # Landlock does not cover chmod, chown and utimes: content and names only.
+ESC_ARGS=(--drop-layer kernel)
 escape root content "root, Landlock alone" UMLRUN_KERNEL_ARGS=hostfs_rw=/
 escape nobody content "nobody, Landlock alone" UMLRUN_KERNEL_ARGS=hostfs_rw=/
+ESC_ARGS=()
+AS_ENV=(UMLRUN_KERNEL_ARGS=hostfs_rw=/)
+as root -- true
+is "$rc/$(grep -c 'or --drop-layer kernel gives this layer up' "$T/err")" "125/1" \
+	"UMLRUN_KERNEL_ARGS is checked as --append: the kernel layer's parameters need --drop-layer kernel"
+AS_ENV=()
 # A read-only overlay root (here for a mount point the host lacks),
 # remounted read-write, only writes guest memory.
 make_canary root
@@ -79,12 +86,13 @@ as root --bind "$W:/no/such/dir:rw" -- sh -c "mount -o remount,rw / &&
 	echo x >>'$C/f' && chmod 777 '$C/f' && rm -r '$C/sub' && echo wrote"
 is "$rc/$(cat "$T/out")" 0/wrote "a remounted overlay root takes writes"
 is "$(canary_sum)" "$before" "which do not reach the host"
-# The control: with both layers off, the same write does reach the host.
+# The control: where both layers allow it (the kernel's policy opened, a
+# place Landlock lets the kernel write), the same write through the
+# remounted / does reach the host.
 make_canary root
-AS_ENV=(UMLRUN_LANDLOCK=0 UMLRUN_KERNEL_ARGS=hostfs_rw=/)
-as root --drop-layer landlock -- sh -c "mount -o remount,rw / && echo escaped >>'$C/f'"
-AS_ENV=()
-is "$(tail -1 "$C/f")" escaped "control: with both layers off the host is writable"
+as root --drop-layer kernel --append hostfs_rw=/ --bind "$W:rw" -- \
+	sh -c "mount -o remount,rw / && echo escaped >>'$W/f'"
+is "$(tail -1 "$W/f")" escaped "control: where both layers allow it, the write reaches the host"
 
 # --- binds ---------------------------------------------------------------------
 for user in root nobody; do

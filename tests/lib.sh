@@ -79,11 +79,8 @@ slow_tier() {
 # $T, or beside DIR, kept between runs so the next run builds
 # incrementally (DIR/../cache).
 linux_copy() {
-	local art home cache src
-	art=$(readlink -f "$ROOT/build/kernels/6.12")
-	home=${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}
-	cache=${UMLRUN_CACHE:-${XDG_CACHE_HOME:-$home/.cache}/umlrun}
-	src=$cache/trees/$(basename "$art" | sed 's/-[0-9a-f]*$//')/src
+	local src
+	src=$(kernel_build "$ROOT/build/kernels/6.12/linux" src)
 	if [ ! -f "$src/init/version.c" ]; then
 		echo "Bail out! no unpacked 6.12 tree at $src (run make)"
 		exit 1
@@ -93,6 +90,14 @@ linux_copy() {
 	rm -rf "$repo"
 	mkdir -p "$(dirname "$repo")"
 	cp -al "$src" "$repo" 2>/dev/null || cp -a "$src" "$repo"
+}
+# kernel_build KERNEL src|obj: the source or object directory a cached
+# kernel was built in, as the file beside it says (scripts/facts'
+# KERNEL_BUILD_FILE, written by build-kernel.sh)
+kernel_build() {
+	local f
+	f=$(dirname "$(readlink -f "$1")")/$(sed -n 's/^KERNEL_BUILD_FILE=//p' "$ROOT/scripts/facts")
+	sed -n "s/^$2=//p" "$f"
 }
 git_() { git -C "$repo" -c user.name=t -c user.email=t@t -c core.looseCompression=0 "$@"; }
 edit() {
@@ -149,27 +154,14 @@ use_kernel() {
 	as_kernel "$kern"
 }
 
-# tree_of KERNEL: the build tree of a cached kernel:
-# ~/.cache/umlrun/kernels/S-TREE-MOD was built in ~/.cache/umlrun/trees/S-TREE
-tree_of() {
-	local art
-	art=$(readlink -f "$(dirname "$1")")
-	echo "$(dirname "$(dirname "$art")")/trees/$(basename "$art" | sed 's/-[^-]*$//')"
-}
-
 # module_build NAME KERNEL: build tests/NAME/ (an out-of-tree module) in a
-# copy $T/NAME against the cached tree of KERNEL (a series' or a variant's); make's status, its output
-# in $T/NAME.log
+# copy $T/NAME against the tree KERNEL was built in (a series' or a
+# variant's); make's status, its output in $T/NAME.log
 module_build() {
-	local tree src
-	tree=$(tree_of "$2")
-	# a variant (SERIES-KEY-kVARKEY) builds from its series' source
-	src=$tree/src
-	[ -d "$src" ] || src=${tree%-k*}/src
 	rm -rf "${T:?}/$1"
 	cp -r "$ROOT/tests/$1" "$T/$1"
-	make -C "$src" O="$tree/obj" ARCH=um M="$T/$1" modules \
-		>"$T/$1.log" 2>&1
+	make -C "$(kernel_build "$2" src)" O="$(kernel_build "$2" obj)" ARCH=um \
+		M="$T/$1" modules >"$T/$1.log" 2>&1
 }
 
 # as USER ARGS...: run the copied umlrun as USER (root or nobody), with

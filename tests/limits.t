@@ -23,7 +23,7 @@ cp "$KERNEL" "$(dirname "$KERNEL")/hostexec.ko" "$ROOT/build/umlinit" \
 ${CC:-cc} -O2 -Wall -o "$K/forker" "$ROOT/tests/limits/forker.c" || exit 1
 ${CC:-cc} -O2 -Wall -I"$ROOT/userspace/launcher" -I"$ROOT/userspace/shared" \
 	-o "$K/cgroup2" "$ROOT/tests/limits/cgroup2.c" \
-	"$ROOT"/userspace/launcher/{bounds,log,tty}.c "$ROOT/userspace/shared/util.c" || exit 1
+	"$ROOT"/userspace/launcher/{bounds,log,tty,reaper,sandbox}.c "$ROOT/userspace/shared/util.c" || exit 1
 chmod 755 "$K" "$K"/*
 mkdir -m 1777 "$K/out"
 
@@ -72,11 +72,11 @@ kernel_pid() {
 	done
 }
 
-# Cgroups of launchers that are gone: none may stay.
+# Cgroups of runs that are gone (no run holds their lock): none may stay.
 stale_cgroups() {
 	local d
 	for d in $(find /sys/fs/cgroup -maxdepth 4 -type d -name 'umlrun-*' 2>/dev/null); do
-		kill -0 "$(basename "$d" | cut -d- -f2)" 2>/dev/null || echo "$d"
+		flock -n "$d" true 2>/dev/null && echo "$d"
 	done
 }
 
@@ -149,22 +149,34 @@ like "$(sort -u "$T/err")" '^environment: fork: retry: Resource temporarily unav
 is "$(leftover_procs)" "" "a shell fork bomb: no process left"
 is "$(stale_cgroups)" "" "no cgroup is left behind"
 
-# --- a launcher killed hard: the next run removes what is left --------------------
+# --- a launcher killed hard: its reaper removes what is left ----------------------
 AS_BG=1
 as root -- sleep 30
 AS_BG=0
 kpid=$(kernel_pid)
+cg=$(grep -o 'umlrun-[0-9]*-[A-Za-z0-9]*' "/proc/$kpid/cgroup" | head -1)
+ok "$([ -n "$cg" ]; echo $?)" "the kernel runs in a cgroup of its run ($cg)"
 kill -KILL "$(ps -o ppid= -p "$kpid" | tr -d ' ')"
 as_wait
-# its kernel dies with it (PDEATHSIG); 6.1 leaves two of its processes
-for i in $(seq 20); do
-	[ "$(leftover_procs | wc -l)" -le 2 ] && break
-	sleep 0.1
-done
-like "$(stale_cgroups)" 'umlrun-' "control: a SIGKILLed launcher leaves its cgroup"
-as root -- true
-is "$rc/$(stale_cgroups)" "0/" "the next run removes it"
+no_cgroup() { [ -z "$(find /sys/fs/cgroup -maxdepth 4 -type d -name "$cg" 2>/dev/null)" ]; }
+WAIT_STEP=0.1 WAIT_TRIES=100 wait_for no_cgroup
+ok $? "the SIGKILLed launcher's reaper removes its cgroup"
 is "$(leftover_procs)" "" "and kills what the dead run's kernel left in it"
+is "$(leftover_rundirs)" "" "and removes its run directory"
+# What a dead run left is found by its lock, not its pid: a directory named
+# after a live pid but locked by nobody goes at the next run; a locked one
+# stays.
+mkdir -p "$UMLRUN_RUNDIR/umlrun-$$-dead00" "$UMLRUN_RUNDIR/umlrun-$$-alive0"
+touch -d '2 minutes ago' "$UMLRUN_RUNDIR/umlrun-$$-dead00"
+flock "$UMLRUN_RUNDIR/umlrun-$$-alive0" sleep 30 &
+lockpid=$!
+WAIT_STEP=0.1 wait_for sh -c "! flock -n '$UMLRUN_RUNDIR/umlrun-$$-alive0' true"
+as root -- true
+is "$rc/$(ls "$UMLRUN_RUNDIR" | tr '\n' ' ')" "0/umlrun-$$-alive0 " \
+	"the next run removes an unlocked run directory (its pid alive), not a locked one"
+pkill -P "$lockpid" 2>/dev/null; kill "$lockpid" 2>/dev/null
+wait "$lockpid" 2>/dev/null
+rm -rf "$UMLRUN_RUNDIR/umlrun-$$-alive0"
 
 # --- the kernel process and the launcher, seen from the host ---------------------
 for user in root nobody; do

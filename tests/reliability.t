@@ -71,8 +71,10 @@ wait "$bg" 2>/dev/null
 no_procs_left() { [ -z "$(leftover_procs)" ]; }
 WAIT_STEP=0.1 WAIT_TRIES=50 wait_for no_procs_left
 is "$(leftover_procs)" "" "SIGKILL on umlrun leaves no kernel process"
-um -- true
-is "$(leftover_rundirs)" "" "the next run removes the killed run's directory"
+no_rundir_left() { [ -z "$(leftover_rundirs)" ]; }
+WAIT_STEP=0.1 WAIT_TRIES=50 wait_for no_rundir_left
+is "$(leftover_rundirs)" "" "its reaper removes the killed run's directory (the guest's memory), no other run needed"
+is "$(pgrep -f -- "$UMLRUN -- sh -c echo ready; sleep 60" | wc -l)" 0 "and is gone itself"
 
 # --- closed and slow readers --------------------------------------------------
 timeout 30 "$UMLRUN" -- yes 2>"$T/err" | head -1 >"$T/out"

@@ -80,17 +80,49 @@ um --root "$BASE/nosh" </dev/null
 is "$rc $(cat "$T/err")" "127 umlrun: --root $BASE/nosh has no /bin/sh: give a command" \
 	"--root without /bin/sh and no command: 127, one line"
 
-# --- a tar: unpacked once into the cache --------------------------------
+# --- a tar: made once into a squashfs image in the cache ----------------
 export UMLRUN_CACHE=$T/cache
 tar -C "$R" -cf "$BASE/bb.tar" .
 um -v --root "$BASE/bb.tar" -- cat /etc/os-release
 is "$rc $(cat "$T/out")" "0 $(cat "$R/etc/os-release")" "--root TAR boots the archive's tree"
-like "$(cat "$T/err")" 'root: unpacked .*bb.tar into' "... unpacked on the first run"
+like "$(cat "$T/err")" 'root: making .*bb.tar into a squashfs image' "... made into an image on the first run"
 um -v --root "$BASE/bb.tar" -- cat /etc/os-release
 is "$rc $(cat "$T/out")" "0 $(cat "$R/etc/os-release")" "--root TAR again"
-like "$(cat "$T/err")" 'is unpacked in .* \(cached\)' "... a cache hit the second time"
-is "$(ls -A "$UMLRUN_CACHE/roots")" "$(sha "$BASE/bb.tar")" \
+like "$(cat "$T/err")" 'root: .*bb.tar is .* \(cached\)' "... a cache hit the second time"
+is "$(ls -A "$UMLRUN_CACHE/roots")" "$(sha "$BASE/bb.tar").sqfs" \
 	"... one entry, named by the archive's SHA-256, nothing else"
+gzip -c "$BASE/bb.tar" >"$BASE/bb.tar.gz"
+um --root "$BASE/bb.tar.gz" -- cat /etc/os-release
+is "$rc $(cat "$T/out")" "0 $(cat "$R/etc/os-release")" "--root TAR.GZ: a compressed archive"
+
+# An archive's device nodes, set-id files and owners exist only in the
+# guest's image: nothing of them lands on the host (as root, where tar
+# would have made them), and an archive too big for --root-max stops.
+X=$BASE/hostile
+mkdir -p "$X/bin" "$X/dev2"
+cp "$R/bin/busybox" "$X/bin/"
+ln -s busybox "$X/bin/sh"
+ln -s busybox "$X/bin/ls"
+ln -s busybox "$X/bin/stat"
+cp /bin/busybox "$X/suidsh" && chmod 4755 "$X/suidsh"
+mknod "$X/dev2/mem" c 1 1 && chmod 666 "$X/dev2/mem"
+mknod "$X/dev2/sda" b 8 0 && chmod 666 "$X/dev2/sda"
+echo x >"$X/theirs" && chown 1234:1234 "$X/theirs"
+tar -C "$X" --numeric-owner -cf "$BASE/hostile.tar" .
+rm -rf "$X"
+um --root "$BASE/hostile.tar" -- stat -c '%a %u %F %t,%T %n' /suidsh /dev2/mem /dev2/sda /theirs
+is "$rc $(cat "$T/out")" "0 4755 0 regular file 0,0 /suidsh
+666 0 character special file 1,1 /dev2/mem
+666 0 block special file 8,0 /dev2/sda
+644 1234 regular file 0,0 /theirs" "a hostile tar: the guest sees its set-uid file, device nodes and owners"
+is "$(find "$UMLRUN_CACHE" \( -perm /6000 -o -type c -o -type b -o ! -user root \) | wc -l)" 0 \
+	"... and the host has no set-id file, device node or file of another owner from it"
+head -c 3M /dev/zero >"$BASE/zeros"
+tar -C "$BASE" -czf "$BASE/big.tar.gz" zeros
+um --root "$BASE/big.tar.gz" --root-max 1M -- true
+is "$rc $(cat "$T/err")" "125 umlrun: --root $BASE/big.tar.gz: it unpacks to more than 1 MiB (--root-max)" \
+	"--root-max bounds what an archive unpacks to"
+is "$(ls -A "$UMLRUN_CACHE/roots" | grep -vc '\.sqfs$')" 0 "... and leaves nothing half-made in the cache"
 unset UMLRUN_CACHE
 
 # --- ext4 and squashfs images, read-only disks --------------------------

@@ -5,24 +5,57 @@
 . "$(dirname "$0")/lib.sh"
 need_kernel
 
-# --- --help names every option the parser knows ----------------------------
+# --- every option declared once: help, manual, table, completion agree -------
+# The rows (umlrun --dump-options names): NAME SHORT ARG FROM SHOWN.
+"$UMLRUN" --dump-options names >"$T/rows"
+is "$?/$(wc -l <"$T/rows")" "0/$(grep -c . "$T/rows")" "--dump-options names prints the option rows"
 "$UMLRUN" --help >"$T/help" 2>&1
 is "$?" 0 "--help exits 0"
-# undocumented FILE MAN: the parser's long options FILE does not mention
-# (MAN=1: as roff writes them, \-\-name)
-undocumented() {
-	local opt pat missing=""
-	for opt in $(grep -oE '\{ "[a-z-]+", (no|required)_argument' \
-		"$ROOT/userspace/launcher/options.c" | cut -d'"' -f2); do
+# missing FILE MAN: the shown options FILE does not mention (MAN=1: as roff
+# writes them, \-\-name)
+missing() {
+	local opt pat out=""
+	for opt in $(awk -F'\t' '$5 == "shown" { print $1 }' "$T/rows"); do
 		pat=--$opt
 		[ "$2" = 1 ] && pat=${pat//-/\\-}
-		grep -qF -- "$pat" "$1" || missing="$missing --$opt"
+		grep -qF -- "$pat" "$1" || out="$out --$opt"
 	done
-	echo "$missing"
+	echo "$out"
 }
-is "$(undocumented "$T/help" 0)" "" "--help documents every long option"
-is "$(undocumented "$ROOT/userspace/launcher/umlrun.1" 1)" "" "the manual documents every long option"
-is "$(undocumented "$ROOT/README.md" 0)" "" "the README documents every long option"
+is "$(missing "$T/help" 0)" "" "--help shows every option of the table"
+is "$(missing "$ROOT/userspace/launcher/umlrun.1" 1)" "" "the manual documents every option of the table"
+is "$(missing "$ROOT/build/umlrun-completion.bash" 0)" "" "the completion offers every option of the table"
+# the manual's option entries (.TP then .B/.BR/.BI naming --x) are all rows
+sed -n '/^\.SH OPTIONS/,/^\.SH [^O]/p' "$ROOT/userspace/launcher/umlrun.1" |
+	awk '/^\.TP/ { getline; print }' | grep -oE '\\-\\-[a-z\\-]+' |
+	sed 's/\\-/-/g; s/^--//' | sort -u >"$T/man-opts"
+is "$(comm -23 "$T/man-opts" <(cut -f1 "$T/rows" | sort -u) | tr '\n' ' ')" "" \
+	"every option the manual describes is in the table"
+# docs/options.md holds the table as umlrun prints it (make docs)
+"$UMLRUN" --dump-options markdown >"$T/table.md"
+sed -n '/^<!-- options: made by umlrun --dump-options markdown -->$/,/^<!-- end of options -->$/p' \
+	"$ROOT/docs/options.md" | sed '1d;$d' >"$T/doc-table.md"
+is "$(diff "$T/table.md" "$T/doc-table.md" && echo same)" same \
+	"docs/options.md's table is the option table (make docs)"
+like "$(cat "$ROOT/README.md")" 'docs/options\.md' "the README links the option table"
+# every UMLRUN_* variable umlrun or its scripts read is declared, and in the manual
+"$UMLRUN" --dump-options env | cut -f1 | sort >"$T/envs"
+grep -rhoE 'options_env(_flag)?\("UMLRUN_[A-Z0-9_]+"' "$ROOT/userspace/launcher" |
+	grep -oE 'UMLRUN_[A-Z0-9_]+' | sort -u >"$T/read"
+grep -hoE '\$\{?UMLRUN_[A-Z0-9_]+' "$ROOT"/scripts/*.sh | grep -oE 'UMLRUN_[A-Z0-9_]+' |
+	sort -u >>"$T/read"
+is "$(sort -u "$T/read" | comm -23 - "$T/envs" | tr '\n' ' ')" "" \
+	"every UMLRUN_* variable read is declared in the table"
+is "$(grep -rn 'getenv("UMLRUN_' "$ROOT/userspace/launcher" | wc -l)" 0 \
+	"and read only through options_env()"
+is "$(for v in $(cat "$T/envs"); do grep -qF "$v" "$ROOT/userspace/launcher/umlrun.1" || echo "$v"; done | tr '\n' ' ')" "" \
+	"the manual lists every UMLRUN_* variable"
+UMLRUN_LPJ=3999999 UMLRUN_NO_CONFIG=1 "$UMLRUN" --print-config -- true >"$T/out" 2>&1
+like "$(cat "$T/out")" '^UMLRUN_LPJ=3999999	# environment$' "--print-config shows the UMLRUN_* variables set"
+like "$(cat "$T/out")" '^UMLRUN_NO_CONFIG=1	# environment, as --no-config$' "... and the option each stands for"
+# the kernel command line between launcher and umlinit: one declaration
+is "$(grep -rhoE --exclude=tap.c '"(umlrun|hostexec)\.[a-z_]+' "$ROOT/userspace/init" "$ROOT/userspace/launcher" | sort -u | tr '\n' ' ')" "" \
+	"no umlrun.* or hostexec.* parameter is spelt outside userspace/shared/kcmdline.h"
 
 # --- the manual renders cleanly ------------------------------------------------
 MANWIDTH=80 man --warnings -l "$ROOT/userspace/launcher/umlrun.1" >"$T/man" 2>"$T/man.err"
@@ -61,7 +94,7 @@ is "$(json "$T/r.json" 'd["exit_status"], d["panic"], d["error"].startswith("ker
 complete_words() {
 	bash --norc -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1));
 		COMP_LINE="$*"; _umlrun; printf "%s\n" "${COMPREPLY[@]}"' \
-		sh "$ROOT/scripts/umlrun-completion.bash" "$@" | sort | tr '\n' ' '
+		sh "$ROOT/build/umlrun-completion.bash" "$@" | sort | tr '\n' ' '
 }
 is "$(complete_words umlrun --kernel)" "--kernel --kernel-tree --kernel-version " "completion completes options"
 is "$(complete_words umlrun --kernel-version '')" "6.1 6.12 " "completion knows the kernel versions"

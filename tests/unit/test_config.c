@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "facts.h"
 #include "log.h"
 #include "options.h"
 #include "tap.h"
@@ -116,7 +117,7 @@ int main(void)
 	snprintf(user_file, sizeof(user_file), "%s/config", dir);
 	snprintf(dir, sizeof(dir), "%s/proj", base);
 	mkdir(dir, 0755);
-	snprintf(project_file, sizeof(project_file), "%s/" CONFIG_PROJECT_FILE, dir);
+	snprintf(project_file, sizeof(project_file), "%s/" FACT_PROJECT_FILE, dir);
 	snprintf(sub, sizeof(sub), "%s/a", dir);
 	mkdir(sub, 0755);
 	strcat(sub, "/b");
@@ -174,13 +175,56 @@ int main(void)
 	put(project_file, "result-json = /root/.bashrc\n");
 	refused(none, "'result-json' is not allowed", "nor write host files");
 	put(project_file, "bind = /etc:/x:rw\n");
-	refused(none, "can bind writable only directories inside", "nor bind outside itself writable");
+	refused(none, "binds /etc writable, outside the project", "nor bind outside itself writable");
+	snprintf(out, sizeof(out), "bind = %s/proj/a:/x:rw\n", base);
+	put(project_file, out);
+	applies(none, "mounts=1", "a writable bind inside the project is fine");
+	put(project_file, "kconfig-add = CONFIG_SYSTEM_TRUSTED_KEYS=\"$(shell id)\"\n");
+	refused(none, "may only switch an option", "a project's kconfig line only switches");
+	put(project_file, "kconfig-add = CONFIG_DEVMEM=y\n");
+	refused(none, "the kernel layer rests on CONFIG_DEVMEM", "nor an option of the kernel layer");
+	put(project_file, "max-procs = max\n");
+	refused(none, "lifts the bound on host processes", "nor lift the process bound");
+	put(project_file, "max-procs = 100\n");
+	applies(none, "mem=", "but may lower it");
+	put(project_file, "swap = 8G\n");
+	refused(none, "more than the 4096 a project file may", "nor ask for more than 4 GiB of run directory");
+	put(project_file, "flavour = coverage\n");
+	refused(none, "gives the kernel layer up", "nor a flavour that gives the kernel layer up");
+	put(project_file, "follow-links\n");
+	refused(none, "may come only from the command line", "--follow-links comes only from the command line");
 	put(project_file, "env = HOME\n");
 	refused(none, "cannot copy the caller's 'HOME'", "nor copy the caller's variables");
 	put(project_file, "bind = /etc:/x\n");
 	applies(none, "mounts=1", "a read-only bind outside is fine");
 	put(user_file, "kernel-version = 6.1\nnet\n");
 	applies(none, "net=1", "the user file may say what a project may not");
+	/* which files are trusted */
+	put(project_file, "net\n");
+	chmod(project_file, 0666);
+	applies(none, "net=1", "a project file others may write is not read (its net would be refused)");
+	apply(none, 1, out, sizeof(out));
+	snprintf(want, sizeof(want), "# not read: %s: others may write it (mode 0666)", project_file);
+	ok(strstr(out, want) != NULL, "--print-config names the file not read, and why");
+	chmod(project_file, 0644);
+	if (chown(project_file, 65534, 65534))
+		abort();
+	apply(none, 1, out, sizeof(out));
+	ok(strstr(out, "not by you or root") != NULL, "nor one another user owns");
+	if (chown(project_file, 0, 0))
+		abort();
+	snprintf(want, sizeof(want), "%s/proj", base);
+	chmod(want, 0777);
+	applies(none, "net=1", "nor one in a directory others may write: the search stops there");
+	chmod(want, 0755);
+	put(project_file, "mem = 1G\n");
+	put(user_file, "net\n");
+	chmod(user_file, 0622);
+	apply(none, 1, out, sizeof(out));
+	ok(strstr(out, "# not read: ") != NULL && strstr(out, "xdg/umlrun/config: others may write it") != NULL,
+	   "the user file too");
+	chmod(user_file, 0644);
+	put(user_file, "kernel-version = 6.1\nnet\n");
 	{
 		char big[8192];
 

@@ -15,7 +15,9 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "facts.h"
 #include "options.h"
+#include "plan.h"
 #include "tap.h"
 #include "util.h"
 
@@ -205,7 +207,7 @@ static void test_parse_ok(void)
 
 	parse(&o, a2);
 	ok(o.mem_mb == DEFAULT_MEM_MB && o.timeout_ms == 0 && !o.env_add &&
-	   !strcmp(o.kernel_version, DEFAULT_KERNEL_VERSION) &&
+	   !strcmp(o.kernel_version, FACT_DEFAULT_SERIES) &&
 	   o.max_procs == DEFAULT_MAX_PROCS,
 	   "defaults without options");
 	ok(!strcmp(o.argv[0], "ls") && !strcmp(o.argv[1], "-l") &&
@@ -226,8 +228,15 @@ static void test_parse_ok(void)
 	   "no command and an unusable $SHELL runs /bin/sh");
 
 	parse(&o, a6);
-	ok(o.allow_modules && o.drop_kernel && !o.drop_landlock,
-	   "--allow-modules gives up the kernel layer");
+	{
+		struct plan p;
+
+		plan_derive(&o, &p);
+		ok(o.allow_modules && !o.drop_kernel && p.o.drop_kernel &&
+		   !p.o.drop_landlock,
+		   "--allow-modules gives up the kernel layer (in the plan; the options stay as said)");
+		plan_free(&p);
+	}
 	parse(&o, a7);
 	ok(!o.drop_kernel && o.drop_landlock, "--drop-layer landlock");
 }

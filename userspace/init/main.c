@@ -25,6 +25,7 @@
 
 #include "fs.h"
 #include "init.h"
+#include "kcmdline.h"
 #include "log.h"
 #include "util.h"
 
@@ -99,14 +100,14 @@ static void init_read_cmdline(void)
 
 static void init_load_module(void)
 {
-	const char *path = init_param("umlrun.module");
-	const char *fd = init_param("hostexec.fd");
-	const char *ring = init_param("hostexec.ring");
+	const char *path = init_param(KCMD_MODULE);
+	const char *fd = init_param(KCMD_CHAN_FD);
+	const char *ring = init_param(KCMD_RING_FD);
 	char params[64];
 	int mfd;
 
 	if (!path || !fd)
-		init_fatal(125, "umlrun.module= or hostexec.fd= missing");
+		init_fatal(125, KCMD_MODULE "= or " KCMD_CHAN_FD "= missing");
 	snprintf(params, sizeof(params), "fd=%.16s%s%.16s", fd,
 		 ring ? " ring=" : "", ring ? ring : "");
 	mfd = open(path, O_RDONLY | O_CLOEXEC);
@@ -130,7 +131,7 @@ static void init_gdb_sections(void)
 	size_t i;
 	int fd;
 
-	if (!init_param("umlrun.gdb"))
+	if (!init_param(KCMD_GDB))
 		return;
 	for (i = 0; i < ARRAY_SIZE(sect); i++) {
 		snprintf(path, sizeof(path), "/sys/module/hostexec/sections/%s",
@@ -159,7 +160,7 @@ static void init_lock_kernel(void)
 {
 	int err;
 
-	if (init_param("umlrun.allow_modules"))
+	if (init_param(KCMD_ALLOW_MODULES))
 		return;
 	err = init_write_file("/proc/sys/kernel/modules_disabled", "1");
 	if (err)
@@ -167,7 +168,7 @@ static void init_lock_kernel(void)
 			   strerror(-err));
 	/* --coverage gave the layer up: gcov's debugfs files are writable,
 	 * which lockdown refuses. */
-	if (init_param("umlrun.coverage")) {
+	if (init_param(KCMD_COVERAGE)) {
 		init_log("no lockdown: --coverage reads gcov's debugfs files");
 		return;
 	}
@@ -175,7 +176,7 @@ static void init_lock_kernel(void)
 		   MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0);
 	if (!init_write_file("/sys/kernel/security/lockdown", "confidentiality"))
 		return;
-	if (init_param("umlrun.drop_kernel")) {
+	if (init_param(KCMD_DROP_KERNEL)) {
 		init_log("no lockdown in this kernel (--drop-layer kernel)");
 		return;
 	}
@@ -266,10 +267,10 @@ void init_setup(void)
 	init_cgroup_delegate();
 	init_dev_links();
 	init_loopback_up();
-	init_swap(init_param("umlrun.swap"));
-	if (init_param("umlrun.net"))
+	init_swap(init_param(KCMD_SWAP));
+	if (init_param(KCMD_NET))
 		init_net_setup();
-	host = init_param("umlrun.hostname");
+	host = init_param(KCMD_HOSTNAME);
 	if (sethostname(host ? host : "umlrun", strlen(host ? host : "umlrun")))
 		init_log("sethostname: %s", strerror(errno));
 }
@@ -365,9 +366,9 @@ int main(void)
 		winsize[0] = proto_get_u32(f.payload);
 		winsize[1] = proto_get_u32(f.payload + 4);
 	}
-	init_coverage_reset(init_param("umlrun.coverage"));
+	init_coverage_reset(init_param(KCMD_COVERAGE));
 	status = init_run(&e, &rd, winsize);
-	init_coverage_collect(init_param("umlrun.coverage"));
+	init_coverage_collect(init_param(KCMD_COVERAGE));
 	init_net_drain();
 	sync();
 	if (WIFSIGNALED(status)) {

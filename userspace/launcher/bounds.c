@@ -30,6 +30,7 @@
 
 #include "bounds.h"
 #include "log.h"
+#include "reaper.h"
 #include "util.h"
 
 #define CGROUP_PREFIX "umlrun-"
@@ -76,19 +77,6 @@ static int bounds_write(const char *dir, const char *file, const char *val)
 	return err;
 }
 
-/* Is word one of the comma- or space-separated words of list? */
-static int bounds_has_word(const char *list, const char *word)
-{
-	size_t len = strlen(word);
-	const char *p;
-
-	for (p = list; (p = strstr(p, word)); p += len)
-		if ((p == list || p[-1] == ',' || p[-1] == ' ') &&
-		    (!p[len] || strchr(", \n", p[len])))
-			return 1;
-	return 0;
-}
-
 /*
  * The launcher's cgroup in the hierarchy that has the pids controller:
  * a v1 pids hierarchy if the host has one, else the v2 one. Its directory
@@ -115,7 +103,7 @@ static int bounds_find_cgroup(char *out, size_t len, size_t *top)
 		*ctl++ = 0;
 		*cg++ = 0;
 		cg[strcspn(cg, "\n")] = 0;
-		if (bounds_has_word(ctl, "pids")) {
+		if (has_word(ctl, "pids")) {
 			snprintf(path, sizeof(path), "%s", cg);
 			v2 = 0;
 			break;
@@ -149,7 +137,7 @@ static int bounds_find_cgroup(char *out, size_t len, size_t *top)
 			continue;
 		if (v2 ? strcmp(f[5], "cgroup2") :
 			 strcmp(f[5], "cgroup") ||
-				 !bounds_has_word(f[7], "pids"))
+				 !has_word(f[7], "pids"))
 			continue;
 		/* f[3]: the mount's root, f[4]: where it is mounted */
 		rl = strcmp(f[3], "/") ? strlen(f[3]) : 0;
@@ -165,50 +153,6 @@ static int bounds_find_cgroup(char *out, size_t len, size_t *top)
 	}
 	fclose(fp);
 	return -1;
-}
-
-/*
- * Kill what is left in the cgroup dir and remove it; 0 or -errno. Our own
- * is empty by then, but a launcher that was SIGKILLed leaves its cgroup
- * and, with some kernels (6.1), processes of its kernel in it.
- */
-static int bounds_remove(const char *dir)
-{
-	char path[PATH_MAX + 32], buf[4096], *p, *end;
-	int i, err = -EBUSY;
-	long pid;
-
-	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-	for (i = 0; i < 1000 && err == -EBUSY; i++) {
-		if (rmdir(dir) == 0 || errno == ENOENT)
-			return 0;
-		err = -errno;
-		if (bounds_read(path, buf, sizeof(buf)) > 0)
-			for (p = buf; (pid = strtol(p, &end, 10)) > 0; p = end)
-				kill((pid_t)pid, SIGKILL);
-		usleep(1000);
-	}
-	return err;
-}
-
-/* Remove the cgroups of launchers that were SIGKILLed, and their rest. */
-static void bounds_reap_stale(const char *parent)
-{
-	char path[PATH_MAX * 2];
-	struct dirent *d;
-	DIR *dir;
-
-	dir = opendir(parent);
-	if (!dir)
-		return;
-	while ((d = readdir(dir))) {
-		if (!stale_owner(d->d_name, CGROUP_PREFIX))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", parent, d->d_name);
-		if (bounds_remove(path) == 0)
-			info("removed stale cgroup %s", path);
-	}
-	closedir(dir);
 }
 
 /*
@@ -233,7 +177,7 @@ static int bounds_v2_parent(char *dir, size_t top)
 		}
 		snprintf(path, sizeof(path), "%s/cgroup.subtree_control", dir);
 		if (bounds_read(path, ctl, sizeof(ctl)) >= 0 &&
-		    bounds_has_word(ctl, "pids"))
+		    has_word(ctl, "pids"))
 			return 0;
 		if (at_top)
 			return -ENOENT;
@@ -254,7 +198,7 @@ static int bounds_cgroup(void)
 		return err;
 	if (access(lim.parent, W_OK) < 0)
 		return -errno;
-	bounds_reap_stale(lim.parent);
+	reaper_reap(lim.parent, CGROUP_PREFIX, 1);
 	/* Named as the run directory: umlrun-PID-XXXXXX. */
 	snprintf(lim.dir, sizeof(lim.dir), "%s/%s", lim.parent,
 		 strrchr(lim.rundir, '/') + 1);
@@ -263,8 +207,11 @@ static int bounds_cgroup(void)
 		lim.dir[0] = 0;
 		return err;
 	}
+	/* Locked while we live: a later run removes it only once we are gone. */
+	err = reaper_lock(lim.dir);
 	snprintf(val, sizeof(val), "%lu\n", lim.max);
-	err = bounds_write(lim.dir, "pids.max", val);
+	if (!err)
+		err = bounds_write(lim.dir, "pids.max", val);
 	snprintf(path, sizeof(path), "%s/cgroup.procs", lim.dir);
 	if (!err) {
 		lim.procs_fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -434,7 +381,7 @@ void bounds_cleanup(void)
 	if (!lim.dir[0])
 		return;
 	bounds_report();
-	err = bounds_remove(lim.dir);
+	err = reaper_rm_cgroup(lim.dir);
 	if (err)
 		warn("cannot remove the cgroup %s: %s", lim.dir, strerror(-err));
 	lim.dir[0] = 0;

@@ -7,13 +7,27 @@
  * ("--name=value") placed before the command line's options, user file
  * first, so options.c parses everything and the later entry wins; options
  * that accumulate (--bind, -e, ...) accumulate across files and command
- * line. A project file comes with the directory, which may not be the
- * caller's own work, so it may not reach beyond the guest or the project:
- * no kernel, init or module of its choosing, no network, no layer
- * dropped, no host file written but through rw binds inside the project.
+ * line.
+ *
+ * A project file comes with a checkout the caller may not have written, so
+ * it is as untrusted as the guest, and judged by what it would do, not by
+ * its options' names. It is read only when it and every directory above
+ * it belong to the caller or root and nobody else may write them (git's
+ * rule for safe.directory and OpenSSH's for its files: a sticky directory
+ * may be writable by others, for an entry owned by the caller or root);
+ * the search for it stops at a world-writable directory, at a filesystem
+ * boundary and at $HOME's parent. Each line must be allowed by its
+ * option's row (options.c: refused unless the row says it may come from a
+ * project file), and then the run with it is compared with the run
+ * without it (config_judge): it may not make umlrun write a host file or
+ * bind or attach one writable outside the project, turn the network on,
+ * give a layer up, lift a bound, add kernel parameters, start a host
+ * process or choose a kernel, init or module; its kernel options may only
+ * switch options the kernel layer does not rest on.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <pwd.h>
@@ -21,19 +35,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "facts.h"
+#include "hostpath.h"
+#include "kernels.h"
 #include "log.h"
-#include "mounts.h"
 #include "options.h"
+#include "plan.h"
+#include "util.h"
 
 #define CONFIG_LINE_MAX 4096
 
 struct config_entry {
 	char *arg;		/* "--name=value" or "--name" */
 	char *where;		/* "FILE:LINE" */
-	int accumulates;	/* repeats add up instead of replacing */
+	char *shown;		/* "name = value" as a file writes it */
+	const struct optdef *def;
+	int project;		/* from the project file */
 };
 
 static struct config_entry *entries;
@@ -42,35 +63,9 @@ static char **cmdline;		/* the caller's own options */
 static int n_cmdline;
 static const char *cmd_names[256];	/* the options it gave, by long name */
 static int n_cmd_names;
-
-/* Actions, not defaults: never from a file. */
-static const char *const config_actions[] = {
-	"help", "version", "check", "list-kernels", "prune-kernels",
-	"print-config", "no-config",
-};
-
-/* What a project file may not say (see above). */
-static const char *const config_project_denied[] = {
-	"kernel", "kernel-tree", "module", "init", "allow-modules",
-	"drop-layer", "net", "publish", "log", "result-json", "junit",
-};
-
-static const char *const config_accumulating[] = {
-	"bind", "tmpfs", "env", "publish", "drop-layer",
-};
-
-static int config_in(const char *name, const char *const *list, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(name, list[i]))
-			return 1;
-	return 0;
-}
-
-#define CONFIG_IN(name, list) \
-	config_in(name, list, sizeof(list) / sizeof(list[0]))
+static char project_dir[PATH_MAX];	/* the project file's directory */
+static char skipped[2][PATH_MAX + 256];	/* config files not read, and why */
+static int n_skipped;
 
 static void config_error(const char *file, int line, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 3, 4)));
@@ -87,16 +82,6 @@ static void config_error(const char *file, int line, const char *fmt, ...)
 	exit(EXIT_UMLRUN);
 }
 
-static const struct option *config_option(const char *name)
-{
-	const struct option *o;
-
-	for (o = options_long; o->name; o++)
-		if (!strcmp(o->name, name))
-			return o;
-	return NULL;
-}
-
 static char *config_trim(char *s)
 {
 	char *e;
@@ -110,28 +95,8 @@ static char *config_trim(char *s)
 	return s;
 }
 
-/* Is the rw bind arg's source inside dir (a real path)? */
-static int config_bind_inside(const char *arg, const char *dir)
-{
-	struct mount_opt m = { 0 };
-	size_t n = strlen(dir);
-	int inside;
-
-	if (mounts_parse_bind(arg, &m)) {
-		free(m.src);
-		free(m.dst);
-		return 1; /* a bad bind: options.c says what is wrong */
-	}
-	inside = m.kind != MOUNT_BIND_RW ||
-		 (!strncmp(m.src, dir, n) &&
-		  (m.src[n] == '/' || !m.src[n] || !strcmp(dir, "/")));
-	free(m.src);
-	free(m.dst);
-	return inside;
-}
-
-static void config_add(const char *file, int line, const char *name,
-		       const char *value)
+static void config_add(const char *where, const struct optdef *def,
+		       const char *value, int project)
 {
 	struct config_entry *e;
 
@@ -139,19 +104,108 @@ static void config_add(const char *file, int line, const char *name,
 	if (!entries)
 		die("out of memory");
 	e = &entries[n_entries++];
-	if ((value ? asprintf(&e->arg, "--%s=%s", name, value) :
-		     asprintf(&e->arg, "--%s", name)) < 0 ||
-	    asprintf(&e->where, "%s:%d", file, line) < 0)
+	if ((value ? asprintf(&e->arg, "--%s=%s", def->name, value) :
+		     asprintf(&e->arg, "--%s", def->name)) < 0 ||
+	    (value ? asprintf(&e->shown, "%s = %s", def->name, value) :
+		     asprintf(&e->shown, "%s", def->name)) < 0 ||
+	    !(e->where = strdup(where)))
 		die("out of memory");
-	e->accumulates = CONFIG_IN(name, config_accumulating);
+	e->def = def;
+	e->project = project;
 }
 
-/* One line of file: nothing, or an entry; a bad one ends the run. */
-static void config_line(const char *file, int line, char *s,
-			const char *project_dir)
+/* --- the kernel options a project file may switch ----------------------- */
+
+/* Does the kernel layer rest on option sym (CONFIG_X)? The families in
+ * scripts/facts and every option isolation.config names. */
+static int config_kernel_layer_option(const char *sym)
 {
-	const struct option *o;
-	char *name, *value = NULL, *p;
+	char fams[] = FACT_KERNEL_LAYER_OPTIONS, *w, *save = NULL, path[PATH_MAX];
+	char line[512];
+	size_t n, l = strlen(sym);
+	FILE *f;
+	int found = 0;
+
+	for (w = strtok_r(fams, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		n = strlen(w);
+		if (w[n - 1] == '*' ? !strncmp(sym, w, n - 1) : !strcmp(sym, w))
+			return 1;
+	}
+	if (kernels_lib_path("arch-um-config/isolation.config", path, sizeof(path)))
+		return 1; /* cannot tell: refuse */
+	f = fopen(path, "re");
+	if (!f)
+		return 1;
+	while (!found && fgets(line, sizeof(line), f)) {
+		w = !strncmp(line, "# ", 2) ? line + 2 : line;
+		found = !strncmp(w, sym, l) && (w[l] == '=' || w[l] == ' ');
+	}
+	fclose(f);
+	return found;
+}
+
+/* A project file's kconfig line (at where): a switch, of an option the
+ * kernel layer does not rest on. */
+static void config_project_kconfig(const char *where, const char *kl)
+{
+	const char *why = options_check_kconfig_line(kl, 1);
+	const char *sym = kl + (*kl == '#' ? 2 : 0);
+	char name[128];
+
+	if (why)
+		die("%s: '%s': %s; other values go in the user file or on the command line (or run with --no-config)",
+		    where, kl, why);
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(sym, "= "), sym);
+	if (config_kernel_layer_option(name))
+		die("%s: '%s': the kernel layer rests on %s, which a project file may not change (or run with --no-config)",
+		    where, kl, name);
+}
+
+/*
+ * kconfig = FILE in a project file: the fragment must lie in the project
+ * and hold only switches; its lines become the entries (read once here,
+ * so what was checked is what is built).
+ */
+static void config_project_fragment(const char *file, int line,
+				    const char *value)
+{
+	char why[PATH_MAX + 256], real[PATH_MAX], where[PATH_MAX * 2 + 64];
+	char *buf = NULL, *l;
+	size_t cap = 0, plen = strlen(project_dir);
+	ssize_t n;
+	int fd, k = 0;
+	FILE *f;
+
+	fd = hostpath_open(value, O_RDONLY, 0, why, sizeof(why));
+	if (fd < 0)
+		config_error(file, line, "kconfig %s: %s", value, why);
+	if (hostpath_real(fd, real, sizeof(real)) ||
+	    strncmp(real, project_dir, plen) || real[plen] != '/')
+		config_error(file, line, "kconfig %s: a project file's fragment must lie in %s; give others on the command line or in the user file",
+			     value, project_dir);
+	f = fdopen(fd, "r");
+	if (!f)
+		die("out of memory");
+	while ((n = getline(&buf, &cap, f)) >= 0) {
+		k++;
+		l = config_trim(buf);
+		if (!*l || (*l == '#' && strncmp(l, "# CONFIG_", 9)))
+			continue;
+		snprintf(where, sizeof(where), "%s:%d (%s:%d)", file, line, real, k);
+		config_project_kconfig(where, l);
+		config_add(where, options_find("kconfig-add"), l, 1);
+	}
+	free(buf);
+	fclose(f);
+}
+
+/* --- reading a file ------------------------------------------------------- */
+
+/* One line of file: nothing, or an entry; a bad one ends the run. */
+static void config_line(const char *file, int line, char *s, int project)
+{
+	const struct optdef *d;
+	char *name, *value = NULL, *p, where[PATH_MAX + 32];
 
 	for (p = s; (p = strchr(p, '#')); p++)
 		if (p == s || p[-1] == ' ' || p[-1] == '\t') {
@@ -170,44 +224,43 @@ static void config_line(const char *file, int line, char *s,
 	if (name[0] == '-')
 		config_error(file, line, "write '%s', without the dashes",
 			     name + strspn(name, "-"));
-	o = config_option(name);
-	if (!o)
+	d = options_find(name);
+	if (!d || (d->flags & OPT_HIDDEN))
 		config_error(file, line, "unknown option '%s'", name);
-	if (CONFIG_IN(name, config_actions))
-		config_error(file, line, "'%s' is an action, not a default",
+	if (d->effect == EFF_ACTION)
+		config_error(file, line, "'%s' is an action, not a default", name);
+	if (d->arg && (!value || !*value))
+		config_error(file, line, "'%s' needs a value (%s = VALUE)", name,
 			     name);
-	if (o->has_arg == required_argument && (!value || !*value))
-		config_error(file, line, "'%s' needs a value (%s = VALUE)",
-			     name, name);
-	if (o->has_arg == no_argument && value)
+	if (!d->arg && value)
 		config_error(file, line, "'%s' takes no value", name);
-	if (project_dir && CONFIG_IN(name, config_project_denied))
-		config_error(file, line, "'%s' is not allowed in a project file: it reaches beyond the guest and the project (give it on the command line or in %s)",
-			     name, "the user file");
-	if (project_dir && !strcmp(name, "env") && !strchr(value, '='))
+	if (!(d->flags & (OPT_USER | OPT_PROJECT)))
+		config_error(file, line, "'%s' may come only from the command line",
+			     name);
+	if (project && !(d->flags & OPT_PROJECT))
+		config_error(file, line, "'%s' is not allowed in a project file: it %s; give it on the command line or in the user file",
+			     name, options_effect_text(d->effect));
+	if (project && !strcmp(name, "env") && !strchr(value, '='))
 		config_error(file, line, "a project file cannot copy the caller's '%s' into the guest (give env = %s=VALUE)",
 			     value, value);
-	if (project_dir && !strcmp(name, "bind") &&
-	    !config_bind_inside(value, project_dir))
-		config_error(file, line, "a project file can bind writable only directories inside %s",
-			     project_dir);
-	config_add(file, line, name, value);
+	snprintf(where, sizeof(where), "%s:%d", file, line);
+	if (project && !strcmp(name, "kconfig-add"))
+		config_project_kconfig(where, value);
+	if (project && !strcmp(name, "kconfig")) {
+		config_project_fragment(file, line, value);
+		return;
+	}
+	config_add(where, d, value, project);
 }
 
-/* Read file if it exists; project_dir: it is a project file, there. */
-static void config_read(const char *file, const char *project_dir)
+/* Read the open file f; project: it is the project file. */
+static void config_read(FILE *f, const char *file, int project)
 {
 	char *buf = NULL;
 	size_t cap = 0;
 	ssize_t len;
 	int line = 0;
-	FILE *f;
 
-	f = fopen(file, "re");
-	if (!f && errno == ENOENT)
-		return;
-	if (!f)
-		die_errno("cannot read %s (or run with --no-config)", file);
 	while ((len = getline(&buf, &cap, f)) >= 0) {
 		line++;
 		if (len > CONFIG_LINE_MAX)
@@ -215,10 +268,83 @@ static void config_read(const char *file, const char *project_dir)
 				     CONFIG_LINE_MAX);
 		if (strlen(buf) != (size_t)len)
 			config_error(file, line, "a NUL byte");
-		config_line(file, line, buf, project_dir);
+		config_line(file, line, buf, project);
 	}
 	free(buf);
-	fclose(f);
+}
+
+/* --- which files are trusted ------------------------------------------------ */
+
+static int config_trusted_owner(uid_t uid)
+{
+	return uid == getuid() || uid == 0;
+}
+
+static const char *config_user_name(uid_t uid, char *buf, size_t len)
+{
+	struct passwd *pw = getpwuid(uid);
+
+	if (pw)
+		snprintf(buf, len, "%s (uid %u)", pw->pw_name, (unsigned int)uid);
+	else
+		snprintf(buf, len, "uid %u", (unsigned int)uid);
+	return buf;
+}
+
+int config_trusted(const char *path, char *why, size_t len)
+{
+	char dir[PATH_MAX], who[64], *slash;
+	struct stat st, child;
+
+	if (lstat(path, &st) < 0) {
+		snprintf(why, len, "%s", strerror(errno));
+		return -errno;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(why, len, "not a regular file");
+		return -EPERM;
+	}
+	if (!config_trusted_owner(st.st_uid)) {
+		snprintf(why, len, "owned by %s, not by you or root",
+			 config_user_name(st.st_uid, who, sizeof(who)));
+		return -EPERM;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		snprintf(why, len, "others may write it (mode %04o)",
+			 (unsigned int)(st.st_mode & 07777));
+		return -EPERM;
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	child = st;
+	while ((slash = strrchr(dir, '/'))) {
+		*(slash == dir ? slash + 1 : slash) = 0;
+		if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			snprintf(why, len, "%s: not a directory", dir);
+			return -EPERM;
+		}
+		if (!config_trusted_owner(st.st_uid)) {
+			snprintf(why, len, "%s is owned by %s, not by you or root", dir,
+				 config_user_name(st.st_uid, who, sizeof(who)));
+			return -EPERM;
+		}
+		if ((st.st_mode & (S_IWGRP | S_IWOTH)) &&
+		    !((st.st_mode & S_ISVTX) && config_trusted_owner(child.st_uid))) {
+			snprintf(why, len, "others may write %s (mode %04o)", dir,
+				 (unsigned int)(st.st_mode & 07777));
+			return -EPERM;
+		}
+		if (!strcmp(dir, "/"))
+			break;
+		child = st;
+	}
+	return 0;
+}
+
+static void config_skip(const char *file, const char *why)
+{
+	if (n_skipped < 2)
+		snprintf(skipped[n_skipped++], sizeof(skipped[0]), "%s: %s", file, why);
+	info("config file %s not read: %s", file, why);
 }
 
 /* ${XDG_CONFIG_HOME:-~/.config}/umlrun/config; 0 if there is no home. */
@@ -238,17 +364,47 @@ static int config_user_path(char *out, size_t len)
 	return snprintf(out, len, "%s/.config/umlrun/config", home) < (int)len;
 }
 
-/* The nearest CONFIG_PROJECT_FILE from the working directory upward. */
+/* The parent of the caller's home, where the search stops ("" if none). */
+static void config_home_parent(char *out, size_t len)
+{
+	const char *home = getenv("HOME");
+	struct passwd *pw;
+	char real[PATH_MAX], *slash;
+
+	out[0] = 0;
+	if (!home || home[0] != '/') {
+		pw = getpwuid(getuid());
+		home = pw ? pw->pw_dir : NULL;
+	}
+	if (!home || !realpath(home, real))
+		return;
+	slash = strrchr(real, '/');
+	if (!slash || slash == real)
+		return;
+	snprintf(out, len, "%.*s", (int)(slash - real), real);
+}
+
+/*
+ * The nearest project file from the working directory upward, into out
+ * (its directory in dir): 1 when found, 0 when not. The search stops
+ * before a world-writable directory, another filesystem and $HOME's
+ * parent.
+ */
 static int config_project_path(char *out, size_t len, char *dir, size_t dlen)
 {
-	char *slash;
+	char stop[PATH_MAX], *slash;
+	struct stat st, first;
 
-	if (!getcwd(dir, dlen))
+	if (!getcwd(dir, dlen) || stat(dir, &first) < 0)
 		return 0;
+	config_home_parent(stop, sizeof(stop));
 	for (;;) {
+		if (stat(dir, &st) < 0 || st.st_dev != first.st_dev ||
+		    (st.st_mode & S_IWOTH) || (stop[0] && !strcmp(dir, stop)))
+			return 0;
 		if (snprintf(out, len, "%s/%s", strcmp(dir, "/") ? dir : "",
-			     CONFIG_PROJECT_FILE) < (int)len &&
-		    access(out, F_OK) == 0)
+			     FACT_PROJECT_FILE) < (int)len &&
+		    lstat(out, &st) == 0)
 			return 1;
 		if (!strcmp(dir, "/"))
 			return 0;
@@ -260,13 +416,224 @@ static int config_project_path(char *out, size_t len, char *dir, size_t dlen)
 	}
 }
 
+/* Open file if it exists and may be trusted; NULL otherwise. */
+static FILE *config_open(const char *file)
+{
+	char why[PATH_MAX + 128];
+	FILE *f;
+
+	if (access(file, F_OK) < 0 && errno == ENOENT)
+		return NULL;
+	if (config_trusted(file, why, sizeof(why))) {
+		config_skip(file, why);
+		return NULL;
+	}
+	f = fopen(file, "re");
+	if (!f)
+		die_errno("cannot read %s (or run with --no-config)", file);
+	return f;
+}
+
+/* --- the judge -------------------------------------------------------------- */
+
+/* Is path (canonical) in dir? */
+static int config_inside(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return path && !strncmp(path, dir, n) && (path[n] == '/' || !path[n]);
+}
+
+static int config_same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+static int config_has_mount(const struct options *o, const struct mount_opt *m)
+{
+	size_t i;
+
+	for (i = 0; i < o->n_mounts; i++)
+		if (o->mounts[i].kind == m->kind &&
+		    config_same(o->mounts[i].src, m->src) &&
+		    config_same(o->mounts[i].dst, m->dst))
+			return 1;
+	return 0;
+}
+
+static int config_has_disk(const struct options *o, const struct disk_opt *d)
+{
+	size_t i;
+
+	for (i = 0; i < o->n_disks; i++)
+		if (o->disks[i].mode == d->mode &&
+		    config_same(o->disks[i].file, d->file) &&
+		    o->disks[i].size == d->size)
+			return 1;
+	return 0;
+}
+
+static int config_has_str(const char *const *v, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(v[i], s))
+			return 1;
+	return 0;
+}
+
+/* Does flavour name give the kernel layer up (scripts/facts)? */
+static int config_flavour_drops(const char *name)
+{
+	return has_word(FACT_FLAVOURS_DROPPING_KERNEL_LAYER, name);
+}
+
+#define JUDGE(cond, ...)                                \
+	do {                                            \
+		if (cond) {                             \
+			snprintf(why, len, __VA_ARGS__); \
+			return -EPERM;                  \
+		}                                       \
+	} while (0)
+
+int config_judge(const struct plan *pa, const struct plan *pb,
+		 const char *dir, char *why, size_t len)
+{
+	const struct options *a = &pa->o, *b = &pb->o;
+	unsigned long long ra = plan_rundir_bytes(a), rb = plan_rundir_bytes(b);
+	char real[PATH_MAX], w[PATH_MAX + 64];
+	size_t i;
+	int fd;
+
+	JUDGE(!config_same(a->kernel, b->kernel) ||
+	      !config_same(a->kernel_tree, b->kernel_tree) ||
+	      !config_same(a->commit, b->commit) ||
+	      !config_same(a->module, b->module) || !config_same(a->init, b->init),
+	      "runs a kernel, init or module of its choosing");
+	JUDGE(b->net > a->net, "turns the network on");
+	JUDGE(b->drop_kernel > a->drop_kernel || b->drop_landlock > a->drop_landlock ||
+	      b->allow_modules > a->allow_modules,
+	      "gives an isolation layer up");
+	for (i = 0; i < b->n_flavour; i++)
+		JUDGE(config_flavour_drops(b->flavour[i]) &&
+		      !config_has_str(a->flavour, a->n_flavour, b->flavour[i]),
+		      "builds the %s flavour, which gives the kernel layer up",
+		      b->flavour[i]);
+	JUDGE(a->max_procs && (!b->max_procs || b->max_procs > a->max_procs),
+	      "lifts the bound on host processes (a project file may only lower it)");
+	JUDGE(b->root_max > a->root_max && b->root_max > DEFAULT_ROOT_MAX,
+	      "lifts the bound on a root archive's size");
+	JUDGE(rb > ra && rb > PROJECT_RUNDIR_MAX,
+	      "asks for %llu MiB of guest memory and scratch space, more than the %llu a project file may",
+	      rb >> 20, PROJECT_RUNDIR_MAX >> 20);
+	JUDGE(b->n_append > a->n_append, "adds kernel parameters");
+	JUDGE(b->gdb > a->gdb, "starts a process on the host");
+	JUDGE(!config_same(a->log_file, b->log_file) ||
+	      !config_same(a->result_json, b->result_json) ||
+	      !config_same(a->junit, b->junit) ||
+	      !config_same(a->coverage, b->coverage),
+	      "makes umlrun write a host file");
+	for (i = 0; i < b->n_mounts; i++) {
+		const struct mount_opt *m = &b->mounts[i];
+
+		if (config_has_mount(a, m) || m->kind != MOUNT_BIND_RW)
+			continue;
+		JUDGE(!config_inside(m->src, dir),
+		      "binds %s writable, outside the project (%s)", m->src, dir);
+	}
+	for (i = 0; i < b->n_disks; i++) {
+		const struct disk_opt *d = &b->disks[i];
+
+		if (config_has_disk(a, d) || (d->mode != DISK_RW && d->mode != DISK_COW))
+			continue;
+		JUDGE(!config_inside(d->file, dir),
+		      "attaches %s writable, outside the project (%s)", d->file, dir);
+	}
+	if (b->root && !config_same(a->root, b->root)) {
+		fd = hostpath_open(b->root, O_PATH, 0, w, sizeof(w));
+		real[0] = 0;
+		if (fd >= 0) {
+			hostpath_real(fd, real, sizeof(real));
+			close(fd);
+		}
+		JUDGE(fd < 0 || !config_inside(real, dir),
+		      "makes %s the guest's root, outside the project (%s)", b->root, dir);
+	}
+	for (i = 0; i < b->n_env_add; i++)
+		JUDGE(!strchr(b->env_add[i], '=') &&
+		      !config_has_str(a->env_add, a->n_env_add, b->env_add[i]),
+		      "copies the caller's %s into the guest", b->env_add[i]);
+	return 0;
+}
+
+/* Parse argv v[0..n) into a plan (exits on a bad value, naming its line). */
+static void config_plan(char **v, int n, struct plan *p)
+{
+	struct options o;
+
+	optind = 0;
+	options_parse(&o, n, v);
+	plan_derive(&o, p);
+	options_free(&o);
+}
+
+/*
+ * Each project entry on its own, and all of them, against the run without
+ * any: the first that reaches beyond the guest and the project ends the
+ * run, naming its line and what it would do.
+ */
+static void config_judge_project(int argc, char **argv)
+{
+	char **v, why[PATH_MAX + 256];
+	struct plan without, with;
+	int i, k, n, lone, saved = log_verbose;
+
+	v = calloc((size_t)(argc + n_entries + 1), sizeof(char *));
+	if (!v)
+		die("out of memory");
+	for (lone = -1; lone <= n_entries; lone++) {
+		if (lone >= 0 && lone < n_entries && !entries[lone].project)
+			continue;
+		n = 0;
+		v[n++] = argv[0];
+		for (k = 0; k < n_entries; k++)
+			if (!entries[k].project ||
+			    (lone >= 0 && (k == lone || lone == n_entries)))
+				v[n++] = entries[k].arg;
+		for (i = 1; i < argc; i++)
+			v[n++] = argv[i];
+		v[n] = NULL;
+		if (lone < 0) {
+			config_plan(v, n, &without);
+			continue;
+		}
+		config_plan(v, n, &with);
+		if (config_judge(&without, &with, project_dir, why, sizeof(why))) {
+			if (lone < n_entries)
+				die("%s: '%s' is not allowed in a project file: it %s; give it on the command line or in the user file (or run with --no-config)",
+				    entries[lone].where, entries[lone].shown, why);
+			die("the project file's lines together %s; give them on the command line or in the user file (or run with --no-config)",
+			    why);
+		}
+		plan_free(&with);
+	}
+	plan_free(&without);
+	free(v);
+	optind = 0;
+	log_verbose = saved;
+}
+
+/* --- applying ---------------------------------------------------------------- */
+
 /*
  * What the command line says: --no-config, --print-config, which options
  * (by long name), and where the command starts.
  */
 static int config_scan(int argc, char **argv, int *no_config, int *print)
 {
-	const struct option *o;
+	const struct option *lo = options_long();
+	const struct optdef *d;
 	const char *name;
 	int c, idx, end;
 
@@ -274,17 +641,19 @@ static int config_scan(int argc, char **argv, int *no_config, int *print)
 	optind = 0;
 	for (;;) {
 		idx = -1;
-		c = getopt_long(argc, argv, options_short, options_long, &idx);
+		c = getopt_long(argc, argv, options_short(), lo, &idx);
 		if (c == -1)
 			break;
-		name = idx >= 0 ? options_long[idx].name : NULL;
-		for (o = options_long; !name && o->name; o++)
-			if (o->val == c)
-				name = o->name;
+		name = idx >= 0 ? lo[idx].name : NULL;
+		for (d = options_table; !name && d->name; d++)
+			if (d->short_name && d->short_name == c)
+				name = d->name;
 		if (!name)
 			continue;
 		*no_config |= !strcmp(name, "no-config");
 		*print |= !strcmp(name, "print-config");
+		/* -v also says which config files were not read */
+		log_verbose |= !strcmp(name, "verbose");
 		if (n_cmd_names < (int)(sizeof(cmd_names) / sizeof(cmd_names[0])))
 			cmd_names[n_cmd_names++] = name;
 	}
@@ -296,22 +665,30 @@ static int config_scan(int argc, char **argv, int *no_config, int *print)
 void config_apply(int *argc, char ***argv)
 {
 	char user[PATH_MAX], project[PATH_MAX + 32], dir[PATH_MAX];
-	int no_config = 0, print = 0, i;
+	int no_config = 0, print = 0, i, any_project = 0;
 	char **v;
+	FILE *f;
 
 	n_cmdline = config_scan(*argc, *argv, &no_config, &print) - 1;
 	cmdline = *argv + 1;
-	if (no_config || getenv("UMLRUN_NO_CONFIG"))
+	if (no_config || options_env_flag("UMLRUN_NO_CONFIG"))
 		return;
-	if (config_user_path(user, sizeof(user)))
-		config_read(user, NULL);
-	if (config_project_path(project, sizeof(project), dir, sizeof(dir))) {
-		if (!realpath(dir, user))
-			snprintf(user, sizeof(user), "%s", dir);
-		config_read(project, user);
+	if (config_user_path(user, sizeof(user)) && (f = config_open(user))) {
+		config_read(f, user, 0);
+		fclose(f);
+	}
+	if (config_project_path(project, sizeof(project), dir, sizeof(dir)) &&
+	    (f = config_open(project))) {
+		snprintf(project_dir, sizeof(project_dir), "%s", dir);
+		config_read(f, project, 1);
+		fclose(f);
 	}
 	if (!n_entries)
 		return;
+	for (i = 0; i < n_entries; i++)
+		any_project |= entries[i].project;
+	if (any_project)
+		config_judge_project(*argc, *argv);
 	v = calloc((size_t)(*argc + n_entries + 1), sizeof(char *));
 	if (!v)
 		die("out of memory");
@@ -324,9 +701,15 @@ void config_apply(int *argc, char ***argv)
 	*argv = v;
 }
 
-const char *config_where(int argi)
+const char *config_where(const char *arg)
 {
-	return argi >= 1 && argi <= n_entries ? entries[argi - 1].where : NULL;
+	int i;
+
+	for (i = 0; arg && i < n_entries; i++)
+		if (arg >= entries[i].arg &&
+		    arg <= entries[i].arg + strlen(entries[i].arg))
+			return entries[i].where;
+	return NULL;
 }
 
 /* The option name of an argv entry "--name[=value]". */
@@ -342,7 +725,7 @@ static const char *config_overridden(int i)
 	size_t n = config_name_len(entries[i].arg);
 	int j;
 
-	if (entries[i].accumulates || !a[n])
+	if ((entries[i].def->flags & OPT_ACCUM) || !a[n])
 		return NULL;
 	for (j = i + 1; j < n_entries; j++)
 		if (!strncmp(entries[j].arg + 2, a, n + 1))
@@ -355,9 +738,12 @@ static const char *config_overridden(int i)
 
 int config_print(void)
 {
-	const char *over, *eq;
+	const struct envdef *e;
+	const char *over, *eq, *val;
 	int i, any = 0;
 
+	for (i = 0; i < n_skipped; i++)
+		printf("# not read: %s\n", skipped[i]);
 	if (!n_entries)
 		printf("# no config file applies\n");
 	for (i = 0; i < n_entries; i++) {
@@ -367,6 +753,12 @@ int config_print(void)
 		       (int)config_name_len(entries[i].arg), entries[i].arg + 2,
 		       eq ? " = " : "", eq ? eq + 1 : "", entries[i].where,
 		       over ? ", replaced by " : "", over ? over : "");
+	}
+	for (e = options_env_table; e->name; e++) {
+		val = getenv(e->name);
+		if (val)
+			printf("%s=%s\t# environment%s%s\n", e->name, val,
+			       e->option ? ", as --" : "", e->option ? e->option : "");
 	}
 	for (i = 0; i < n_cmdline; i++) {
 		if (!strcmp(cmdline[i], "--print-config") ||

@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -38,6 +39,7 @@
 #include "landlock.h"
 #include "bounds.h"
 #include "log.h"
+#include "sandbox.h"
 #include "util.h"
 
 
@@ -153,4 +155,34 @@ int confine_launcher(const char *rundir, int net)
 	if (!err)
 		err = confine_seccomp(net);
 	return err;
+}
+
+/* Where the helpers' programs live: the only places they may execute. */
+static const char *const confine_exec_dirs[] = {
+	"/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32",
+};
+
+int confine_tool(const char *const *exec, size_t ne, const char *const *rw,
+		 size_t nw)
+{
+	char real[ARRAY_SIZE(confine_exec_dirs)][PATH_MAX];
+	const char *all[ARRAY_SIZE(confine_exec_dirs) + 8];
+	size_t i, n = 0;
+	int ruleset, err;
+
+	/* Rights beneath a directory cover all below it: execute goes to
+	 * the system's program directories, not to /. */
+	for (i = 0; i < ARRAY_SIZE(confine_exec_dirs); i++)
+		if (realpath(confine_exec_dirs[i], real[n]))
+			all[n] = real[n], n++;
+	for (i = 0; i < ne && n < ARRAY_SIZE(all); i++)
+		all[n++] = exec[i];
+	ruleset = landlock_confined(all, n, NULL, 0, rw, nw);
+	if (ruleset >= 0) {
+		err = landlock_enforce(ruleset);
+		close(ruleset);
+		if (err)
+			return err;
+	}
+	return sandbox_enter(SANDBOX_METADATA);
 }

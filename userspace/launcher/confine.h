@@ -6,11 +6,23 @@
 #ifndef UMLRUN_CONFINE_H
 #define UMLRUN_CONFINE_H
 
+#include <stddef.h>
+
 /*
  * Confine the calling process for good (Landlock where available,
  * capabilities dropped, a seccomp filter); net is -n. 0 or -errno.
  * Open every file it will still write before.
  */
 int confine_launcher(const char *rundir, int net);
+
+/*
+ * Confine a helper that reads what the guest or an archive controls (the
+ * --coverage report, --root's tar2sqfs) as the kernel is: read the host
+ * but its /dev, execute only the system's program directories and the ne
+ * paths in exec, write only beneath the nw paths in rw (executing nothing
+ * there), no TCP, no new socket, no signal outside. 0 or -errno.
+ */
+int confine_tool(const char *const *exec, size_t ne, const char *const *rw,
+		 size_t nw);
 
 #endif

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "hostpath.h"
 #include "log.h"
 #include "splat.h"
 #include "util.h"
@@ -33,10 +34,12 @@ void console_open_log(const struct options *o)
 {
 	if (!o->log_file)
 		return;
-	console_log_fd = open(o->log_file,
-			      O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	char why[4096 + 256];
+
+	console_log_fd = hostpath_create(o->log_file, o->follow_links, why,
+					 sizeof(why));
 	if (console_log_fd < 0)
-		warn("cannot write log %s: %s", o->log_file, strerror(errno));
+		warn("cannot write log %s: %s", o->log_file, why);
 }
 
 void console_init(struct console *c, int *fd)

@@ -29,52 +29,26 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "confine.h"
 #include "coverage.h"
+#include "hostpath.h"
 #include "kernels.h"
 #include "landlock.h"
+#include "kcmdline.h"
 #include "log.h"
+#include "options.h"
 #include "sandbox.h"
 #include "util.h"
 
 #define COVERAGE_SUBDIR "/coverage"
+/* DIR in the helper: its fd 5 */
+#define COVERAGE_OUT "/proc/self/fd/5"
 
 static int coverage_go = -1;	/* write end: the data's path, then EOF */
 static int coverage_done = -1;	/* read end: EOF when the helper is done */
 
-/* Where the report's programs live: the only places it may execute. */
-static const char *const coverage_exec_dirs[] = {
-	"/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32",
-};
-
-/* Confine the helper as the kernel is, but for what it may execute. */
-static int coverage_confine(const char *script, const char *data,
-			    const char *out)
-{
-	char real[ARRAY_SIZE(coverage_exec_dirs)][PATH_MAX];
-	const char *exec[ARRAY_SIZE(coverage_exec_dirs) + 1];
-	const char *rw[] = { data, out };
-	size_t i, n = 0;
-	int ruleset, err;
-
-	/* Rights beneath a directory cover all below it: execute goes to
-	 * the system's program directories, not to / (DIR may be anywhere). */
-	for (i = 0; i < ARRAY_SIZE(coverage_exec_dirs); i++)
-		if (realpath(coverage_exec_dirs[i], real[n]))
-			exec[n] = real[n], n++;
-	exec[n++] = script;
-	ruleset = landlock_confined(exec, n, NULL, 0, rw, ARRAY_SIZE(rw));
-	if (ruleset >= 0) {
-		err = landlock_enforce(ruleset);
-		close(ruleset);
-		if (err)
-			return err;
-	}
-	return sandbox_enter(SANDBOX_METADATA);
-}
-
 /* The helper: wait for the path, confine itself, run the script, exit. */
-static void coverage_helper(const char *script, const char *out, int go,
-			    int done)
+static void coverage_helper(const char *script, int outfd, int go, int done)
 {
 	char path[PATH_MAX + 1];
 	ssize_t n;
@@ -91,15 +65,23 @@ static void coverage_helper(const char *script, const char *out, int go,
 	/* stdout is the command's: the report's messages go to stderr. */
 	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || dup2(fd, 0) < 0 || dup2(2, 1) < 0 ||
-	    dup2(go, 3) < 0 || dup2(done, 4) < 0 ||
-	    sandbox_close_range(5, ~0U))
+	    dup2(go, 3) < 0 || dup2(done, 4) < 0 || dup2(outfd, 5) < 0 ||
+	    sandbox_close_range(6, ~0U))
 		_exit(127);
 	n = read_retry(3, path, sizeof(path) - 1);
 	if (n <= 1 || path[n - 1] != '\n')
 		_exit(0);	/* the launcher is gone, or the run failed */
 	path[n - 1] = 0;
 	close(3);
-	err = coverage_confine(script, path, out);
+	{
+		const char *exec[] = { script }, *rw[] = { path, COVERAGE_OUT };
+
+		/* DIR as the fd opened without following a link (fd 5,
+		 * which the script and its programs inherit): a link the
+		 * guest plants for DIR meanwhile leads nowhere. */
+
+		err = confine_tool(exec, 1, rw, 2);
+	}
 	if (err) {
 		dprintf(2, "umlrun: coverage: cannot confine the report: %s\n",
 			strerror(-err));
@@ -110,7 +92,7 @@ static void coverage_helper(const char *script, const char *out, int go,
 	signal(SIGHUP, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
 	/* fd 4 stays open in the script: the launcher waits for its EOF. */
-	execl(script, script, path, out, log_verbose ? "-v" : "-q",
+	execl(script, script, path, COVERAGE_OUT, log_verbose ? "-v" : "-q",
 	      (char *)NULL);
 	dprintf(2, "umlrun: coverage: cannot run %s: %s\n", script,
 		strerror(errno));
@@ -119,22 +101,27 @@ static void coverage_helper(const char *script, const char *out, int go,
 
 void coverage_prepare(const struct options *o)
 {
-	char script[PATH_MAX + 64], out[PATH_MAX];
-	int go[2], done[2], status;
+	char script[PATH_MAX + 64], out[PATH_MAX], why[PATH_MAX + 256];
+	int go[2], done[2], status, outfd;
 	const char *env;
 	pid_t pid;
 
 	if (!o->coverage)
 		return;
 	/* For the tests of the confinement: a script that misbehaves. */
-	env = getenv("UMLRUN_COVERAGE_SCRIPT");
+	env = options_env("UMLRUN_COVERAGE_SCRIPT");
 	if (env && *env)
 		snprintf(script, sizeof(script), "%s", env);
 	else if (kernels_lib_path("scripts/coverage.sh", script, sizeof(script)))
 		die("cannot find scripts/coverage.sh next to the launcher");
 	if (mkdir(o->coverage, 0777) < 0 && errno != EEXIST)
 		die_errno("--coverage %s", o->coverage);
-	if (!realpath(o->coverage, out) || access(out, W_OK | X_OK) < 0)
+	outfd = hostpath_open(o->coverage, O_PATH | O_DIRECTORY, o->follow_links,
+			      why, sizeof(why));
+	if (outfd < 0)
+		die("--coverage %s: %s", o->coverage, why);
+	if (hostpath_real(outfd, out, sizeof(out)) < 0 ||
+	    access(out, W_OK | X_OK) < 0)
 		die_errno("--coverage %s", o->coverage);
 	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(done, O_CLOEXEC) < 0)
 		die_errno("pipe");
@@ -146,7 +133,7 @@ void coverage_prepare(const struct options *o)
 		pid = fork();
 		if (pid != 0)
 			_exit(pid < 0 ? 127 : 0);
-		coverage_helper(script, out, go[0], done[1]);
+		coverage_helper(script, outfd, go[0], done[1]);
 	}
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
@@ -155,6 +142,7 @@ void coverage_prepare(const struct options *o)
 		die("cannot start the coverage helper");
 	close(go[0]);
 	close(done[1]);
+	close(outfd);
 	coverage_go = go[1];
 	coverage_done = done[0];
 	info("coverage: the report goes to %s", out);
@@ -176,7 +164,7 @@ char *coverage_kernel_args(const char *rundir, char *hostfs_rw,
 			    rundir);
 	if (mkdir(dir, 0700) < 0)
 		die_errno("mkdir %s", dir);
-	if (asprintf(param, "umlrun.coverage=%s", dir) < 0 ||
+	if (asprintf(param, KCMD_COVERAGE "=%s", dir) < 0 ||
 	    asprintf(&s, "%s%s%s", hostfs_rw ? hostfs_rw : "hostfs_rw=",
 		     hostfs_rw ? ":" : "", dir) < 0)
 		die("out of memory");

@@ -8,10 +8,13 @@
  * BLKROSET cannot lift it), 'd' stops ubd from taking a file that happens
  * to start with a COW header for a COW file of some other backing file,
  * and "<cow>,<file>" writes to a COW file in the run directory while the
- * file itself is only read. The kernel process opens these files, so each
- * is a Landlock rule of exactly that file: a read rule (the host's /dev is
- * otherwise unreadable) or, for rw, a write rule; access is checked as the
- * caller before boot, since ubd would quietly fall back to read-only.
+ * file itself is only read. A host file is opened here, as the caller,
+ * following no link an earlier guest could have planted (hostpath.c), in
+ * the mode the guest gets (ubd would quietly fall back to read-only); the
+ * kernel process inherits that fd and ubd opens it as /proc/self/fd/N, so
+ * the file checked is the file used, and its Landlock rule (a read rule,
+ * the host's /dev being otherwise unreadable, or for rw a write rule) is
+ * made from the same fd.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -24,10 +27,10 @@
 #include <unistd.h>
 
 #include "disks.h"
+#include "hostpath.h"
+#include "kcmdline.h"
 #include "log.h"
-#include "options.h"
 
-#define DISKS_MAX 16	/* ubd's MAX_DEV, the same in 6.1 and 6.12 */
 
 static const char *const disks_mode_name[] = {
 	[DISK_RO] = "read-only",
@@ -38,16 +41,18 @@ static const char *const disks_mode_name[] = {
 	[DISK_ROOT] = "root image, read-only",
 };
 
-const char *disks_parse(const char *arg, struct disk_opt *d)
+const char *disks_parse(const char *arg, struct disk_opt *d, int follow)
 {
+	static char why[PATH_MAX + 256];
 	const char *colon = strrchr(arg, ':');
 	char real[PATH_MAX], *file;
 	struct stat st;
-	int want;
+	int fd;
 
 	d->mode = DISK_RO;
 	d->size = 0;
 	d->file = NULL;
+	d->fd = -1;
 	file = strdup(arg);
 	if (!file)
 		die("out of memory");
@@ -56,22 +61,40 @@ const char *disks_parse(const char *arg, struct disk_opt *d)
 		d->mode = colon[1] == 'c' ? DISK_COW :
 			  colon[2] == 'w' ? DISK_RW : DISK_RO;
 		file[colon - arg] = 0;
-	}
-	if (!*file || !realpath(file, real)) {
+	} else if (colon && colon[1] && strlen(colon + 1) <= 8 &&
+		   strspn(colon + 1, "abcdefghijklmnopqrstuvwxyz") == strlen(colon + 1) &&
+		   access(arg, F_OK) < 0) {
 		free(file);
-		return *arg && *arg != ':' ? strerror(errno) : "empty file name";
+		snprintf(why, sizeof(why), "unknown mode '%s' (ro, rw or cow)", colon + 1);
+		return why;
 	}
+	if (!*file) {
+		free(file);
+		return "empty file name";
+	}
+	/* Opened as the guest will use it: a file the caller may not write
+	 * fails here, where ubd would quietly fall back to read-only. */
+	fd = hostpath_open(file, d->mode == DISK_RW ? O_RDWR : O_RDONLY, follow,
+			   why, sizeof(why));
 	free(file);
-	if (stat(real, &st) < 0 || !S_ISREG(st.st_mode))
+	if (fd < 0)
+		return fd == -EACCES || fd == -EPERM ?
+			(d->mode == DISK_RW ? "you may not write it" : "you may not read it") :
+		       fd == -EISDIR ? "not a regular file" : why;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
 		return "not a regular file";
-	if (strpbrk(real, ",:\" \t\n"))
-		return "the kernel cannot take a path with ',', ':', '\"' or blanks";
-	want = d->mode == DISK_RW ? R_OK | W_OK : R_OK;
-	if (access(real, want) < 0)
-		return d->mode == DISK_RW ? "you may not write it" :
-					    "you may not read it";
-	if (st.st_size < 512)
+	}
+	if (st.st_size < 512) {
+		close(fd);
 		return "smaller than one 512-byte sector";
+	}
+	if (hostpath_real(fd, real, sizeof(real)) < 0) {
+		close(fd);
+		return "cannot name it";
+	}
+	d->fd = fd;
+	d->size = (unsigned long long)st.st_size;
 	d->file = strdup(real);
 	if (!d->file)
 		die("out of memory");
@@ -105,16 +128,17 @@ int disks_parse_size(const char *s, unsigned long long *bytes)
 	return 0;
 }
 
-struct disk_opt *disks_add(struct options *o)
+struct disk_opt *disks_add(struct disk_opt **v, size_t *n)
 {
-	if (o->n_disks >= DISKS_MAX)
+	if (*n >= DISKS_MAX)
 		die("too many disks (at most %d with --root and --swap)",
 		    DISKS_MAX);
-	o->disks = realloc(o->disks, (o->n_disks + 1) * sizeof(*o->disks));
-	if (!o->disks)
+	*v = realloc(*v, (*n + 1) * sizeof(**v));
+	if (!*v)
 		die("out of memory");
-	memset(&o->disks[o->n_disks], 0, sizeof(*o->disks));
-	return &o->disks[o->n_disks++];
+	memset(&(*v)[*n], 0, sizeof(**v));
+	(*v)[*n].fd = -1;
+	return &(*v)[(*n)++];
 }
 
 const char *disks_device(size_t i)
@@ -138,6 +162,9 @@ unsigned long long disks_rundir_bytes(const struct disk_opt *d, size_t n)
 	for (i = 0; i < n; i++)
 		if (disks_in_rundir(&d[i]))
 			want += d[i].size;
+		else if (d[i].mode == DISK_COW)
+			/* data, one bitmap bit a sector, header: ubd's cow_user.c */
+			want += d[i].size + d[i].size / 4096 + 65536;
 	return want;
 }
 
@@ -183,15 +210,18 @@ int disks_kernel_args(const struct disk_opt *d, size_t n, const char *rundir,
 		flags = d[i].mode == DISK_RO || d[i].mode == DISK_ROOT ? "rd" :
 			"d";
 		if (d[i].mode == DISK_COW)
-			r = asprintf(&s, "ubd%zu=%s/disk%zu.cow,%s", i, rundir,
-				     i, d[i].file);
+			r = asprintf(&s, "ubd%zu=%s/disk%zu.cow,/proc/self/fd/%zu", i,
+				     rundir, i, DISKS_FD_BASE + i);
+		else if (d[i].fd >= 0)
+			r = asprintf(&s, "ubd%zu%s=/proc/self/fd/%zu", i, flags,
+				     DISKS_FD_BASE + i);
 		else
 			r = asprintf(&s, "ubd%zu%s=%s", i, flags, d[i].file);
 		if (r < 0)
 			die("out of memory");
 		argv[k++] = s;
 		if (d[i].mode == DISK_SWAP) {
-			if (asprintf(&s, "umlrun.swap=%s", disks_device(i)) < 0)
+			if (asprintf(&s, KCMD_SWAP "=%s", disks_device(i)) < 0)
 				die("out of memory");
 			argv[k++] = s;
 		}
@@ -204,12 +234,35 @@ void disks_landlock(const struct disk_opt *d, size_t n, const char **ro,
 {
 	size_t i;
 
+	char *fdpath;
+
 	for (i = 0; i < n; i++) {
+		if (d[i].fd < 0)
+			continue;
+		if (asprintf(&fdpath, "/proc/self/fd/%d", d[i].fd) < 0)
+			die("out of memory");
 		if (d[i].mode == DISK_RW)
-			rw[(*nw)++] = d[i].file;
-		else if (!disks_in_rundir(&d[i]))
-			ro[(*nr)++] = d[i].file;
+			rw[(*nw)++] = fdpath;
+		else
+			ro[(*nr)++] = fdpath;
 	}
+}
+
+int disks_child_fds(const struct disk_opt *d, size_t n)
+{
+	int high[DISKS_MAX];
+	size_t i;
+
+	/* Out of the way of each other first, then into place. */
+	for (i = 0; i < n; i++)
+		if ((high[i] = d[i].fd) >= 0 &&
+		    (high[i] = fcntl(d[i].fd, F_DUPFD_CLOEXEC, 128)) < 0)
+			return -1;
+	for (i = 0; i < n; i++)
+		if (high[i] >= 0 && (dup2(high[i], DISKS_FD_BASE + (int)i) < 0 ||
+				     close(high[i]) < 0))
+			return -1;
+	return 0;
 }
 
 int disks_any_writable(const struct disk_opt *d, size_t n)
@@ -242,7 +295,10 @@ char *disks_env(const struct disk_opt *d, size_t n, size_t i)
 
 void disks_free(struct disk_opt *d, size_t n)
 {
-	while (n--)
+	while (n--) {
 		free(d[n].file);
+		if (d[n].fd >= 0)
+			close(d[n].fd);
+	}
 	free(d);
 }

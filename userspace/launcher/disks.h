@@ -21,30 +21,39 @@ enum disk_mode {
 struct disk_opt {
 	enum disk_mode mode;
 	char *file;			/* real path; run-dir files: set by disks_create */
-	unsigned long long size;	/* bytes, for scratch and swap */
+	unsigned long long size;	/* bytes: scratch, swap; a host file's */
+	int fd;				/* the host file, opened; -1 for run-dir files */
 };
 
-struct options;
+#define DISKS_MAX 16	/* ubd's MAX_DEV, the same in 6.1 and 6.12 */
+/* The fd the kernel process has disk i's host file at (ubdN=/proc/self/fd/M). */
+#define DISKS_FD_BASE 20
 
-/* --disk FILE[:rw|:ro|:cow]: resolve and check FILE as the caller; 0 or
- * a usage error message (static). */
-const char *disks_parse(const char *arg, struct disk_opt *d);
+/* --disk FILE[:rw|:ro|:cow]: open and check FILE as the caller, following
+ * no link unless follow; 0 or a usage error message (static). */
+const char *disks_parse(const char *arg, struct disk_opt *d, int follow);
 /* SIZE with K, M, G or T (powers of 1024), a multiple of 512; 0 or -EINVAL. */
 int disks_parse_size(const char *s, unsigned long long *bytes);
-/* One more disk at the end of o->disks; dies when there are too many. */
-struct disk_opt *disks_add(struct options *o);
+/* One more disk at the end of *v (n of them); dies when there are too many. */
+struct disk_opt *disks_add(struct disk_opt **v, size_t *n);
 /* "/dev/ubdX" of disk i. */
 const char *disks_device(size_t i);
+/* Bytes the disks may make the run directory hold: scratch disks and
+ * swap, and a copy-on-write layer as large as its disk (it never grows
+ * beyond it), so the run directory picked has room for all of it (and the
+ * memory) and a guest filling its disks meets ENOSPC there, not the host. */
+unsigned long long disks_rundir_bytes(const struct disk_opt *d, size_t n);
 /* Make the scratch and swap files in rundir (dies on failure), and say
  * with -v which device is which file. */
-/* bytes of the scratch disks and swap that live in the run directory:
- * spawn picks a run directory with room for them (and the memory) */
-unsigned long long disks_rundir_bytes(const struct disk_opt *d, size_t n);
 void disks_create(struct disk_opt *d, size_t n, const char *rundir);
+/* In the kernel's child: each host file's fd at DISKS_FD_BASE + i;
+ * 0 or -1 with errno. */
+int disks_child_fds(const struct disk_opt *d, size_t n);
 /* Append the ubd parameters (and umlrun.swap=) to argv[k..max); new k. */
 int disks_kernel_args(const struct disk_opt *d, size_t n, const char *rundir,
 		      char **argv, int k, size_t max);
-/* The files the kernel reads (ro, cow, root) and writes (rw) on the host. */
+/* The files the kernel reads (ro, cow, root) and writes (rw) on the host,
+ * as their fds' /proc/self/fd/N names (free() them). */
 void disks_landlock(const struct disk_opt *d, size_t n, const char **ro,
 		    size_t *nr, const char **rw, size_t *nw);
 /* Does the guest write a host file of the caller's (rw disks)? */

@@ -26,13 +26,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "facts.h"
 #include "kernels.h"
+#include "options.h"
 #include "log.h"
 #include "util.h"
 
 #define KERNELS_TAIL_LINES 25
-/* build-kernel.sh's status when the extra options are refused. */
-#define KERNELS_CONFIG_REFUSED 3
 
 /*
  * The build script: UMLRUN_BUILD_KERNEL, else next to the launcher in a
@@ -44,7 +44,7 @@ static int kernels_find_script(char *out, size_t len)
 		"scripts/build-kernel.sh",
 		"../lib/umlrun/scripts/build-kernel.sh",
 	};
-	const char *env = getenv("UMLRUN_BUILD_KERNEL");
+	const char *env = options_env("UMLRUN_BUILD_KERNEL");
 	char exe[PATH_MAX];
 	ssize_t n;
 	size_t i;
@@ -253,7 +253,7 @@ static char **kernels_argv(const struct options *o, char *script)
 		argv[n++] = (char *)o->kconfig[i].arg;
 	}
 	if (o->drop_kernel)
-		argv[n++] = "--drop-kernel-layer";
+		argv[n++] = FACT_BUILD_DROP_LAYER;
 	if (o->kernel_tree) {
 		argv[n++] = "--tree";
 		argv[n++] = (char *)o->kernel_tree;
@@ -350,7 +350,7 @@ void kernels_build(const struct options *o, char *dir, size_t len)
 	dir[dlen] = 0;
 	while (dlen && dir[dlen - 1] == '\n')
 		dir[--dlen] = 0;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == KERNELS_CONFIG_REFUSED) {
+	if (WIFEXITED(status) && WEXITSTATUS(status) == atoi(FACT_BUILD_REFUSED)) {
 		why = kernels_tail_dump(&tail, 1);
 		die("%s: %s", what, why ? why : "options refused");
 	}

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "kmodes.h"
+#include "options.h"
 #include "log.h"
 
 /* The __uml_help texts of arch/um/kernel/time.c (with time travel support)
@@ -83,7 +84,7 @@ static int kmodes_maybe_seccomp(const char *kernel)
 /* A debugging UMLRUN_KERNEL_ARGS must not switch the process mode. */
 static void kmodes_refuse_seccomp(void)
 {
-	const char *extra = getenv("UMLRUN_KERNEL_ARGS");
+	const char *extra = options_env("UMLRUN_KERNEL_ARGS");
 	const char *p = extra;
 
 	while (p && (p = strstr(p, "seccomp="))) {

@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Kernel parameters from --append. They are split as the kernel's own
- * next_arg() splits a command line (at spaces outside double quotes, so a
- * value with spaces is written name="a b", as spawn_param() writes ours),
- * and each becomes one argument of the UML binary. A parameter that would
- * override one umlrun sets is refused: UML applies its setup parameters in
- * order and by prefix (mem=, con0=, ubd0=, vec0:, hostfs_rw=...), the last
- * one winning, so a later mem=, init=, hostfs_rw= or lockdown= would
+ * Kernel parameters from --append (and UMLRUN_KERNEL_ARGS). They are split
+ * as the kernel's own next_arg() splits a command line (at spaces outside
+ * double quotes, so a value with spaces is written name="a b", as
+ * spawn_param() writes ours), and each becomes one argument of the UML
+ * binary. A parameter that would override one umlrun sets (the table of
+ * userspace/shared/kcmdline.h) is refused, naming the option to use
+ * instead: UML applies its setup parameters in order and by prefix, the
+ * last one winning, so a later mem=, init=, hostfs_rw= or lockdown= would
  * change the memory, the guest init, the host-side write policy or the
- * kernel layer. Names compare with '-' and '_' alike, as the kernel does.
+ * kernel layer. The kernel layer's own parameters pass once that layer is
+ * given up. Names compare with '-' and '_' alike, as the kernel does.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -16,25 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kcmdline.h"
 #include "kparams.h"
 #include "log.h"
 #include "util.h"
-
-/* What umlrun sets, and what would reach past the guest (a prefix ends
- * with '*'): the root and init, memory and host devices, the channel and
- * umlinit's own switches, consoles and serial lines, the network, disks,
- * the write policy, lockdown, LSMs and module policy, the clock, and what
- * a panic does, the process mode and the guest's thread bound. lpj=,
- * quiet and dummy.numdummies= only tune: allowed. */
-static const char *const kparams_protected[] = {
-	"mem",	     "iomem*",	     "root*",	     "ro",	 "rw",
-	"init*",     "rdinit*",	     "hostexec.*",   "umlrun.*", "uml_dir*",
-	"umid*",     "con*",	     "ssl*",	     "xterm*",	 "mconsole*",
-	"vec*",	     "eth*",	     "ubd*",	     "hostfs*",	 "lockdown*",
-	"lsm*",	     "security*",    "module*",	     "time_travel*",
-	"panic*",    "oops*",	     "seccomp*",     "sysctl.kernel.threads_max*",
-	"initcall_blacklist*",
-};
 
 /* The parameter's name: a leading quote dropped, up to '=', '-' as '_'. */
 static void kparams_name(const char *p, size_t len, char *name, size_t max)
@@ -53,20 +40,23 @@ static void kparams_name(const char *p, size_t len, char *name, size_t max)
 	name[i] = 0;
 }
 
-static int kparams_is_protected(const char *name)
+/* The row of kcmdline.h that name (with '-' as '_') falls under, or NULL. */
+static const struct kcmd_param *kparams_row(const char *name)
 {
-	size_t i, l;
+	char want[64];
+	size_t i, l, k;
 
-	for (i = 0; i < ARRAY_SIZE(kparams_protected); i++) {
-		l = strlen(kparams_protected[i]);
-		if (kparams_protected[i][l - 1] == '*') {
-			if (!strncmp(name, kparams_protected[i], l - 1))
-				return 1;
-		} else if (!strcmp(name, kparams_protected[i])) {
-			return 1;
-		}
+	for (i = 0; i < ARRAY_SIZE(kcmd_params); i++) {
+		for (k = 0; kcmd_params[i].name[k] && k + 1 < sizeof(want); k++)
+			want[k] = kcmd_params[i].name[k] == '-' ? '_' :
+								 kcmd_params[i].name[k];
+		want[k] = 0;
+		l = strlen(want);
+		if ((kcmd_params[i].flags & KCMD_PREFIX) ? !strncmp(name, want, l) :
+							   !strcmp(name, want))
+			return &kcmd_params[i];
 	}
-	return 0;
+	return NULL;
 }
 
 /* The next parameter of *s: its start, length; 0 at the end, -1 if bad. */
@@ -90,8 +80,9 @@ static int kparams_next(const char **s, const char **start, size_t *len)
 	return 1;
 }
 
-int kparams_check(const char *params, char *err, size_t len)
+int kparams_check(const char *params, int drop_kernel, char *err, size_t len)
 {
+	const struct kcmd_param *row;
 	const char *s = params, *p, *c;
 	char name[64];
 	size_t l;
@@ -111,11 +102,21 @@ int kparams_check(const char *params, char *err, size_t len)
 				 (int)l, p);
 			return -EINVAL;
 		}
-		if (kparams_is_protected(name)) {
-			snprintf(err, len, "umlrun sets %.*s itself (or it would undo the isolation)",
-				 (int)strcspn(name, "="), name);
-			return -EINVAL;
-		}
+		row = kparams_row(name);
+		/* umlrun keeps ptrace mode (kmodes.c): saying so changes nothing */
+		if (l == strlen("seccomp=off") && !strncmp(p, "seccomp=off", l))
+			continue;
+		if (!row || (row->flags & KCMD_TUNE) ||
+		    (drop_kernel && (row->flags & KCMD_LAYER)))
+			continue;
+		snprintf(err, len, "umlrun sets %.*s itself (%s)%s%s%s",
+			 (int)strcspn(name, "="), name, row->what,
+			 row->instead ? ": use " : "", row->instead ? row->instead : "",
+			 row->flags & KCMD_LAYER ?
+				 row->instead ? " (or --drop-layer kernel gives this layer up)" :
+						"; or --drop-layer kernel gives this layer up" :
+				 "");
+		return -EINVAL;
 	}
 	if (r < 0) {
 		snprintf(err, len, "a double quote is not closed");

@@ -9,9 +9,10 @@
 
 /*
  * 0 if PARAMS splits into kernel parameters none of which overrides one
- * umlrun sets; else -EINVAL and a reason in err.
+ * umlrun sets (the kernel layer's may, with drop_kernel); else -EINVAL
+ * and a reason in err.
  */
-int kparams_check(const char *params, char *err, size_t len);
+int kparams_check(const char *params, int drop_kernel, char *err, size_t len);
 
 /*
  * Each parameter of each checked PARAMS in append, added to argv at n

@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "landlock.h"
+#include "options.h"
 #include "log.h"
 #include "util.h"
 
@@ -71,7 +72,7 @@ int landlock_abi(void)
 
 	if (abi >= 0)
 		return abi;
-	env = getenv("UMLRUN_LANDLOCK");
+	env = options_env("UMLRUN_LANDLOCK");
 	if (env && !strcmp(env, "0")) {
 		abi = 0;
 		return abi;

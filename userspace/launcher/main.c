@@ -27,6 +27,7 @@
 #include "mounts.h"
 #include "net.h"
 #include "options.h"
+#include "plan.h"
 #include "proto.h"
 #include "root.h"
 #include "result.h"
@@ -59,16 +60,6 @@ static void main_std_fds(void)
 		if (open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
 			exit(EXIT_UMLRUN);
 	}
-}
-
-/* The caller's working directory, or / if it has none. */
-static const char *main_cwd(void)
-{
-	static char cwd[PATH_MAX];
-
-	if (!getcwd(cwd, sizeof(cwd)))
-		strcpy(cwd, "/");
-	return cwd;
 }
 
 /* Set NAME=VALUE in a NULL-terminated vector, replacing any NAME. */
@@ -150,45 +141,9 @@ static void main_user_ids(struct proto_exec *e)
 	e->groups = groups;
 }
 
-/*
- * The guest has its own tmpfs on /tmp and /var/tmp. When the working
- * directory lies below one of them, show the host's directory there
- * read-only, as `--bind DIR:ro` would: the top one below /tmp, so a
- * checkout's other files come too. An explicit bind covering it wins.
- */
-static void main_scratch_cwd(struct options *o)
+static void main_exec_blob(const struct plan *p, uint8_t **blob, size_t *len)
 {
-	static const char *const scratch[] = { "/tmp/", "/var/tmp/" };
-	char top[PATH_MAX], arg[PATH_MAX + 8];
-	const char *cwd = o->cwd;
-	struct mount_opt m;
-	size_t i, len, k;
-
-	for (i = 0; i < ARRAY_SIZE(scratch); i++) {
-		len = strlen(scratch[i]);
-		if (strncmp(cwd, scratch[i], len) || !cwd[len])
-			continue;
-		snprintf(top, sizeof(top), "%.*s", (int)(len + strcspn(cwd + len, "/")),
-			 cwd);
-		for (k = 0; k < o->n_mounts; k++) {
-			size_t dl = strlen(o->mounts[k].dst);
-
-			if (!strncmp(top, o->mounts[k].dst, dl) &&
-			    (top[dl] == '/' || !top[dl]))
-				return;
-		}
-		snprintf(arg, sizeof(arg), "%s:ro", top);
-		if (mounts_parse_bind(arg, &m))
-			return; /* not a host directory: nothing to show */
-		*options_add_mount(o) = m;
-		info("showing the host's %s read-only in the guest", top);
-		return;
-	}
-}
-
-static void main_exec_blob(const struct options *o, uint8_t **blob,
-			   size_t *len)
-{
+	const struct options *o = &p->o;
 	struct proto_exec e = { 0 };
 	size_t nenv;
 	int err;
@@ -204,7 +159,7 @@ static void main_exec_blob(const struct options *o, uint8_t **blob,
 	if (o->user)
 		main_user_ids(&e);
 	e.mounts = mounts_table(o->mounts, o->n_mounts, o->overlay,
-				root_mount(), &e.nmounts);
+				p->root.kind ? &p->root : NULL, &e.nmounts);
 	err = proto_exec_encode(&e, blob, len);
 	if (err == -E2BIG)
 		die("arguments and environment are too large");
@@ -224,12 +179,8 @@ static void main_confine(const struct options *o)
 {
 	int err;
 
-	if (o->result_json) {
-		err = result_open(o->result_json, uml.kernel);
-		if (err)
-			warn("cannot write %s: %s", o->result_json,
-			     strerror(-err));
-	}
+	if (o->result_json)
+		(void)result_open(o->result_json, uml.kernel, o->follow_links);
 	console_open_log(o);
 	err = confine_launcher(uml.rundir, o->net);
 	if (err) {
@@ -240,7 +191,9 @@ static void main_confine(const struct options *o)
 
 int main(int argc, char **argv)
 {
-	struct options o;
+	struct options user;
+	struct plan plan;
+	struct options *o = &plan.o;
 	uint8_t *blob;
 	size_t len;
 	int status, err;
@@ -250,31 +203,33 @@ int main(int argc, char **argv)
 	result.start_ms = result_now_ms();
 	main_std_fds();
 	config_apply(&argc, &argv);
-	options_parse(&o, argc, argv);
-	if (o.print_config)
+	options_parse(&user, argc, argv);
+	if (user.dump)
+		return options_dump(user.dump);
+	if (user.print_config)
 		return config_print();
-	if (o.kernels_action)
-		kernels_exec_script(o.kernels_action);
-	if (o.version)
-		return doctor_version(&o);
-	if (o.check)
-		return doctor_check(&o);
-	spawn_locate(&uml, &o);
-	root_prepare(&o);
-	if (!o.cwd)
-		o.cwd = main_cwd();
-	if (!o.root)
-		main_scratch_cwd(&o);
-	main_exec_blob(&o, &blob, &len);
-	if (o.junit)
-		result_tests_start(o.junit, o.argv[0]);
+	if (user.kernels_action)
+		kernels_exec_script(user.kernels_action);
+	/* What the options amount to, once: from here on, the plan. */
+	plan_derive(&user, &plan);
+	options_free(&user);
+	if (o->version)
+		return doctor_version(o);
+	if (o->check)
+		return doctor_check(o);
+	/* --coverage DIR first: a bad DIR stops the run before a kernel build */
+	coverage_prepare(o);
+	spawn_locate(&uml, o);
+	plan_prepare(&plan);
+	main_exec_blob(&plan, &blob, &len);
+	if (o->junit)
+		result_tests_start(o->junit, o->argv[0], o->follow_links);
 	loop_signals_init();
 	log_set_cleanup(main_cleanup);
-	coverage_prepare(&o);
-	uml.net_fd = net_init(&o);
-	spawn_start(&uml, &o);
-	main_confine(&o);
-	status = loop_run(&uml, &o, blob, len);
+	uml.net_fd = net_init(o);
+	spawn_start(&uml, o);
+	main_confine(o);
+	status = loop_run(&uml, o, blob, len);
 	if (status != EXIT_UMLRUN && status != EXIT_TIMEOUT)
 		net_drain(NET_DRAIN_MS);
 	/* before the run directory, which holds the guest's data, goes */
@@ -282,16 +237,16 @@ int main(int argc, char **argv)
 	main_cleanup();
 	splat_report(&splats);
 	/* --splat-is-failure: a splat is "bad" for git bisect run. */
-	if (o.splat_is_failure && splats.count)
+	if (o->splat_is_failure && splats.count)
 		status = 1;
 	result.end_ms = result_now_ms();
 	result.status = status;
 	err = result_tests_end();
 	if (err < 0)
-		warn("cannot write %s: %s", o.junit, strerror(-err));
-	if (o.result_json && result_write(uml.kernel) < 0)
-		warn("cannot write %s: %s", o.result_json, strerror(errno));
-	options_free(&o);
+		warn("cannot write %s: %s", o->junit, strerror(-err));
+	if (o->result_json && result_write(uml.kernel) < 0)
+		warn("cannot write %s: %s", o->result_json, strerror(errno));
+	plan_free(&plan);
 	free(blob);
 	return status;
 }

@@ -1,19 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The launcher's half of the filesystem model. Bind sources are resolved
- * on the host once, here, and the same real paths go to the three places
- * that must agree: the guest's mount table (sent with the command), the
- * kernel's host-side write policy (hostfs_rw= on its command line, fixed
- * at boot) and the Landlock ruleset of the kernel process (landlock.c).
+ * The launcher's half of the filesystem model. Bind sources are opened on
+ * the host once, here, following no link the guest could have planted
+ * (hostpath.c), and what was opened goes to the three places that must
+ * agree: its canonical path to the guest's mount table (sent with the
+ * command) and to the kernel's host-side write policy (hostfs_rw= on its
+ * command line, fixed at boot), the open directory itself to the Landlock
+ * ruleset of the kernel process (landlock.c).
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "hostpath.h"
 #include "log.h"
 #include "mounts.h"
 #include "util.h"
@@ -89,13 +94,16 @@ static int mounts_kernel_fs(const char *path)
 	return found || inside;
 }
 
-const char *mounts_parse_bind(const char *arg, struct mount_opt *m)
+const char *mounts_parse_bind(const char *arg, struct mount_opt *m,
+			      int follow)
 {
+	static char why[PATH_MAX + 256];
 	const char *end = arg + strlen(arg), *colon;
 	char *src, real[PATH_MAX];
-	struct stat st;
+	int fd;
 
 	m->kind = MOUNT_BIND_RO;
+	m->fd = -1;
 	colon = strrchr(arg, ':');
 	if (colon && (!strcmp(colon, ":ro") || !strcmp(colon, ":rw"))) {
 		m->kind = colon[2] == 'w' ? MOUNT_BIND_RW : MOUNT_BIND_RO;
@@ -109,15 +117,19 @@ const char *mounts_parse_bind(const char *arg, struct mount_opt *m)
 		free(src);
 		return "empty source";
 	}
-	if (!realpath(src, real)) {
-		free(src);
-		return strerror(errno);
-	}
+	fd = hostpath_open(src, O_PATH | O_DIRECTORY, follow, why, sizeof(why));
 	free(src);
-	if (stat(real, &st) < 0 || !S_ISDIR(st.st_mode))
-		return "source is not a directory";
-	if (m->kind == MOUNT_BIND_RW && mounts_kernel_fs(real))
+	if (fd < 0)
+		return fd == -ENOTDIR ? "source is not a directory" : why;
+	if (hostpath_real(fd, real, sizeof(real)) < 0) {
+		close(fd);
+		return "cannot name the source";
+	}
+	if (m->kind == MOUNT_BIND_RW && mounts_kernel_fs(real)) {
+		close(fd);
 		return "a writable bind cannot hold /proc, /sys, /dev or another kernel filesystem";
+	}
+	m->fd = fd;
 	m->src = mounts_strdup(real, strlen(real));
 	if (!m->dst)
 		m->dst = mounts_strdup(real, strlen(real));
@@ -130,6 +142,7 @@ const char *mounts_parse_tmpfs(const char *arg, struct mount_opt *m)
 {
 	m->kind = MOUNT_TMPFS;
 	m->src = NULL;
+	m->fd = -1;
 	m->dst = mounts_strdup(arg, strlen(arg));
 	if (m->dst[0] != '/')
 		return "path must be absolute";
@@ -219,4 +232,15 @@ int mounts_any_writable(const struct mount_opt *m, size_t n)
 		if (m[i].kind == MOUNT_BIND_RW)
 			return 1;
 	return 0;
+}
+
+void mounts_free(struct mount_opt *m, size_t n)
+{
+	while (n--) {
+		free(m[n].src);
+		free(m[n].dst);
+		if (m[n].fd >= 0)
+			close(m[n].fd);
+	}
+	free(m);
 }

@@ -18,13 +18,15 @@ struct mount_opt {
 	enum mount_kind kind;
 	char *src;	/* host directory (real path); NULL for tmpfs */
 	char *dst;	/* absolute path in the guest */
+	int fd;		/* the directory, opened (hostpath.h); -1 for tmpfs */
 };
 
 /*
- * Parse "SRC[:DST][:ro|rw]" into m, resolving SRC on the host; returns 0
- * or a usage error message (static).
+ * Parse "SRC[:DST][:ro|rw]" into m, opening SRC on the host without
+ * following a link (unless follow); returns 0 or a usage error message.
  */
-const char *mounts_parse_bind(const char *arg, struct mount_opt *m);
+const char *mounts_parse_bind(const char *arg, struct mount_opt *m,
+			      int follow);
 /* Parse a --tmpfs PATH; returns 0 or a usage error message. */
 const char *mounts_parse_tmpfs(const char *arg, struct mount_opt *m);
 
@@ -37,5 +39,7 @@ struct proto_mount *mounts_table(const struct mount_opt *m, size_t n,
 char *mounts_hostfs_rw(const struct mount_opt *m, size_t n);
 /* Does any mount let the guest write a host path? */
 int mounts_any_writable(const struct mount_opt *m, size_t n);
+/* Free the entries' strings and close their fds. */
+void mounts_free(struct mount_opt *m, size_t n);
 
 #endif

@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "options.h"
 #include "log.h"
 #include "net.h"
 
@@ -397,7 +398,7 @@ static void net_from_guest(void)
 
 static void net_sockbuf(int fd)
 {
-	const char *env = getenv("UMLRUN_NET_SOCKBUF");
+	const char *env = options_env("UMLRUN_NET_SOCKBUF");
 	int size = NET_SOCKBUF;
 
 	/* For tests: small buffers make both sides meet a full socket. */

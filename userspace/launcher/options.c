@@ -1,11 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Command-line parsing for the launcher: getopt_long with a leading '+' so
- * that parsing stops at the command, numbers through strtol with full
- * checks, a usage error is one line on stderr and exit status 125.
+ * The launcher's options, one row each (options_table): long and short
+ * name, argument, help text, where the option may come from, whether it
+ * adds up, what it does beyond the guest, and the function that takes it.
+ * getopt_long's table, --help, the config files' policy (config.c), the
+ * bash completion and the reference table (--dump-options) are made from
+ * the rows, never typed again; a new option is one new row, refused from a
+ * project file until the row says otherwise. The UMLRUN_* variables are
+ * declared here too, and read only through options_env(). Parsing is
+ * getopt_long with a leading '+' so that it stops at the command, numbers
+ * through strtol with full checks; a usage error is one line on stderr
+ * (naming the config line it came from) and exit status 125.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -15,259 +24,53 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "facts.h"
+#include "kernels.h"
 #include "kparams.h"
 #include "log.h"
 #include "options.h"
+#include "util.h"
 
-enum {
-	OPT_TIMEOUT = 256,
-	OPT_CLEAN_ENV,
-	OPT_KERNEL_VERSION,
-	OPT_KERNEL_TREE,
-	OPT_PANIC_IS_FAILURE,
-	OPT_LIST_KERNELS,
-	OPT_PRUNE_KERNELS,
-	OPT_MODULE,
-	OPT_INIT,
-	OPT_LOG,
-	OPT_RESULT_JSON,
-	OPT_CHECK,
-	OPT_NO_STDIN,
-	OPT_HELP,
-	OPT_VERSION,
-	OPT_BIND,
-	OPT_TMPFS,
-	OPT_OVERLAY,
-	OPT_ALLOW_MODULES,
-	OPT_DROP_LAYER,
-	OPT_HOST_LOOPBACK,
-	OPT_ROOT,
-	OPT_DISK,
-	OPT_DISK_SIZE,
-	OPT_SWAP,
-	OPT_JUNIT,
-	OPT_PRINT_CONFIG,
-	OPT_NO_CONFIG,
-	OPT_SPLAT_IS_FAILURE,
-	OPT_GDB,
-	OPT_KCONFIG,
-	OPT_KCONFIG_ADD,
-	OPT_APPEND,
-	OPT_COMMIT,
-	OPT_MAX_PROCS,
-	OPT_TIME_TRAVEL,
-	OPT_FLAVOUR,
-	OPT_COVERAGE,
+#define HELP_WIDTH 78
+#define HELP_INDENT 27
+
+static const char *const options_sections[] = {
+	"Guest",
+	"Network (no host privileges needed)",
+	"Filesystem and isolation (the host's / is read-only in the guest,\n"
+	"enforced on the host side)",
+	"Block devices (/dev/ubda, /dev/ubdb, ... in order; UMLRUN_DISK0, ...\n"
+	"name them to the command)",
+	"Kernel",
+	"Diagnostics",
 };
 
-static const struct option long_opts[] = {
-	{ "mem", required_argument, NULL, 'm' },
-	{ "kernel", required_argument, NULL, 'k' },
-	{ "kernel-version", required_argument, NULL, OPT_KERNEL_VERSION },
-	{ "kernel-tree", required_argument, NULL, OPT_KERNEL_TREE },
-	{ "kconfig", required_argument, NULL, OPT_KCONFIG },
-	{ "kconfig-add", required_argument, NULL, OPT_KCONFIG_ADD },
-	{ "flavour", required_argument, NULL, OPT_FLAVOUR },
-	{ "coverage", required_argument, NULL, OPT_COVERAGE },
-	{ "append", required_argument, NULL, OPT_APPEND },
-	{ "commit", required_argument, NULL, OPT_COMMIT },
-	{ "panic-is-failure", no_argument, NULL, OPT_PANIC_IS_FAILURE },
-	{ "splat-is-failure", no_argument, NULL, OPT_SPLAT_IS_FAILURE },
-	{ "gdb", no_argument, NULL, OPT_GDB },
-	{ "list-kernels", no_argument, NULL, OPT_LIST_KERNELS },
-	{ "prune-kernels", no_argument, NULL, OPT_PRUNE_KERNELS },
-	{ "module", required_argument, NULL, OPT_MODULE },
-	{ "init", required_argument, NULL, OPT_INIT },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "tty", no_argument, NULL, 't' },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "env", required_argument, NULL, 'e' },
-	{ "clean-env", no_argument, NULL, OPT_CLEAN_ENV },
-	{ "cwd", required_argument, NULL, 'C' },
-	{ "no-stdin", no_argument, NULL, OPT_NO_STDIN },
-	{ "log", required_argument, NULL, OPT_LOG },
-	{ "result-json", required_argument, NULL, OPT_RESULT_JSON },
-	{ "junit", required_argument, NULL, OPT_JUNIT },
-	{ "net", no_argument, NULL, 'n' },
-	{ "publish", required_argument, NULL, 'p' },
-	{ "host-loopback", no_argument, NULL, OPT_HOST_LOOPBACK },
-	{ "bind", required_argument, NULL, OPT_BIND },
-	{ "tmpfs", required_argument, NULL, OPT_TMPFS },
-	{ "overlay", no_argument, NULL, OPT_OVERLAY },
-	{ "root", required_argument, NULL, OPT_ROOT },
-	{ "disk", required_argument, NULL, OPT_DISK },
-	{ "disk-size", required_argument, NULL, OPT_DISK_SIZE },
-	{ "swap", required_argument, NULL, OPT_SWAP },
-	{ "user", no_argument, NULL, 'u' },
-	{ "allow-modules", no_argument, NULL, OPT_ALLOW_MODULES },
-	{ "drop-layer", required_argument, NULL, OPT_DROP_LAYER },
-	{ "max-procs", required_argument, NULL, OPT_MAX_PROCS },
-	{ "time-travel", no_argument, NULL, OPT_TIME_TRAVEL },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ "check", no_argument, NULL, OPT_CHECK },
-	{ "print-config", no_argument, NULL, OPT_PRINT_CONFIG },
-	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
-	{ NULL, 0, NULL, 0 },
+enum { SEC_GUEST, SEC_NET, SEC_FS, SEC_DISK, SEC_KERNEL, SEC_DIAG };
+
+static const char *const options_effects[] = {
+	[EFF_GUEST] = "shapes only the guest",
+	[EFF_REPORT] = "changes what umlrun reports",
+	[EFF_ACTION] = "is an action, not a default",
+	[EFF_PATH] = "shows host files to the guest",
+	[EFF_BOUND] = "sets a bound on the host's resources",
+	[EFF_WRITE] = "makes umlrun write a host file",
+	[EFF_NET] = "turns the network on",
+	[EFF_LAYER] = "gives an isolation layer up",
+	[EFF_BUILD] = "builds a kernel with other options",
+	[EFF_CODE] = "runs a kernel, init or module of its choosing",
+	[EFF_KPARAM] = "adds kernel parameters",
+	[EFF_HOSTPROC] = "starts a process on the host",
 };
 
-/* The same table for config.c, which reads option names from files. */
-const struct option *const options_long = long_opts;
-const char options_short[] = "+:m:k:vte:C:np:u";
 /* The argv entry being parsed, so an error can name its config line. */
-static int options_argi;
-
-static void options_help(void)
-{
-	printf("Usage: umlrun [OPTION]... [--] [COMMAND [ARG]...]\n"
-	       "Run COMMAND as root in a freshly booted User Mode Linux kernel, with\n"
-	       "the same stdin, stdout, stderr and exit status as if run locally.\n"
-	       "Without COMMAND, run the caller's $SHELL (on a pty if on a terminal).\n"
-	       "\n"
-	       "Guest:\n"
-	       "  -m, --mem SIZE           guest memory, e.g. 512M or 2G (default %dM)\n"
-	       "  -C, --cwd DIR            working directory in the guest (default: the\n"
-	       "                           caller's; created if missing with --overlay)\n"
-	       "  -e, --env NAME=VALUE     set a variable for the command; NAME alone\n"
-	       "                           copies it from the caller (repeatable)\n"
-	       "      --clean-env          start from an empty environment\n"
-	       "      --no-stdin           give the command /dev/null as stdin (umlrun\n"
-	       "                           then reads nothing from its own stdin)\n"
-	       "  -t, --tty                run the command on a pseudo-terminal; the host\n"
-	       "                           terminal goes raw while it runs\n"
-	       "      --timeout DURATION   kill the guest after DURATION (e.g. 30, 1.5s,\n"
-	       "                           2m, 500ms) and exit 124\n"
-	       "      --time-travel        virtual time: when the guest waits, its clock\n"
-	       "                           jumps to the next timer (sleep 30 returns at\n"
-	       "                           once); --timeout still counts host time; not\n"
-	       "                           with -n or -p\n"
-	       "\n"
-	       "Network (no host privileges needed):\n"
-	       "  -n, --net                give the guest eth0 with user-mode networking\n"
-	       "                           (10.0.2.15/24, gateway 10.0.2.2,\n"
-	       "                           DNS 10.0.2.3); default: only lo\n"
-	       "  -p, --publish [HOSTADDR:]HOSTPORT:GUESTPORT[/tcp|/udp]\n"
-	       "                           forward a host port into the guest (HOSTADDR\n"
-	       "                           defaults to 127.0.0.1; repeatable; implies -n)\n"
-	       "      --host-loopback      let the guest reach services on the host's\n"
-	       "                           127.0.0.1 at 10.0.2.2 (default: refused;\n"
-	       "                           implies -n)\n"
-	       "\n"
-	       "Filesystem and isolation (the host's / is read-only in the guest,\n"
-	       "enforced on the host side):\n"
-	       "      --bind SRC[:DST][:ro|rw]\n"
-	       "                           show host directory SRC at DST (default: SRC)\n"
-	       "                           in the guest, read-only (default) or writable;\n"
-	       "                           DST is created if missing (repeatable)\n"
-	       "      --tmpfs PATH         an empty tmpfs at PATH in the guest (repeatable)\n"
-	       "      --overlay            make / a writable copy-on-write overlay: writes\n"
-	       "                           stay in guest memory and vanish at exit\n"
-	       "      --root DIR|TAR|IMAGE the guest's / is DIR (read-only unless bound rw,\n"
-	       "                           writable with --overlay), a tar archive (unpacked\n"
-	       "                           once into the cache) or an ext4 or squashfs image\n"
-	       "                           (attached read-only); the command comes from it\n"
-	       "  -u, --user               run the command as the caller's uid, gid and\n"
-	       "                           groups instead of root\n"
-	       "      --allow-modules      let the guest load kernel modules (gives up\n"
-	       "                           the kernel layer: Landlock alone guards the host)\n"
-	       "      --drop-layer kernel|landlock\n"
-	       "                           run with one isolation layer: a kernel without\n"
-	       "                           umlrun's write policy or lockdown (kernel), or\n"
-	       "                           a host without Landlock (landlock); without it\n"
-	       "                           such a run is refused with 125\n"
-	       "\n"
-	       "Block devices (/dev/ubda, /dev/ubdb, ... in order; UMLRUN_DISK0, ...\n"
-	       "name them to the command):\n"
-	       "      --disk FILE[:ro|rw|cow]\n"
-	       "                           attach host file FILE: the guest cannot write it\n"
-	       "                           (ro, default), writes it (rw), or writes a\n"
-	       "                           throwaway copy-on-write layer (cow) (repeatable)\n"
-	       "      --disk-size SIZE     attach an empty sparse scratch disk of SIZE\n"
-	       "                           (e.g. 64M, 2G) that is gone at exit (repeatable)\n"
-	       "      --swap SIZE          give the guest SIZE of swap on a scratch disk\n"
-	       "      --allow-modules      let the guest load kernel modules (needs\n"
-	       "                           Landlock on the host, which then alone guards it)\n"
-	       "      --max-procs N        at most N host processes for the kernel and the\n"
-	       "                           guest (each guest process is one; default %d;\n"
-	       "                           'max': no bound); beyond it fork fails (EAGAIN)\n"
-	       "\n"
-	       "Kernel:\n"
-	       "  -k, --kernel PATH        a UML kernel binary (hostexec.ko next to it)\n"
-	       "      --kernel-version V   Debian's 6.12 (default, built by make) or 6.1\n"
-	       "                           (built on first use, or by make kernels);\n"
-	       "                           UMLRUN_KERNEL_VERSION sets the default\n"
-	       "      --kernel-tree DIR    build the Linux tree DIR (e.g. a git checkout)\n"
-	       "                           out of tree with our config and module,\n"
-	       "                           cached per commit; a tree that does not\n"
-	       "                           build exits 125 (skip for git bisect run)\n"
-	       "      --commit REV         with --kernel-tree: build REV of the git tree,\n"
-	       "                           written to the cache (work tree untouched)\n"
-	       "      --kconfig FILE       a kconfig fragment applied after umlrun's\n"
-	       "                           (repeatable); the kernel is built on first\n"
-	       "                           use and cached per configuration\n"
-	       "      --kconfig-add CONFIG_X=VALUE\n"
-	       "                           one more option, as --kconfig (repeatable);\n"
-	       "                           a line that does not land exits 125 saying\n"
-	       "                           why; options the kernel layer rests on change\n"
-	       "                           only with --drop-layer kernel\n"
-	       "      --flavour NAME       a kernel built for finding bugs, as --kconfig\n"
-	       "                           of arch-um-config/flavours/NAME*.config\n"
-	       "                           (repeatable): debug (KASAN, lockdep, UBSAN),\n"
-	       "                           coverage (gcov; only with --drop-layer kernel)\n"
-	       "      --coverage DIR       run on the coverage flavour and write the\n"
-	       "                           kernel code the command ran as an lcov\n"
-	       "                           tracefile, DIR/coverage.info, and with\n"
-	       "                           genhtml DIR/html/index.html; gives up the\n"
-	       "                           kernel layer (debugfs on, no lockdown)\n"
-	       "      --append PARAMS      more kernel parameters (repeatable; quote a\n"
-	       "                           value with spaces as name=\"a b\"); those\n"
-	       "                           umlrun sets itself are refused\n"
-	       "      --panic-is-failure   a kernel panic exits 1 instead of 125 (to\n"
-	       "                           bisect boot regressions)\n"
-	       "      --splat-is-failure   exit 1 if the kernel reported a WARNING, BUG,\n"
-	       "                           KASAN, lockdep, RCU stall or other splat,\n"
-	       "                           whatever the command's status\n"
-	       "      --list-kernels       list the cached kernels and builds, and exit\n"
-	       "      --prune-kernels      remove all cached kernels and builds but the\n"
-	       "                           current 6.12 and 6.1 ones and their variants'\n"
-	       "                           kernels, and exit\n"
-	       "      --gdb                start the kernel under gdb on this terminal,\n"
-	       "                           with its and hostexec.ko's symbols; the\n"
-	       "                           command keeps its stdout, stderr and status\n"
-	       "                           (stdin only when it is not the terminal)\n"
-	       "      --module PATH        the hostexec.ko to load in the guest\n"
-	       "      --init PATH          the guest init (default: the built umlinit)\n"
-	       "\n"
-	       "Diagnostics:\n"
-	       "  -v, --verbose            show what umlrun does and the kernel log\n"
-	       "      --log FILE           write the kernel log to FILE\n"
-	       "      --result-json FILE   write the outcome as JSON to FILE (exit\n"
-	       "                           status, signal, timeout, panic, kernel and\n"
-	       "                           its splats, boot and run time, bytes)\n"
-	       "      --junit FILE         read the command's stdout as TAP/KTAP (it\n"
-	       "                           still passes through unchanged) and write\n"
-	       "                           its results to FILE as JUnit XML\n"
-	       "      --help               show this help and exit\n"
-	       "      --version            show the version and the kernel a run uses\n"
-	       "      --check              check what this host offers umlrun, with fixes\n"
-	       "      --print-config       show the options from config files and the\n"
-	       "                           command line, with where each came from\n"
-	       "      --no-config          ignore the config files: the user's\n"
-	       "                           ~/.config/umlrun/config and the project's\n"
-	       "                           " CONFIG_PROJECT_FILE " (nearest from here upward)\n"
-	       "\n"
-	       "Exit status: the command's own; 128+N if it was killed by signal N;\n"
-	       "124 on --timeout; 125 if umlrun itself failed; 126 if the command could\n"
-	       "not be executed; 127 if it was not found.\n",
-	       DEFAULT_MEM_MB, DEFAULT_MAX_PROCS);
-}
+static const char *options_arg;
 
 static void usage_error(const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 1, 2)));
 
 static void usage_error(const char *fmt, ...)
 {
-	const char *where = options_argi ? config_where(options_argi) : NULL;
+	const char *where = options_arg ? config_where(options_arg) : NULL;
 	va_list ap;
 
 	fprintf(stderr, "umlrun: ");
@@ -279,6 +82,17 @@ static void usage_error(const char *fmt, ...)
 	fprintf(stderr, " (see umlrun --help)\n");
 	exit(EXIT_UMLRUN);
 }
+
+/* Append one more pointer to a counted array; dies out of memory. */
+static void options_push(const char ***v, size_t *n, const char *s)
+{
+	*v = realloc(*v, (*n + 1) * sizeof(**v));
+	if (!*v)
+		die("out of memory");
+	(*v)[(*n)++] = s;
+}
+
+/* --- parsers ---------------------------------------------------------- */
 
 int options_parse_duration(const char *s, long long *ms)
 {
@@ -328,35 +142,6 @@ int options_parse_mem(const char *s, unsigned long *mb)
 		return -EINVAL;
 	*mb = (unsigned long)v;
 	return 0;
-}
-
-void options_free(struct options *o)
-{
-	free(o->env_add);
-	o->env_add = NULL;
-	o->n_env_add = 0;
-	free(o->publish);
-	o->publish = NULL;
-	free(o->kconfig);
-	o->kconfig = NULL;
-	o->n_kconfig = 0;
-	free(o->flavour);
-	o->flavour = NULL;
-	o->n_flavour = 0;
-	free(o->append);
-	o->append = NULL;
-	o->n_append = 0;
-	o->n_publish = 0;
-	while (o->n_mounts--) {
-		free(o->mounts[o->n_mounts].src);
-		free(o->mounts[o->n_mounts].dst);
-	}
-	free(o->mounts);
-	o->mounts = NULL;
-	o->n_mounts = 0;
-	disks_free(o->disks, o->n_disks);
-	o->disks = NULL;
-	o->n_disks = 0;
 }
 
 /*
@@ -431,11 +216,173 @@ int options_parse_publish(const char *s, struct publish *p)
 	return 0;
 }
 
+/*
+ * A kconfig line as a fragment holds it: "CONFIG_X=VALUE" or "# CONFIG_X
+ * is not set". Its value reaches .config, and Kconfig writes a string's
+ * content unquoted into include/config/auto.conf, which make includes: a
+ * '$' there is make's expansion ($(shell ...)), so a value may be y, n, m,
+ * a decimal or hex number, or a string of plain bytes only. bool_only: a
+ * project file's line, which may only switch an option.
+ */
+const char *options_check_kconfig_line(const char *line, int bool_only)
+{
+	const char *p = line, *v;
+	size_t n;
+
+	if (!strncmp(p, "# ", 2)) {
+		p += 2;
+		n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
+		if (strncmp(p, "CONFIG_", 7) || n <= 7 || strcmp(p + n, " is not set"))
+			return "want CONFIG_NAME=VALUE or '# CONFIG_NAME is not set'";
+		return NULL;
+	}
+	n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
+	if (strncmp(p, "CONFIG_", 7) || n <= 7 || p[n] != '=')
+		return "want CONFIG_NAME=VALUE or '# CONFIG_NAME is not set'";
+	v = p + n + 1;
+	if (!strcmp(v, "y") || !strcmp(v, "n") || !strcmp(v, "m"))
+		return NULL;
+	if (bool_only)
+		return "a project file may only switch an option (=y, =m or =n)";
+	if (*v == '-' && v[1])
+		v++;
+	if (*v && strspn(v, "0123456789") == strlen(v))
+		return NULL;
+	if (!strncmp(v, "0x", 2) && v[2] &&
+	    strspn(v + 2, "0123456789abcdefABCDEF") == strlen(v + 2))
+		return NULL;
+	n = strlen(v);
+	if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
+		for (p = v + 1; p < v + n - 1; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '"' ||
+			    *p == '$' || *p == '`' || *p == '\\')
+				return "a string value may not hold $, `, \\, a quote or a control character (make would expand it)";
+		return NULL;
+	}
+	return "a value is y, n, m, a number or a \"string\"";
+}
+
+/* --kconfig FILE: every line a comment, blank, or a line as above. */
+static void options_check_fragment(const char *file)
+{
+	char *buf = NULL, *l, *e;
+	const char *why;
+	size_t cap = 0;
+	int n = 0;
+	FILE *f;
+
+	f = fopen(file, "re");
+	if (!f)
+		usage_error("--kconfig %s: %s", file, strerror(errno));
+	while (getline(&buf, &cap, f) >= 0) {
+		n++;
+		for (l = buf; *l == ' ' || *l == '\t'; l++)
+			;
+		e = l + strlen(l);
+		while (e > l && (e[-1] == '\n' || e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+			*--e = 0;
+		if (!*l || (*l == '#' && strncmp(l, "# CONFIG_", 9)))
+			continue;
+		why = options_check_kconfig_line(l, 0);
+		if (why)
+			usage_error("--kconfig %s:%d: '%s': %s", file, n, l, why);
+	}
+	free(buf);
+	fclose(f);
+}
+
+/* --- what each option does -------------------------------------------- */
+
+static void set_mem(struct options *o, const char *a)
+{
+	if (options_parse_mem(a, &o->mem_mb))
+		usage_error("bad memory size '%s' (32M to 64G)", a);
+}
+
+static void set_cwd(struct options *o, const char *a)
+{
+	if (!*a)
+		usage_error("empty directory for -C");
+	o->cwd = a;
+}
+
+static void set_env(struct options *o, const char *a)
+{
+	if (!*a || *a == '=')
+		usage_error("bad variable '%s' for -e", a);
+	options_push(&o->env_add, &o->n_env_add, a);
+}
+
+static void set_clean_env(struct options *o, const char *a)
+{
+	o->clean_env = 1;
+}
+
+static void set_no_stdin(struct options *o, const char *a)
+{
+	o->no_stdin = 1;
+}
+
+static void set_tty(struct options *o, const char *a)
+{
+	o->tty = 1;
+}
+
+static void set_timeout(struct options *o, const char *a)
+{
+	if (options_parse_duration(a, &o->timeout_ms))
+		usage_error("bad duration '%s'", a);
+}
+
+static void set_time_travel(struct options *o, const char *a)
+{
+	o->time_travel = 1;
+}
+
+/* A host name as sethostname(2) takes it and the command line carries. */
+static void set_hostname(struct options *o, const char *a)
+{
+	size_t n = strlen(a);
+
+	if (!n || n > 64 || *a == '-' || *a == '.' ||
+	    strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") != n)
+		usage_error("bad host name '%s' (letters, digits, '.' and '-', at most 64)",
+			    a);
+	o->hostname = a;
+}
+
+static void set_user(struct options *o, const char *a)
+{
+	o->user = 1;
+}
+
+static void set_net(struct options *o, const char *a)
+{
+	o->net = 1;
+}
+
+static void set_publish(struct options *o, const char *a)
+{
+	o->publish = realloc(o->publish, (o->n_publish + 1) * sizeof(*o->publish));
+	if (!o->publish)
+		die("out of memory");
+	if (options_parse_publish(a, &o->publish[o->n_publish]))
+		usage_error("bad port forward '%s' (want [HOSTADDR:]HOSTPORT:GUESTPORT[/tcp|/udp])",
+			    a);
+	o->n_publish++;
+}
+
+static void set_host_loopback(struct options *o, const char *a)
+{
+	o->host_loopback = 1;
+}
+
 struct mount_opt *options_add_mount(struct options *o)
 {
 	o->mounts = realloc(o->mounts, (o->n_mounts + 1) * sizeof(*o->mounts));
 	if (!o->mounts)
 		die("out of memory");
+	memset(&o->mounts[o->n_mounts], 0, sizeof(*o->mounts));
 	return &o->mounts[o->n_mounts++];
 }
 
@@ -444,277 +391,895 @@ static void options_mount(struct options *o, int bind, const char *arg)
 	struct mount_opt *m = options_add_mount(o);
 	const char *err;
 
-	err = bind ? mounts_parse_bind(arg, m) : mounts_parse_tmpfs(arg, m);
+	err = bind ? mounts_parse_bind(arg, m, o->follow_links) :
+		     mounts_parse_tmpfs(arg, m);
 	if (err)
 		usage_error("bad %s '%s': %s", bind ? "--bind" : "--tmpfs", arg,
 			    err);
 }
 
-static void options_disk(struct options *o, int file, const char *arg)
+static void set_bind(struct options *o, const char *a)
 {
-	struct disk_opt *d = disks_add(o);
+	options_mount(o, 1, a);
+}
+
+static void set_tmpfs(struct options *o, const char *a)
+{
+	options_mount(o, 0, a);
+}
+
+static void set_overlay(struct options *o, const char *a)
+{
+	o->overlay = 1;
+}
+
+static void set_root(struct options *o, const char *a)
+{
+	if (!*a)
+		usage_error("empty path for --root");
+	o->root = a;
+}
+
+static void set_root_max(struct options *o, const char *a)
+{
+	if (disks_parse_size(a, &o->root_max) || o->root_max < (1ULL << 20))
+		usage_error("bad size '%s' for --root-max (1M or more, e.g. 8G)", a);
+}
+
+static void set_follow_links(struct options *o, const char *a)
+{
+	o->follow_links = 1;
+}
+
+static void set_allow_modules(struct options *o, const char *a)
+{
+	o->allow_modules = 1;
+}
+
+static void set_drop_layer(struct options *o, const char *a)
+{
+	if (!strcmp(a, "kernel"))
+		o->drop_kernel = 1;
+	else if (!strcmp(a, "landlock"))
+		o->drop_landlock = 1;
+	else
+		usage_error("--drop-layer takes kernel or landlock, not '%s'", a);
+}
+
+static void set_max_procs(struct options *o, const char *a)
+{
+	if (options_parse_max_procs(a, &o->max_procs))
+		usage_error("bad process bound '%s' (64 to 4194304, or max)", a);
+}
+
+static void set_disk(struct options *o, const char *a)
+{
+	struct disk_opt *d = disks_add(&o->disks, &o->n_disks);
 	const char *err;
 
-	if (!file) {
-		d->mode = DISK_SCRATCH;
-		if (disks_parse_size(arg, &d->size))
-			usage_error("bad size '%s' for --disk-size (e.g. 64M, a multiple of 512)",
-				    arg);
-		return;
-	}
-	err = disks_parse(arg, d);
+	err = disks_parse(a, d, o->follow_links);
 	if (err)
-		usage_error("bad --disk '%s': %s", arg, err);
+		usage_error("bad --disk '%s': %s", a, err);
 }
 
-static int options_check_kernel_version(const char *v)
+static void set_disk_size(struct options *o, const char *a)
 {
-	return strcmp(v, "6.12") && strcmp(v, "6.1") ? -EINVAL : 0;
+	struct disk_opt *d = disks_add(&o->disks, &o->n_disks);
+
+	d->mode = DISK_SCRATCH;
+	if (disks_parse_size(a, &d->size))
+		usage_error("bad size '%s' for --disk-size (e.g. 64M, a multiple of 512)",
+			    a);
 }
 
-static void options_flavour(struct options *o, const char *name)
+static void set_swap(struct options *o, const char *a)
 {
-	size_t i;
-
-	if (!*name || strchr(name, '/') || *name == '.')
-		usage_error("bad flavour name '%s'", name);
-	for (i = 0; i < o->n_flavour; i++)
-		if (!strcmp(o->flavour[i], name))
-			return;
-	o->flavour = realloc(o->flavour, (o->n_flavour + 1) * sizeof(*o->flavour));
-	if (!o->flavour)
-		die("out of memory");
-	o->flavour[o->n_flavour++] = name;
+	if (disks_parse_size(a, &o->swap_bytes) || o->swap_bytes < (1ULL << 20))
+		usage_error("bad swap size '%s' (1M or more)", a);
 }
 
-static void options_kconfig(struct options *o, int file, const char *arg)
+static void set_kernel(struct options *o, const char *a)
 {
-	if (!*arg)
+	o->kernel = a;
+}
+
+static int options_known_series(const char *v)
+{
+	return has_word(FACT_SERIES, v);
+}
+
+static void set_kernel_version(struct options *o, const char *a)
+{
+	if (!options_known_series(a))
+		usage_error("unknown kernel version '%s' (%s)", a, FACT_SERIES);
+	o->kernel_version = a;
+}
+
+static void set_kernel_tree(struct options *o, const char *a)
+{
+	if (!*a)
+		usage_error("empty directory for --kernel-tree");
+	o->kernel_tree = a;
+}
+
+static void set_commit(struct options *o, const char *a)
+{
+	if (!*a || *a == '-')
+		usage_error("bad revision '%s' for --commit", a);
+	o->commit = a;
+}
+
+static void options_kconfig(struct options *o, int file, const char *a)
+{
+	const char *why;
+
+	if (!*a)
 		usage_error("empty %s", file ? "--kconfig" : "--kconfig-add");
-	if (!file && strncmp(arg, "CONFIG_", 7) && strncmp(arg, "# CONFIG_", 9))
-		usage_error("--kconfig-add '%s': want CONFIG_NAME=VALUE", arg);
+	if (!file && (why = options_check_kconfig_line(a, 0)))
+		usage_error("--kconfig-add '%s': %s", a, why);
 	o->kconfig = realloc(o->kconfig, (o->n_kconfig + 1) * sizeof(*o->kconfig));
 	if (!o->kconfig)
 		die("out of memory");
-	o->kconfig[o->n_kconfig++] = (struct kconfig_opt){ file, arg };
+	o->kconfig[o->n_kconfig++] = (struct kconfig_opt){ file, a };
+}
+
+static void set_kconfig(struct options *o, const char *a)
+{
+	options_kconfig(o, 1, a);
+}
+
+static void set_kconfig_add(struct options *o, const char *a)
+{
+	options_kconfig(o, 0, a);
+}
+
+static void set_flavour(struct options *o, const char *a)
+{
+	size_t i;
+
+	if (!*a || strchr(a, '/') || *a == '.' ||
+	    strspn(a, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(a))
+		usage_error("bad flavour name '%s'", a);
+	for (i = 0; i < o->n_flavour; i++)
+		if (!strcmp(o->flavour[i], a))
+			return;
+	options_push(&o->flavour, &o->n_flavour, a);
+}
+
+static void set_coverage(struct options *o, const char *a)
+{
+	if (!*a)
+		usage_error("empty directory for --coverage");
+	o->coverage = a;
+}
+
+static void set_append(struct options *o, const char *a)
+{
+	options_push(&o->append, &o->n_append, a);
+}
+
+static void set_panic_is_failure(struct options *o, const char *a)
+{
+	o->panic_is_failure = 1;
+}
+
+static void set_splat_is_failure(struct options *o, const char *a)
+{
+	o->splat_is_failure = 1;
+}
+
+static void set_gdb(struct options *o, const char *a)
+{
+	o->gdb = 1;
+}
+
+static void set_module(struct options *o, const char *a)
+{
+	o->module = a;
+}
+
+static void set_init(struct options *o, const char *a)
+{
+	o->init = a;
+}
+
+static void set_list_kernels(struct options *o, const char *a)
+{
+	o->kernels_action = "--list";
+}
+
+static void set_prune_kernels(struct options *o, const char *a)
+{
+	o->kernels_action = "--prune";
+}
+
+static void set_verbose(struct options *o, const char *a)
+{
+	o->verbose = 1;
+}
+
+static void set_log(struct options *o, const char *a)
+{
+	o->log_file = a;
+}
+
+static void set_result_json(struct options *o, const char *a)
+{
+	o->result_json = a;
+}
+
+static void set_junit(struct options *o, const char *a)
+{
+	o->junit = a;
+}
+
+static void options_help(void);
+
+static void set_help(struct options *o, const char *a)
+{
+	options_help();
+	exit(0);
+}
+
+static void set_version(struct options *o, const char *a)
+{
+	o->version = 1;
+}
+
+static void set_check(struct options *o, const char *a)
+{
+	o->check = 1;
+}
+
+static void set_print_config(struct options *o, const char *a)
+{
+	o->print_config = 1;
+}
+
+static void set_no_config(struct options *o, const char *a)
+{
+	/* config.c saw it */
+}
+
+static void set_dump(struct options *o, const char *a)
+{
+	o->dump = a;
+}
+
+/* --- the rows ----------------------------------------------------------- */
+
+#define U OPT_USER
+#define P OPT_PROJECT
+#define A OPT_ACCUM
+
+const struct optdef options_table[] = {
+	/* Guest */
+	{ "mem", 'm', "SIZE", U | P, EFF_BOUND, SEC_GUEST, "words:256M 512M 1G 2G",
+	  "guest memory, e.g. 512M or 2G (default 256M)", set_mem },
+	{ "cwd", 'C', "DIR", U | P, EFF_GUEST, SEC_GUEST, "dir",
+	  "working directory in the guest (default: the caller's; created if missing with --overlay)",
+	  set_cwd },
+	{ "env", 'e', "NAME=VALUE", U | P | A, EFF_GUEST, SEC_GUEST, "env",
+	  "set a variable for the command; NAME alone copies it from the caller (repeatable)",
+	  set_env },
+	{ "clean-env", 0, NULL, U | P, EFF_GUEST, SEC_GUEST, NULL,
+	  "start from an empty environment", set_clean_env },
+	{ "no-stdin", 0, NULL, U | P, EFF_GUEST, SEC_GUEST, NULL,
+	  "give the command /dev/null as stdin (umlrun then reads nothing from its own stdin)",
+	  set_no_stdin },
+	{ "tty", 't', NULL, U | P, EFF_GUEST, SEC_GUEST, NULL,
+	  "run the command on a pseudo-terminal; the host terminal goes raw while it runs",
+	  set_tty },
+	{ "timeout", 0, "DURATION", U | P, EFF_GUEST, SEC_GUEST, NULL,
+	  "kill the guest after DURATION (e.g. 30, 1.5s, 2m, 500ms) and exit 124",
+	  set_timeout },
+	{ "time-travel", 0, NULL, U | P, EFF_GUEST, SEC_GUEST, NULL,
+	  "virtual time: when the guest waits, its clock jumps to the next timer (sleep 30 returns at once); --timeout still counts host time; not with -n or -p",
+	  set_time_travel },
+	{ "hostname", 0, "NAME", U | P, EFF_GUEST, SEC_GUEST, NULL,
+	  "the guest's host name (default umlrun)", set_hostname },
+	{ "user", 'u', NULL, U | P, EFF_GUEST, SEC_GUEST, NULL,
+	  "run the command as the caller's uid, gid and groups instead of root",
+	  set_user },
+	/* Network */
+	{ "net", 'n', NULL, U, EFF_NET, SEC_NET, NULL,
+	  "give the guest eth0 with user-mode networking (10.0.2.15/24, gateway 10.0.2.2, DNS 10.0.2.3); default: only lo",
+	  set_net },
+	{ "publish", 'p', "[HOSTADDR:]HOSTPORT:GUESTPORT[/tcp|/udp]", U | A, EFF_NET,
+	  SEC_NET, NULL,
+	  "forward a host port into the guest (HOSTADDR defaults to 127.0.0.1; repeatable; implies -n)",
+	  set_publish },
+	{ "host-loopback", 0, NULL, U, EFF_NET, SEC_NET, NULL,
+	  "let the guest reach services on the host's 127.0.0.1 at 10.0.2.2 (default: refused; implies -n)",
+	  set_host_loopback },
+	/* Filesystem and isolation */
+	{ "bind", 0, "SRC[:DST][:ro|rw]", U | P | A, EFF_PATH, SEC_FS, "dir",
+	  "show host directory SRC at DST (default: SRC) in the guest, read-only (default) or writable; DST is created if missing (repeatable)",
+	  set_bind },
+	{ "tmpfs", 0, "PATH", U | P | A, EFF_GUEST, SEC_FS, "dir",
+	  "an empty tmpfs at PATH in the guest (repeatable)", set_tmpfs },
+	{ "overlay", 0, NULL, U | P, EFF_GUEST, SEC_FS, NULL,
+	  "make / a writable copy-on-write overlay: writes stay in guest memory and vanish at exit",
+	  set_overlay },
+	{ "root", 0, "DIR|TAR|IMAGE", U | P, EFF_PATH, SEC_FS, "file",
+	  "the guest's / is DIR (read-only unless bound rw, writable with --overlay), a tar archive (made once into a cached read-only image) or an ext4 or squashfs image (attached read-only); the command comes from it",
+	  set_root },
+	{ "root-max", 0, "SIZE", U | P, EFF_BOUND, SEC_FS, "words:4G 16G 64G",
+	  "the most a --root archive may unpack to (default 16G)", set_root_max },
+	{ "follow-links", 0, NULL, 0, EFF_PATH, SEC_FS, NULL,
+	  "follow symbolic links in the paths given on the command line (--disk, --bind, --root, --log, ...); without it such a path is refused, as a link could have been planted by an earlier run's guest",
+	  set_follow_links },
+	{ "allow-modules", 0, NULL, U, EFF_LAYER, SEC_FS, NULL,
+	  "let the guest load kernel modules (gives up the kernel layer: Landlock alone guards the host)",
+	  set_allow_modules },
+	{ "drop-layer", 0, "kernel|landlock", U | A, EFF_LAYER, SEC_FS,
+	  "words:kernel landlock",
+	  "run with one isolation layer: a kernel without umlrun's write policy or lockdown (kernel), or a host without Landlock (landlock); without it such a run is refused with 125",
+	  set_drop_layer },
+	{ "max-procs", 0, "N", U | P, EFF_BOUND, SEC_FS, "words:max 512 2048 8192",
+	  "at most N host processes for the kernel and the guest (each guest process is one; default 2048; 'max': no bound); beyond it fork fails (EAGAIN)",
+	  set_max_procs },
+	/* Block devices */
+	{ "disk", 0, "FILE[:ro|rw|cow]", U | P | A, EFF_PATH, SEC_DISK, "file",
+	  "attach host file FILE: the guest cannot write it (ro, default), writes it (rw), or writes a throwaway copy-on-write layer (cow) (repeatable)",
+	  set_disk },
+	{ "disk-size", 0, "SIZE", U | P | A, EFF_BOUND, SEC_DISK, "words:64M 1G",
+	  "attach an empty sparse scratch disk of SIZE (e.g. 64M, 2G) that is gone at exit (repeatable)",
+	  set_disk_size },
+	{ "swap", 0, "SIZE", U | P, EFF_BOUND, SEC_DISK, "words:256M 1G",
+	  "give the guest SIZE of swap on a scratch disk", set_swap },
+	/* Kernel */
+	{ "kernel", 'k', "PATH", U, EFF_CODE, SEC_KERNEL, "file",
+	  "a UML kernel binary (hostexec.ko next to it)", set_kernel },
+	{ "kernel-version", 0, "V", U | P, EFF_GUEST, SEC_KERNEL, "series",
+	  "Debian's " FACT_DEFAULT_SERIES " (default, built by make) or another series umlrun knows (" FACT_SERIES "; built on first use, or by make kernels); UMLRUN_KERNEL_VERSION sets the default",
+	  set_kernel_version },
+	{ "kernel-tree", 0, "DIR", U, EFF_CODE, SEC_KERNEL, "dir",
+	  "build the Linux tree DIR (e.g. a git checkout) out of tree with our config and module, cached per commit; a tree that does not build exits 125 (skip for git bisect run)",
+	  set_kernel_tree },
+	{ "commit", 0, "REV", U, EFF_CODE, SEC_KERNEL, NULL,
+	  "with --kernel-tree: build REV of the git tree, written to the cache (work tree untouched)",
+	  set_commit },
+	{ "kconfig", 0, "FILE", U | P | A, EFF_BUILD, SEC_KERNEL, "file",
+	  "a kconfig fragment applied after umlrun's (repeatable); the kernel is built on first use and cached per configuration",
+	  set_kconfig },
+	{ "kconfig-add", 0, "CONFIG_X=VALUE", U | P | A, EFF_BUILD, SEC_KERNEL,
+	  "words:CONFIG_",
+	  "one more option, as --kconfig (repeatable); a line that does not land exits 125 saying why; options the kernel layer rests on change only with --drop-layer kernel",
+	  set_kconfig_add },
+	{ "flavour", 0, "NAME", U | P | A, EFF_BUILD, SEC_KERNEL, "flavours",
+	  "a kernel built for finding bugs, as --kconfig of arch-um-config/flavours/NAME*.config (repeatable): debug (KASAN, lockdep, UBSAN), coverage (gcov; only with --drop-layer kernel)",
+	  set_flavour },
+	{ "coverage", 0, "DIR", U, EFF_WRITE, SEC_KERNEL, "dir",
+	  "run on the coverage flavour and write the kernel's coverage of the command to DIR (coverage.info, html/); gives the kernel layer up",
+	  set_coverage },
+	{ "append", 0, "PARAMS", U | A, EFF_KPARAM, SEC_KERNEL, NULL,
+	  "more kernel parameters (repeatable); those umlrun sets are refused, the kernel layer's unless --drop-layer kernel comes first",
+	  set_append },
+	{ "panic-is-failure", 0, NULL, U | P, EFF_REPORT, SEC_KERNEL, NULL,
+	  "a kernel panic exits 1 (bad for git bisect run) instead of 125 (skip)",
+	  set_panic_is_failure },
+	{ "splat-is-failure", 0, NULL, U | P, EFF_REPORT, SEC_KERNEL, NULL,
+	  "a kernel warning, BUG, lockdep or KASAN report exits 1",
+	  set_splat_is_failure },
+	{ "list-kernels", 0, NULL, 0, EFF_ACTION, SEC_KERNEL, NULL,
+	  "list the cached kernels and build trees, with sizes, and exit",
+	  set_list_kernels },
+	{ "prune-kernels", 0, NULL, 0, EFF_ACTION, SEC_KERNEL, NULL,
+	  "remove all but the current series' kernels and their variants' kernels, and exit",
+	  set_prune_kernels },
+	{ "gdb", 0, NULL, U, EFF_HOSTPROC, SEC_KERNEL, NULL,
+	  "start the kernel under gdb on this terminal, with its and hostexec.ko's symbols; the command keeps its stdout, stderr and status (stdin only when it is not the terminal)",
+	  set_gdb },
+	{ "module", 0, "PATH", U, EFF_CODE, SEC_KERNEL, "file",
+	  "the hostexec.ko to load in the guest", set_module },
+	{ "init", 0, "PATH", U, EFF_CODE, SEC_KERNEL, "file",
+	  "the guest init (default: the built umlinit)", set_init },
+	/* Diagnostics */
+	{ "verbose", 'v', NULL, U | P, EFF_REPORT, SEC_DIAG, NULL,
+	  "show what umlrun does and the kernel log", set_verbose },
+	{ "log", 0, "FILE", U, EFF_WRITE, SEC_DIAG, "file",
+	  "write the kernel log to FILE", set_log },
+	{ "result-json", 0, "FILE", U, EFF_WRITE, SEC_DIAG, "file",
+	  "write the outcome as JSON to FILE (exit status, signal, timeout, panic, kernel and its splats, boot and run time, bytes)",
+	  set_result_json },
+	{ "junit", 0, "FILE", U, EFF_WRITE, SEC_DIAG, "file",
+	  "read the command's stdout as TAP/KTAP (it still passes through unchanged) and write its results to FILE as JUnit XML",
+	  set_junit },
+	{ "help", 0, NULL, 0, EFF_ACTION, SEC_DIAG, NULL,
+	  "show this help and exit", set_help },
+	{ "version", 0, NULL, 0, EFF_ACTION, SEC_DIAG, NULL,
+	  "show the version and the kernel a run with these options uses",
+	  set_version },
+	{ "check", 0, NULL, 0, EFF_ACTION, SEC_DIAG, NULL,
+	  "check what this host offers umlrun, with fixes", set_check },
+	{ "print-config", 0, NULL, 0, EFF_ACTION, SEC_DIAG, NULL,
+	  "show the options from config files, the UMLRUN_* variables and the command line, with where each came from, and the config files skipped",
+	  set_print_config },
+	{ "no-config", 0, NULL, 0, EFF_ACTION, SEC_DIAG, NULL,
+	  "ignore the config files: the user's ~/.config/umlrun/config and the project's " FACT_PROJECT_FILE " (nearest from here upward)",
+	  set_no_config },
+	{ "dump-options", 0, "FORMAT", OPT_HIDDEN, EFF_ACTION, SEC_DIAG, NULL,
+	  "print the option table as completion, markdown, names or env, and exit",
+	  set_dump },
+	{ NULL, 0, NULL, 0, 0, 0, NULL, NULL, NULL },
+};
+
+#undef U
+#undef P
+#undef A
+
+/* --- the UMLRUN_* variables --------------------------------------------- */
+
+const struct envdef options_env_table[] = {
+	{ "UMLRUN_KERNEL", "kernel", "the kernel, as -k" },
+	{ "UMLRUN_KERNEL_VERSION", "kernel-version", "the default series, as --kernel-version" },
+	{ "UMLRUN_INIT", "init", "the guest init, as --init" },
+	{ "UMLRUN_KERNEL_ARGS", "append", "more kernel parameters, as --append" },
+	{ "UMLRUN_NO_CONFIG", "no-config", "ignore the config files, as --no-config" },
+	{ "UMLRUN_CACHE", NULL, "the kernel and root cache (default ${XDG_CACHE_HOME:-~/.cache}/umlrun)" },
+	{ "UMLRUN_RUNDIR", NULL, "where run directories go (default: the first of /dev/shm, $XDG_RUNTIME_DIR, $TMPDIR, /tmp with room)" },
+	{ "UMLRUN_LIBDIR", NULL, "where umlinit and kernels/ are (default: build/ beside the launcher, or ../lib/umlrun)" },
+	{ "UMLRUN_BUILD_KERNEL", NULL, "the kernel build script (default: scripts/build-kernel.sh beside the launcher, or installed)" },
+	{ "UMLRUN_LPJ", NULL, "the delay-loop calibration given to the kernel (lpj=, default 4000000)" },
+	{ "UMLRUN_NO_PIN", NULL, "1: do not pin the kernel to one CPU" },
+	{ "UMLRUN_NO_RING", NULL, "1: relay output through the channel, not the shared ring" },
+	{ "UMLRUN_LANDLOCK", NULL, "0: apply no Landlock ruleset, as --drop-layer landlock (for tests of the kernel layer alone)" },
+	{ "UMLRUN_NET_SOCKBUF", NULL, "the network socketpair's buffer size in bytes (tests)" },
+	{ "UMLRUN_COVERAGE_SCRIPT", NULL, "the coverage report script (tests of its confinement)" },
+	{ NULL, NULL, NULL },
+};
+
+static const struct envdef *options_env_def(const char *name)
+{
+	const struct envdef *e;
+
+	for (e = options_env_table; e->name; e++)
+		if (!strcmp(e->name, name))
+			return e;
+	return NULL;
+}
+
+const char *options_env(const char *name)
+{
+	if (!options_env_def(name))
+		die("internal error: %s is not a declared variable", name);
+	return getenv(name);
+}
+
+int options_env_flag(const char *name)
+{
+	const char *v = options_env(name);
+
+	return v && *v && strcmp(v, "0");
+}
+
+/* --- lookups and the getopt table --------------------------------------- */
+
+#define OPTIONS_MAX 96
+
+const struct optdef *options_find(const char *name)
+{
+	const struct optdef *d;
+
+	for (d = options_table; d->name; d++)
+		if (!strcmp(d->name, name))
+			return d;
+	return NULL;
+}
+
+const char *options_effect_text(enum opt_effect e)
+{
+	return options_effects[e];
+}
+
+const struct option *options_long(void)
+{
+	static struct option opts[OPTIONS_MAX];
+	const struct optdef *d;
+	size_t n = 0;
+
+	if (opts[0].name)
+		return opts;
+	for (d = options_table; d->name; d++) {
+		if (n + 1 >= OPTIONS_MAX)
+			die("internal error: too many options");
+		opts[n++] = (struct option){ d->name,
+					     d->arg ? required_argument : no_argument,
+					     NULL, (int)(d - options_table) + 256 };
+	}
+	return opts;
+}
+
+const char *options_short(void)
+{
+	static char s[2 * OPTIONS_MAX + 4];
+	const struct optdef *d;
+	size_t n = 0;
+
+	if (s[0])
+		return s;
+	s[n++] = '+';
+	s[n++] = ':';
+	for (d = options_table; d->name; d++) {
+		if (!d->short_name)
+			continue;
+		s[n++] = d->short_name;
+		if (d->arg)
+			s[n++] = ':';
+	}
+	s[n] = 0;
+	return s;
+}
+
+/* The row getopt_long's return value c stands for, or NULL. */
+static const struct optdef *options_row(int c)
+{
+	const struct optdef *d;
+
+	if (c >= 256)
+		return &options_table[c - 256];
+	for (d = options_table; d->name; d++)
+		if (d->short_name && d->short_name == c)
+			return d;
+	return NULL;
+}
+
+/* --- --help --------------------------------------------------------------- */
+
+/* Print text wrapped at HELP_WIDTH, its first line from column col. */
+static void options_wrap(const char *text, int col)
+{
+	const char *p = text, *word;
+	int len;
+
+	while (*p) {
+		word = p;
+		len = (int)strcspn(p, " ");
+		if (col > HELP_INDENT && col + 1 + len > HELP_WIDTH) {
+			printf("\n%*s", HELP_INDENT, "");
+			col = HELP_INDENT;
+		} else if (col > HELP_INDENT) {
+			putchar(' ');
+			col++;
+		}
+		printf("%.*s", len, word);
+		col += len;
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	putchar('\n');
+}
+
+static void options_help(void)
+{
+	const struct optdef *d;
+	unsigned int sec = ~0U;
+	char head[128];
+	int n;
+
+	printf("Usage: umlrun [OPTION]... [--] [COMMAND [ARG]...]\n"
+	       "Run COMMAND as root in a freshly booted User Mode Linux kernel, with\n"
+	       "the same stdin, stdout, stderr and exit status as if run locally.\n"
+	       "Without COMMAND, run the caller's $SHELL (on a pty if on a terminal).\n");
+	for (d = options_table; d->name; d++) {
+		if (d->flags & OPT_HIDDEN)
+			continue;
+		if (d->section != sec) {
+			sec = d->section;
+			printf("\n%s:\n", options_sections[sec]);
+		}
+		if (d->short_name)
+			n = snprintf(head, sizeof(head), "  -%c, --%s%s%s", d->short_name,
+				     d->name, d->arg ? " " : "", d->arg ? d->arg : "");
+		else
+			n = snprintf(head, sizeof(head), "      --%s%s%s", d->name,
+				     d->arg ? " " : "", d->arg ? d->arg : "");
+		if (n + 1 >= HELP_INDENT) {
+			printf("%s\n%*s", head, HELP_INDENT, "");
+		} else {
+			printf("%-*s", HELP_INDENT, head);
+		}
+		options_wrap(d->help, HELP_INDENT);
+	}
+	printf("\nConfig files (the user's ~/.config/umlrun/config, a project's\n"
+	       FACT_PROJECT_FILE "): \"name = value\" lines of these options; see umlrun(1).\n"
+	       "\n"
+	       "Exit status: the command's own; 128+N if it was killed by signal N;\n"
+	       "124 on --timeout; 125 if umlrun itself failed; 126 if the command could\n"
+	       "not be executed; 127 if it was not found.\n");
+}
+
+/* --- --dump-options --------------------------------------------------------- */
+
+/* The flavours there are, space-separated, from the tree or installed. */
+static void options_flavours(char *out, size_t len)
+{
+	char dir[4096];
+	struct dirent **d;
+	size_t k = 0;
+	char *dot;
+	int n, i;
+
+	out[0] = 0;
+	if (kernels_lib_path("arch-um-config/flavours", dir, sizeof(dir)))
+		return;
+	n = scandir(dir, &d, NULL, alphasort);
+	for (i = 0; i < n; i++) {
+		dot = strstr(d[i]->d_name, ".config");
+		if (dot && !dot[7] && dot != d[i]->d_name &&
+		    !strchr(d[i]->d_name, '-') && k < len)
+			k += (size_t)snprintf(out + k, len - k, "%s%.*s", k ? " " : "",
+					      (int)(dot - d[i]->d_name), d[i]->d_name);
+		free(d[i]);
+	}
+	if (n >= 0)
+		free(d);
+}
+
+static void options_dump_completion(void)
+{
+	static const char *const kinds[] = { "file", "dir", "env", "series",
+					     "flavours", "words:" };
+	const struct optdef *d;
+	char flavours[512];
+	size_t k;
+
+	options_flavours(flavours, sizeof(flavours));
+	printf("# SPDX-License-Identifier: GPL-2.0\n"
+	       "# Bash completion for umlrun, made from its option table\n"
+	       "# (umlrun --dump-options completion): options, their values where\n"
+	       "# they have a fixed set, files for paths, then the command's own.\n"
+	       "_umlrun() {\n"
+	       "\tlocal cur prev words cword i\n"
+	       "\t_init_completion 2>/dev/null || {\n"
+	       "\t\tcur=${COMP_WORDS[COMP_CWORD]}\n"
+	       "\t\tprev=${COMP_WORDS[COMP_CWORD - 1]}\n"
+	       "\t\twords=(\"${COMP_WORDS[@]}\")\n"
+	       "\t\tcword=$COMP_CWORD\n"
+	       "\t}\n"
+	       "\tfor ((i = 1; i < cword; i++)); do\n"
+	       "\t\tif [[ ${words[i]} == -- ]]; then\n"
+	       "\t\t\tif declare -F _command_offset >/dev/null; then\n"
+	       "\t\t\t\t_command_offset $((i + 1))\n"
+	       "\t\t\telse\n"
+	       "\t\t\t\tCOMPREPLY=($(compgen -c -- \"$cur\"))\n"
+	       "\t\t\tfi\n"
+	       "\t\t\treturn\n"
+	       "\t\tfi\n"
+	       "\tdone\n"
+	       "\tcase $prev in\n");
+	for (k = 0; k < ARRAY_SIZE(kinds); k++) {
+		int any = 0;
+
+		for (d = options_table; d->name; d++) {
+			if (!d->arg || !d->complete || (d->flags & OPT_HIDDEN) ||
+			    strncmp(d->complete, kinds[k], strlen(kinds[k])) ||
+			    (k < 5 && d->complete[strlen(kinds[k])]))
+				continue;
+			if (k == 5 && any) {
+				/* each word list is its own case */
+			}
+			if (!any || k == 5)
+				printf("\t");
+			printf("%s", any && k != 5 ? " | " : "");
+			if (d->short_name)
+				printf("-%c | ", d->short_name);
+			printf("--%s", d->name);
+			any = 1;
+			if (k == 5) {
+				printf(")\n\t\tCOMPREPLY=($(compgen -W \"%s\" -- \"$cur\"))\n\t\treturn\n\t\t;;\n",
+				       d->complete + 6);
+			}
+		}
+		if (!any || k == 5)
+			continue;
+		printf(")\n");
+		if (k == 0)
+			printf("\t\tCOMPREPLY=($(compgen -f -- \"$cur\"))\n");
+		else if (k == 1)
+			printf("\t\tCOMPREPLY=($(compgen -d -- \"$cur\"))\n");
+		else if (k == 2)
+			printf("\t\tCOMPREPLY=($(compgen -e -- \"$cur\"))\n");
+		else if (k == 3)
+			printf("\t\tCOMPREPLY=($(compgen -W \"%s\" -- \"$cur\"))\n", FACT_SERIES);
+		else
+			printf("\t\tCOMPREPLY=($(compgen -W \"%s\" -- \"$cur\"))\n", flavours);
+		printf("\t\treturn\n\t\t;;\n");
+	}
+	printf("\t");
+	k = 0;
+	for (d = options_table; d->name; d++) {
+		if (!d->arg || d->complete || (d->flags & OPT_HIDDEN))
+			continue;
+		printf("%s", k++ ? " | " : "");
+		if (d->short_name)
+			printf("-%c | ", d->short_name);
+		printf("--%s", d->name);
+	}
+	printf(")\n\t\treturn\n\t\t;;\n\tesac\n\tCOMPREPLY=($(compgen -W \"");
+	for (d = options_table; d->name; d++)
+		if (!(d->flags & OPT_HIDDEN))
+			printf("--%s ", d->name);
+	printf("--\" -- \"$cur\"))\n}\ncomplete -F _umlrun umlrun\n");
+}
+
+/* Where a row may come from, for the tables. */
+static const char *options_where(const struct optdef *d)
+{
+	if (d->effect == EFF_ACTION)
+		return "command line";
+	if ((d->flags & (OPT_USER | OPT_PROJECT)) == (OPT_USER | OPT_PROJECT))
+		return "any";
+	if (d->flags & OPT_USER)
+		return "command line, user file";
+	return "command line";
+}
+
+int options_dump(const char *format)
+{
+	const struct optdef *d;
+	const struct envdef *e;
+
+	if (!strcmp(format, "completion")) {
+		options_dump_completion();
+		return 0;
+	}
+	if (!strcmp(format, "names")) {
+		for (d = options_table; d->name; d++)
+			printf("%s\t%c\t%s\t%s\t%s\n", d->name,
+			       d->short_name ? d->short_name : '-',
+			       d->arg ? d->arg : "-", options_where(d),
+			       d->flags & OPT_HIDDEN ? "hidden" : "shown");
+		return 0;
+	}
+	if (!strcmp(format, "env")) {
+		for (e = options_env_table; e->name; e++)
+			printf("%s\t%s\n", e->name, e->option ? e->option : "-");
+		return 0;
+	}
+	if (!strcmp(format, "markdown")) {
+		printf("| option | argument | what it does | from |\n"
+		       "| --- | --- | --- | --- |\n");
+		for (d = options_table; d->name; d++) {
+			if (d->flags & OPT_HIDDEN)
+				continue;
+			printf("| ");
+			if (d->short_name)
+				printf("`-%c`, ", d->short_name);
+			printf("`--%s` | %s%s%s | ", d->name, d->arg ? "`" : "",
+			       d->arg ? d->arg : "", d->arg ? "`" : "");
+			for (const char *p = d->help; *p; p++)
+				fputs(*p == '|' ? "\\|" : (char[2]){ *p, 0 }, stdout);
+			printf(" | %s |\n", options_where(d));
+		}
+		printf("\n| variable | stands for | what it does |\n| --- | --- | --- |\n");
+		for (e = options_env_table; e->name; e++)
+			printf("| `%s` | %s%s%s | %s |\n", e->name,
+			       e->option ? "`--" : "", e->option ? e->option : "",
+			       e->option ? "`" : "", e->help);
+		return 0;
+	}
+	fprintf(stderr, "umlrun: --dump-options takes completion, markdown, names or env\n");
+	return EXIT_UMLRUN;
+}
+
+/* --- parsing ---------------------------------------------------------------- */
+
+void options_free(struct options *o)
+{
+	free(o->env_add);
+	free(o->publish);
+	free(o->kconfig);
+	free(o->flavour);
+	free(o->append);
+	mounts_free(o->mounts, o->n_mounts);
+	disks_free(o->disks, o->n_disks);
+	memset(o, 0, sizeof(*o));
+}
+
+/* Levenshtein distance between a and the first n bytes of b. */
+static unsigned int edit_distance(const char *a, const char *b, size_t n)
+{
+	unsigned int row[64], prev, tmp, best;
+	size_t la = strlen(a), i, j;
+
+	if (la >= ARRAY_SIZE(row) || n >= ARRAY_SIZE(row))
+		return ~0U;
+	for (j = 0; j <= n; j++)
+		row[j] = (unsigned int)j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = (unsigned int)i;
+		for (j = 1; j <= n; j++) {
+			tmp = row[j];
+			best = prev + (a[i - 1] != b[j - 1]);
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = tmp;
+		}
+	}
+	return row[n];
+}
+
+/* An unknown or ambiguous long option: one line, with what was meant. */
+static void options_unknown(const char *arg)
+{
+	const struct optdef *d, *best = NULL;
+	size_t len = strcspn(arg + 2, "="), n = 0;
+	char cands[512] = "";
+	unsigned int dist, best_dist = ~0U;
+	size_t k = 0;
+
+	for (d = options_table; d->name; d++) {
+		if (d->flags & OPT_HIDDEN)
+			continue;
+		if (!strncmp(d->name, arg + 2, len)) {
+			n++;
+			if (k < sizeof(cands))
+				k += (size_t)snprintf(cands + k, sizeof(cands) - k, "%s--%s",
+						      k ? ", " : "", d->name);
+		}
+		dist = edit_distance(d->name, arg + 2, len);
+		if (dist < best_dist) {
+			best_dist = dist;
+			best = d;
+		}
+	}
+	if (n > 1)
+		usage_error("option '%.*s' is ambiguous: %s", (int)len + 2, arg, cands);
+	if (best && best_dist <= 2 + len / 6)
+		usage_error("unknown option '%.*s': did you mean --%s?", (int)len + 2,
+			    arg, best->name);
+	usage_error("unknown option '%.*s'", (int)len + 2, arg);
 }
 
 void options_parse(struct options *o, int argc, char **argv)
 {
-	char err[128];
-	int c;
+	const struct optdef *d;
+	const char *env;
+	char err[256];
+	size_t i;
+	int c, drop;
 
 	memset(o, 0, sizeof(*o));
 	o->mem_mb = DEFAULT_MEM_MB;
 	o->max_procs = DEFAULT_MAX_PROCS;
-	o->kernel_version = getenv("UMLRUN_KERNEL_VERSION");
-	if (!o->kernel_version || !*o->kernel_version)
-		o->kernel_version = DEFAULT_KERNEL_VERSION;
-	else if (options_check_kernel_version(o->kernel_version))
-		usage_error("unknown kernel version '%s' in UMLRUN_KERNEL_VERSION (6.12 or 6.1)",
-			    o->kernel_version);
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, options_short, long_opts,
-				NULL)) != -1) {
-		options_argi = optind - 1;
-		switch (c) {
-		case 'm':
-			if (options_parse_mem(optarg, &o->mem_mb))
-				usage_error("bad memory size '%s' (32M to 64G)",
-					    optarg);
-			break;
-		case 'k':
-			o->kernel = optarg;
-			break;
-		case OPT_KERNEL_VERSION:
-			if (options_check_kernel_version(optarg))
-				usage_error("unknown kernel version '%s' (6.12 or 6.1)",
-					    optarg);
-			o->kernel_version = optarg;
-			break;
-		case OPT_KERNEL_TREE:
-			if (!*optarg)
-				usage_error("empty directory for --kernel-tree");
-			o->kernel_tree = optarg;
-			break;
-		case OPT_COMMIT:
-			if (!*optarg || *optarg == '-')
-				usage_error("bad revision '%s' for --commit", optarg);
-			o->commit = optarg;
-			break;
-		case OPT_KCONFIG:
-		case OPT_KCONFIG_ADD:
-			options_kconfig(o, c == OPT_KCONFIG, optarg);
-			break;
-		case OPT_FLAVOUR:
-			options_flavour(o, optarg);
-			break;
-		case OPT_COVERAGE:
-			if (!*optarg)
-				usage_error("empty directory for --coverage");
-			o->coverage = optarg;
-			break;
-		case OPT_APPEND:
-			if (kparams_check(optarg, err, sizeof(err)))
-				usage_error("--append '%s': %s", optarg, err);
-			o->append = realloc(o->append, (o->n_append + 1) *
-							 sizeof(*o->append));
-			if (!o->append)
-				die("out of memory");
-			o->append[o->n_append++] = optarg;
-			break;
-		case OPT_PANIC_IS_FAILURE:
-			o->panic_is_failure = 1;
-			break;
-		case OPT_SPLAT_IS_FAILURE:
-			o->splat_is_failure = 1;
-			break;
-		case OPT_GDB:
-			o->gdb = 1;
-			break;
-		case OPT_LIST_KERNELS:
-			o->kernels_action = "--list";
-			break;
-		case OPT_PRUNE_KERNELS:
-			o->kernels_action = "--prune";
-			break;
-		case OPT_MODULE:
-			o->module = optarg;
-			break;
-		case OPT_INIT:
-			o->init = optarg;
-			break;
-		case 'v':
-			o->verbose = 1;
-			break;
-		case 't':
-			o->tty = 1;
-			break;
-		case OPT_TIMEOUT:
-			if (options_parse_duration(optarg, &o->timeout_ms))
-				usage_error("bad duration '%s'", optarg);
-			break;
-		case 'e':
-			if (!*optarg || *optarg == '=')
-				usage_error("bad variable '%s' for -e", optarg);
-			o->env_add = realloc(o->env_add, (o->n_env_add + 1) *
-							  sizeof(char *));
-			if (!o->env_add)
-				die("out of memory");
-			o->env_add[o->n_env_add++] = optarg;
-			break;
-		case OPT_CLEAN_ENV:
-			o->clean_env = 1;
-			break;
-		case 'C':
-			if (!*optarg)
-				usage_error("empty directory for -C");
-			o->cwd = optarg;
-			break;
-		case OPT_NO_STDIN:
-			o->no_stdin = 1;
-			break;
-		case OPT_LOG:
-			o->log_file = optarg;
-			break;
-		case OPT_RESULT_JSON:
-			o->result_json = optarg;
-			break;
-		case OPT_JUNIT:
-			o->junit = optarg;
-			break;
-		case 'n':
-			o->net = 1;
-			break;
-		case 'p':
-			o->publish = realloc(o->publish, (o->n_publish + 1) *
-							 sizeof(*o->publish));
-			if (!o->publish)
-				die("out of memory");
-			if (options_parse_publish(optarg,
-						  &o->publish[o->n_publish]))
-				usage_error("bad port forward '%s' (want [HOSTADDR:]HOSTPORT:GUESTPORT[/tcp|/udp])",
-					    optarg);
-			o->n_publish++;
-			o->net = 1;
-			break;
-		case OPT_HOST_LOOPBACK:
-			o->host_loopback = 1;
-			o->net = 1;
-			break;
-		case OPT_BIND:
-		case OPT_TMPFS:
-			options_mount(o, c == OPT_BIND, optarg);
-			break;
-		case OPT_OVERLAY:
-			o->overlay = 1;
-			break;
-		case OPT_ROOT:
-			if (!*optarg)
-				usage_error("empty path for --root");
-			o->root = optarg;
-			break;
-		case OPT_DISK:
-		case OPT_DISK_SIZE:
-			options_disk(o, c == OPT_DISK, optarg);
-			break;
-		case OPT_SWAP:
-			if (disks_parse_size(optarg, &o->swap_bytes) ||
-			    o->swap_bytes < (1ULL << 20))
-				usage_error("bad swap size '%s' (1M or more)",
-					    optarg);
-			break;
-		case 'u':
-			o->user = 1;
-			break;
-		case OPT_ALLOW_MODULES:
-			o->allow_modules = 1;
-			break;
-		case OPT_DROP_LAYER:
-			if (!strcmp(optarg, "kernel"))
-				o->drop_kernel = 1;
-			else if (!strcmp(optarg, "landlock"))
-				o->drop_landlock = 1;
-			else
-				usage_error("--drop-layer takes kernel or landlock, not '%s'",
-				      optarg);
-			break;
-		case OPT_MAX_PROCS:
-			if (options_parse_max_procs(optarg, &o->max_procs))
-				usage_error("bad process bound '%s' (64 to 4194304, or max)",
-					    optarg);
-			break;
-		case OPT_TIME_TRAVEL:
-			o->time_travel = 1;
-			break;
-		case OPT_HELP:
-			options_help();
-			exit(0);
-		case OPT_VERSION:
-			o->version = 1;
-			break;
-		case OPT_CHECK:
-			o->check = 1;
-			break;
-		case OPT_PRINT_CONFIG:
-			o->print_config = 1;
-			break;
-		case OPT_NO_CONFIG:
-			break; /* config.c saw it */
-		case ':':
-			usage_error("option '%s' needs a value", argv[optind - 1]);
-			break;
-		default:
-			if (optopt)
-				fprintf(stderr, "umlrun: unknown option '-%c' (see umlrun --help)\n",
-					optopt);
-			else
-				usage_error("unknown option '%s'",
-					    argv[optind - 1]);
-			exit(EXIT_UMLRUN);
-		}
+	o->root_max = DEFAULT_ROOT_MAX;
+	o->kernel_version = FACT_DEFAULT_SERIES;
+	env = options_env("UMLRUN_KERNEL_VERSION");
+	if (env && *env) {
+		if (!options_known_series(env))
+			usage_error("unknown kernel version '%s' in UMLRUN_KERNEL_VERSION (%s)",
+				    env, FACT_SERIES);
+		o->kernel_version = env;
 	}
-	options_argi = 0;
+	/* --follow-links changes how the paths before it are taken too. */
+	for (c = 1; c < argc && strcmp(argv[c], "--"); c++)
+		if (!strcmp(argv[c], "--follow-links") && !config_where(argv[c]))
+			o->follow_links = 1;
+	opterr = 0;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, options_short(), options_long(),
+				NULL)) != -1) {
+		options_arg = argv[optind - 1];
+		if (c == ':')
+			usage_error("option '%s' needs a value", argv[optind - 1]);
+		d = c == '?' ? NULL : options_row(c);
+		if (!d) {
+			if (optopt)
+				usage_error("unknown option '-%c'", optopt);
+			options_unknown(argv[optind - 1]);
+		}
+		d->set(o, d->arg ? optarg : NULL);
+	}
+	options_arg = NULL;
+	if (o->dump || o->print_config)
+		return;
 	if (o->kernels_action) {
 		if (optind < argc)
 			usage_error("--list-kernels and --prune-kernels take no command");
@@ -724,29 +1289,29 @@ void options_parse(struct options *o, int argc, char **argv)
 		usage_error("--kernel and --kernel-tree exclude each other");
 	if (o->kernel && (o->n_kconfig || o->n_flavour || o->coverage))
 		usage_error("--kconfig, --kconfig-add, --flavour and --coverage build a kernel: not with --kernel");
-	/* --coverage: the coverage flavour, whose debugfs and lack of
-	 * lockdown give the kernel layer up (as --allow-modules does). */
-	if (o->coverage) {
-		options_flavour(o, "coverage");
-		o->drop_kernel = 1;
-	}
 	if (o->commit && !o->kernel_tree)
 		usage_error("--commit needs --kernel-tree");
-	if (o->drop_kernel && o->drop_landlock)
-		usage_error("--drop-layer: one isolation layer must stay");
+	if ((o->drop_kernel || o->coverage) && o->drop_landlock)
+		usage_error("--drop-layer: one isolation layer must stay (--coverage gives the kernel layer up)");
 	if (o->allow_modules && o->drop_landlock)
 		usage_error("--allow-modules gives up the kernel layer, so Landlock must stay");
-	if (o->time_travel && o->net)
+	if (o->time_travel && (o->net || o->n_publish || o->host_loopback))
 		usage_error("--time-travel cannot be combined with -n or -p: the guest's network timers would run on virtual time against a host answering in real time");
-	/* A guest that may load modules owns its kernel: that layer is gone. */
-	if (o->allow_modules)
-		o->drop_kernel = 1;
-	if (o->swap_bytes) {
-		struct disk_opt *d = disks_add(o);
-
-		d->mode = DISK_SWAP;
-		d->size = o->swap_bytes;
+	/* Checked once all is known: the kernel layer's own parameters
+	 * pass only when it is given up, wherever that was said. */
+	drop = o->drop_kernel || o->allow_modules || o->coverage;
+	for (i = 0; i < o->n_append; i++) {
+		options_arg = o->append[i];
+		if (kparams_check(o->append[i], drop, err, sizeof(err)))
+			usage_error("--append '%s': %s", o->append[i], err);
 	}
+	options_arg = NULL;
+	for (i = 0; i < o->n_kconfig; i++)
+		if (o->kconfig[i].file)
+			options_check_fragment(o->kconfig[i].arg);
+	env = options_env("UMLRUN_KERNEL_ARGS");
+	if (env && *env && kparams_check(env, drop, err, sizeof(err)))
+		usage_error("UMLRUN_KERNEL_ARGS '%s': %s", env, err);
 	if (optind >= argc) {
 		/* No command: an interactive shell, like docker run -it. */
 		o->shell[0] = getenv("SHELL");
@@ -760,8 +1325,5 @@ void options_parse(struct options *o, int argc, char **argv)
 	}
 	if (o->gdb && o->tty)
 		usage_error("--gdb needs a command and no -t: gdb has the terminal");
-	/* gdb reads the terminal: the command cannot too. */
-	if (o->gdb && isatty(0))
-		o->no_stdin = 1;
 	log_verbose = o->verbose;
 }

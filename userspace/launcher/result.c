@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "hostpath.h"
 #include "result.h"
 #include "splat.h"
 #include "util.h"
@@ -77,13 +78,16 @@ static void result_kernel_release(const char *kernel, char *out, size_t len)
 	}
 }
 
-void result_tests_start(const char *path, const char *name)
+void result_tests_start(const char *path, const char *name, int follow)
 {
 	const char *slash = strrchr(name, '/');
 
-	junit_file = fopen(path, "we");
+	char why[4096 + 256];
+	int fd = hostpath_create(path, follow, why, sizeof(why));
+
+	junit_file = fd < 0 ? NULL : fdopen(fd, "w");
 	if (!junit_file)
-		die_errno("cannot write %s", path);
+		die("cannot write %s: %s", path, fd < 0 ? why : strerror(errno));
 	result.tap = tap_new(slash ? slash + 1 : name);
 	if (!result.tap)
 		die("out of memory");
@@ -132,11 +136,16 @@ static void result_tests_json(FILE *f)
 		c.passed, c.failed, c.skipped, c.errors);
 }
 
-int result_open(const char *path, const char *kernel)
+int result_open(const char *path, const char *kernel, int follow)
 {
-	result_file = fopen(path, "we");
-	if (!result_file)
-		return -errno;
+	char why[4096 + 256];
+	int fd = hostpath_create(path, follow, why, sizeof(why));
+
+	result_file = fd < 0 ? NULL : fdopen(fd, "w");
+	if (!result_file) {
+		warn("cannot write %s: %s", path, fd < 0 ? why : strerror(errno));
+		return fd < 0 ? fd : -errno;
+	}
 	result_kernel_release(kernel, result_release, sizeof(result_release));
 	return 0;
 }

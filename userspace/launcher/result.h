@@ -25,8 +25,9 @@ struct result {
 extern struct result result;
 
 long long result_now_ms(void);
-/* --junit: open path now (dies if it cannot), read stdout as TAP. */
-void result_tests_start(const char *path, const char *name);
+/* --junit: make path now, as a new file (dies if it cannot; follow:
+ * --follow-links), read stdout as TAP. */
+void result_tests_start(const char *path, const char *name, int follow);
 /* The run is over: write the JUnit XML; returns 0 or -errno. */
 int result_tests_end(void);
 /*
@@ -34,7 +35,7 @@ int result_tests_end(void);
  * kernel binary), before the launcher gives up opening files and
  * executing; returns 0 or -errno.
  */
-int result_open(const char *path, const char *kernel);
+int result_open(const char *path, const char *kernel, int follow);
 /* Write result as JSON to the file opened; 0 (also when none) or -errno. */
 int result_write(const char *kernel);
 

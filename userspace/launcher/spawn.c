@@ -35,12 +35,16 @@
 #include "coverage.h"
 #include "kernels.h"
 #include "kparams.h"
+#include "kcmdline.h"
 #include "kmodes.h"
 #include "landlock.h"
 #include "layers.h"
 #include "log.h"
 #include "mounts.h"
 #include "net.h"
+#include "options.h"
+#include "plan.h"
+#include "reaper.h"
 #include "sandbox.h"
 #include "spawn.h"
 #include "util.h"
@@ -58,6 +62,8 @@
  */
 #define UML_PATH_MAX 256
 #define UML_CMDLINE_MAX (4096 - 128)
+/* Where the kernel's child parks fds before placing them (above the disks'). */
+#define SPAWN_FD_HIGH 64
 
 static void spawn_exe_dir(char *buf, size_t len)
 {
@@ -75,7 +81,7 @@ static void spawn_exe_dir(char *buf, size_t len)
 /* The directory holding umlinit and kernels/: in the tree or installed. */
 static void spawn_libdir(char *buf, size_t len)
 {
-	const char *env = getenv("UMLRUN_LIBDIR");
+	const char *env = options_env("UMLRUN_LIBDIR");
 	char exe[PATH_MAX - 32];
 
 	if (env && *env) {
@@ -126,7 +132,7 @@ enum spawn_from { FROM_OPTION, FROM_ENV, FROM_LIBDIR };
 static enum spawn_from spawn_pick(const char *explicit, const char *env,
 				  const char *rel, char *path, size_t len)
 {
-	const char *val = getenv(env);
+	const char *val = options_env(env);
 	char lib[PATH_MAX];
 
 	if (explicit) {
@@ -260,51 +266,6 @@ void spawn_locate(struct uml *u, const struct options *o)
 	spawn_check_elf(u->init, "init");
 }
 
-int spawn_rm_tree(int dirfd, const char *name)
-{
-	struct dirent *d;
-	DIR *dir;
-	int fd;
-
-	if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
-		return 0;
-	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-				 O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while ((d = readdir(dir)))
-		if (strcmp(d->d_name, ".") && strcmp(d->d_name, ".."))
-			spawn_rm_tree(fd, d->d_name);
-	closedir(dir);
-	return unlinkat(dirfd, name, AT_REMOVEDIR) < 0 ? -errno : 0;
-}
-
-/* Remove run directories left by launchers that were SIGKILLed. */
-static void spawn_reap_stale(const char *base)
-{
-	struct dirent *d;
-	struct stat st;
-	DIR *dir;
-
-	dir = opendir(base);
-	if (!dir)
-		return;
-	while ((d = readdir(dir))) {
-		if (!stale_owner(d->d_name, RUNDIR_PREFIX) ||
-		    fstatat(dirfd(dir), d->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
-		    !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
-			continue;
-		info("removing stale run directory %s/%s", base, d->d_name);
-		spawn_rm_tree(dirfd(dir), d->d_name);
-	}
-	closedir(dir);
-}
-
 /* Free bytes in dir, or 0 when it cannot hold a run directory. */
 static unsigned long long spawn_room(const char *dir, int need_exec)
 {
@@ -327,7 +288,7 @@ static unsigned long long spawn_room(const char *dir, int need_exec)
  */
 static const char *spawn_run_base(unsigned long long need)
 {
-	const char *env = getenv("UMLRUN_RUNDIR");
+	const char *env = options_env("UMLRUN_RUNDIR");
 	const char *cand[4] = { "/dev/shm", getenv("XDG_RUNTIME_DIR"),
 				getenv("TMPDIR"), "/tmp" };
 	char seen[256] = "";
@@ -361,21 +322,17 @@ static const char *spawn_run_base(unsigned long long need)
 static void spawn_rundir(struct uml *u, unsigned long long need)
 {
 	const char *base = spawn_run_base(need);
+	int err;
 
-	spawn_reap_stale(base);
-	snprintf(u->rundir, sizeof(u->rundir), "%s/" RUNDIR_PREFIX "%d-XXXXXX",
-		 base, (int)getpid());
 	/* UML adds its umid "uml" and file names such as "mconsole". */
-	if (strlen(u->rundir) + sizeof("/uml/mconsole") > UML_PATH_MAX) {
-		u->rundir[0] = 0;
+	if (strlen(base) + sizeof("/" RUNDIR_PREFIX "4194304-XXXXXX/uml/mconsole") >
+	    UML_PATH_MAX)
 		die("the run directory base %s is too long for UML (a run directory path takes at most %zu bytes): set UMLRUN_RUNDIR to a shorter one",
 		    base, UML_PATH_MAX - sizeof("/uml/mconsole"));
-	}
-	if (!mkdtemp(u->rundir)) {
-		int err = errno;
-
+	err = reaper_mkdir(base, RUNDIR_PREFIX, u->rundir, sizeof(u->rundir));
+	if (err) {
 		u->rundir[0] = 0;
-		errno = err;
+		errno = -err;
 		die_errno("cannot make a run directory in %s", base);
 	}
 	info("run directory %s", u->rundir);
@@ -421,7 +378,7 @@ static char *spawn_param(const char *name, const char *val, const char *what)
 /* UMLRUN_KERNEL_ARGS: more kernel parameters, split at spaces (debugging). */
 static int spawn_extra_args(char **argv, int n, size_t max)
 {
-	const char *env = getenv("UMLRUN_KERNEL_ARGS");
+	const char *env = options_env("UMLRUN_KERNEL_ARGS");
 	char *copy, *arg, *save = NULL;
 
 	if (!env || !*env)
@@ -441,7 +398,7 @@ static int spawn_extra_args(char **argv, int n, size_t max)
 static char **spawn_args(const struct uml *u, const struct options *o)
 {
 	static char *argv[64];
-	const char *lpj = getenv("UMLRUN_LPJ");
+	const char *lpj = options_env("UMLRUN_LPJ");
 	char mem[32], procs[32];
 	size_t len;
 	int n = 0, i;
@@ -456,12 +413,12 @@ static char **spawn_args(const struct uml *u, const struct options *o)
 	argv[n++] = "rootflags=/";
 	argv[n++] = "ro";
 	argv[n++] = spawn_param("init", u->init, "the guest init");
-	argv[n++] = "hostexec.fd=3";
+	argv[n++] = KCMD_CHAN_FD "=3";
 	if (u->ring.hdr) {
-		argv[n++] = "hostexec.ring=" STR(RING_GUEST_BELL_FD);
+		argv[n++] = KCMD_RING_FD "=" STR(RING_GUEST_BELL_FD);
 		argv[n++] = "iomem=hostexec,/proc/self/fd/" STR(RING_GUEST_MEM_FD);
 	}
-	argv[n++] = spawn_param("umlrun.module", u->module, "the module");
+	argv[n++] = spawn_param(KCMD_MODULE, u->module, "the module");
 	/*
 	 * UML reads uml_dir= itself, unparsed, so it cannot be quoted: a run
 	 * directory with a space or a control character is given as "~",
@@ -487,7 +444,7 @@ static char **spawn_args(const struct uml *u, const struct options *o)
 	if (u->net_fd >= 0) {
 		argv[n++] = "vec0:transport=fd,fd=" STR(NET_GUEST_FD)
 			    ",mtu=" STR(NET_MTU) ",mac=" NET_GUEST_MAC;
-		argv[n++] = "umlrun.net=1";
+		argv[n++] = KCMD_NET "=1";
 	}
 	/* Not quiet (loglevel 4): a WARN and lockdep print at KERN_WARNING,
 	 * and splats are results (splat.c). Boot prints three lines more. */
@@ -505,11 +462,13 @@ static char **spawn_args(const struct uml *u, const struct options *o)
 	n = disks_kernel_args(o->disks, o->n_disks, u->rundir, argv, n,
 			      ARRAY_SIZE(argv) - 4);
 	if (o->gdb)
-		argv[n++] = "umlrun.gdb=1";
+		argv[n++] = KCMD_GDB "=1";
 	if (o->allow_modules)
-		argv[n++] = "umlrun.allow_modules=1";
+		argv[n++] = KCMD_ALLOW_MODULES "=1";
 	else if (o->drop_kernel)
-		argv[n++] = "umlrun.drop_kernel=1";
+		argv[n++] = KCMD_DROP_KERNEL "=1";
+	if (o->hostname)
+		argv[n++] = spawn_param(KCMD_HOSTNAME, o->hostname, "--hostname");
 	/* The guest refuses a fork (EAGAIN) before the host bound does. */
 	if (o->max_procs) {
 		snprintf(procs, sizeof(procs), "%lu", o->max_procs);
@@ -533,7 +492,8 @@ static char **spawn_args(const struct uml *u, const struct options *o)
 static int spawn_landlock(const struct uml *u, const struct options *o)
 {
 	const char **rw, **ro;
-	size_t i, nw = 0, nr = 0;
+	size_t i, nw = 0, nr = 0, first_fd_path;
+	char *fdpath;
 	int ruleset;
 
 	rw = calloc(o->n_mounts + o->n_disks + 1, sizeof(*rw));
@@ -541,14 +501,24 @@ static int spawn_landlock(const struct uml *u, const struct options *o)
 	if (!rw || !ro)
 		die("out of memory");
 	rw[nw++] = u->rundir;
+	first_fd_path = nw;
+	/* Each bind as the directory opened (hostpath.c), not its name. */
 	for (i = 0; i < o->n_mounts; i++) {
+		if (o->mounts[i].fd < 0)
+			continue;
+		if (asprintf(&fdpath, "/proc/self/fd/%d", o->mounts[i].fd) < 0)
+			die("out of memory");
 		if (o->mounts[i].kind == MOUNT_BIND_RW)
-			rw[nw++] = o->mounts[i].src;
-		else if (o->mounts[i].kind == MOUNT_BIND_RO)
-			ro[nr++] = o->mounts[i].src;
+			rw[nw++] = fdpath;
+		else
+			ro[nr++] = fdpath;
 	}
 	disks_landlock(o->disks, o->n_disks, ro, &nr, rw, &nw);
 	ruleset = landlock_prepare(u->kernel, ro, nr, rw, nw);
+	for (i = first_fd_path; i < nw; i++)
+		free((char *)rw[i]);
+	for (i = 0; i < nr; i++)
+		free((char *)ro[i]);
 	free(rw);
 	free(ro);
 	return ruleset;
@@ -569,7 +539,7 @@ static void spawn_pin_cpu(void)
 	cpu_set_t allowed, one;
 	int cpu;
 
-	if (env_flag("UMLRUN_NO_PIN"))
+	if (options_env_flag("UMLRUN_NO_PIN"))
 		return;
 	cpu = sched_getcpu();
 	if (cpu < 0 || sched_getaffinity(0, sizeof(allowed), &allowed) < 0 ||
@@ -604,9 +574,9 @@ static void spawn_child(const struct uml *u, const struct options *o,
 	signal(SIGPIPE, SIG_DFL);
 	personality(ADDR_NO_RANDOMIZE);
 	spawn_pin_cpu();
-	/* With --gdb the wrapper gdb starts enforces it, from fd 10 up. */
+	/* With --gdb the wrapper gdb starts enforces it, from fd 64 up. */
 	if (o->gdb && ruleset >= 0)
-		ruleset = fcntl(ruleset, F_DUPFD_CLOEXEC, 10);
+		ruleset = fcntl(ruleset, F_DUPFD_CLOEXEC, SPAWN_FD_HIGH);
 	err = bounds_child();
 	if (!err && !o->gdb)
 		err = landlock_enforce(ruleset);
@@ -618,19 +588,22 @@ static void spawn_child(const struct uml *u, const struct options *o,
 	/* uml_dir=~ means this (spawn_args) */
 	snprintf(home, sizeof(home), "HOME=%s", u->rundir);
 	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	/* Move everything above 3 first, so no dup2 clobbers another. */
-	chan = fcntl(chan, F_DUPFD_CLOEXEC, 10);
-	con = fcntl(con, F_DUPFD_CLOEXEC, 10);
-	devnull = fcntl(devnull, F_DUPFD_CLOEXEC, 10);
+	/* Move everything high first, so no dup2 clobbers another. */
+	chan = fcntl(chan, F_DUPFD_CLOEXEC, SPAWN_FD_HIGH);
+	con = fcntl(con, F_DUPFD_CLOEXEC, SPAWN_FD_HIGH);
+	devnull = fcntl(devnull, F_DUPFD_CLOEXEC, SPAWN_FD_HIGH);
 	if (net >= 0)
-		net = fcntl(net, F_DUPFD_CLOEXEC, 10);
+		net = fcntl(net, F_DUPFD_CLOEXEC, SPAWN_FD_HIGH);
 	if (u->ring.hdr) {
-		bell = fcntl(bell, F_DUPFD_CLOEXEC, 10);
-		mem = fcntl(mem, F_DUPFD_CLOEXEC, 10);
+		bell = fcntl(bell, F_DUPFD_CLOEXEC, SPAWN_FD_HIGH);
+		mem = fcntl(mem, F_DUPFD_CLOEXEC, SPAWN_FD_HIGH);
 	}
-	report = fcntl(report, F_DUPFD_CLOEXEC, 10);
+	report = fcntl(report, F_DUPFD_CLOEXEC, SPAWN_FD_HIGH);
 	if (report < 0)
 		_exit(127);
+	/* The disks' host files at DISKS_FD_BASE + i (ubdN=/proc/self/fd/M). */
+	if (disks_child_fds(o->disks, o->n_disks))
+		goto fail;
 	if (chan < 0 || con < 0 || devnull < 0 || dup2(devnull, 0) < 0 ||
 	    dup2(con, 1) < 0 || dup2(con, 2) < 0 || dup2(chan, 3) < 0)
 		goto fail;
@@ -651,7 +624,8 @@ static void spawn_child(const struct uml *u, const struct options *o,
 	}
 	_Static_assert(NET_GUEST_FD == 4 && RING_GUEST_BELL_FD == 5 &&
 		       RING_GUEST_MEM_FD == 6, "the kernel's fds are 3 to 6");
-	if (sandbox_close_range(7, 8) || sandbox_close_range(10, ~0U) ||
+	if (sandbox_close_range(7, 8) || sandbox_close_range(10, DISKS_FD_BASE - 1) ||
+	    sandbox_close_range(DISKS_FD_BASE + (unsigned int)o->n_disks, ~0U) ||
 	    (u->net_fd < 0 && sandbox_close_range(4, 4)) ||
 	    (!u->ring.hdr && sandbox_close_range(5, 6)))
 		goto fail;
@@ -677,15 +651,15 @@ void spawn_start(struct uml *u, const struct options *o)
 	int i;
 
 	layers_require(o, u->kernel);
-	/* the memory file is mem plus UML's reserved pages: 16 MiB headroom */
-	spawn_rundir(u, (((unsigned long long)o->mem_mb + 16) << 20) +
-			disks_rundir_bytes(o->disks, o->n_disks));
+	spawn_rundir(u, plan_rundir_bytes(o));
 	disks_create(o->disks, o->n_disks, u->rundir);
 	bounds_prepare(o->max_procs, u->rundir);
+	/* Before we become the subreaper: the reaper is nobody's child. */
+	reaper_start(u->rundir, bounds_cgroup_dir());
 	/* The output ring; without it (a pty, or UMLRUN_NO_RING=1 to compare)
 	 * umlinit relays output through pipes and the channel. */
 	u->ring = (struct ring){ .mem = -1, .bell = -1, .guest_bell = -1 };
-	if (!o->tty && !env_flag("UMLRUN_NO_RING")) {
+	if (!o->tty && !options_env_flag("UMLRUN_NO_RING")) {
 		err = ring_create(&u->ring);
 		if (err)
 			info("no output ring: %s", strerror(-err));
@@ -802,7 +776,8 @@ void spawn_cleanup(struct uml *u)
 		ring_destroy(&u->ring);
 	bounds_cleanup();
 	if (u->rundir[0]) {
-		spawn_rm_tree(AT_FDCWD, u->rundir);
+		reaper_rm_tree(AT_FDCWD, u->rundir);
 		u->rundir[0] = 0;
 	}
+	reaper_done();
 }

@@ -34,8 +34,6 @@ void spawn_locate(struct uml *u, const struct options *o);
 void spawn_start(struct uml *u, const struct options *o);
 /* Kill the kernel and everything it started, reap it; idempotent. */
 void spawn_kill(struct uml *u);
-/* rm -r of name at dirfd without following symlinks; 0 or -errno. */
-int spawn_rm_tree(int dirfd, const char *name);
 /* Remove the run directory; idempotent, safe from die(). */
 void spawn_cleanup(struct uml *u);
 

@@ -19,17 +19,16 @@ int env_flag(const char *name)
 	return v && *v && strcmp(v, "0");
 }
 
-int stale_owner(const char *name, const char *prefix)
+int has_word(const char *list, const char *word)
 {
-	size_t len = strlen(prefix);
-	char *end;
-	long pid;
+	size_t len = strlen(word);
+	const char *p;
 
-	if (strncmp(name, prefix, len))
-		return 0;
-	pid = strtol(name + len, &end, 10);
-	return end != name + len && *end == '-' && pid > 0 &&
-	       kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+	for (p = list; len && (p = strstr(p, word)); p += len)
+		if ((p == list || strchr(", \n", p[-1])) &&
+		    (!p[len] || strchr(", \n", p[len])))
+			return 1;
+	return 0;
 }
 
 int write_all(int fd, const void *buf, size_t len)

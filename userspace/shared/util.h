@@ -21,8 +21,9 @@ ssize_t read_retry(int fd, void *buf, size_t len);
 
 /* CLOCK_MONOTONIC in nanoseconds: the one clock of launcher and init. */
 int64_t mono_ns(void);
-/* Is name PREFIX<pid>-... with a pid that no longer exists? */
-int stale_owner(const char *name, const char *prefix);
+
+/* Is word one of the comma-, space- or newline-separated words of list? */
+int has_word(const char *list, const char *word);
 
 /* Is the environment variable set to something other than "" or "0"? */
 int env_flag(const char *name);
