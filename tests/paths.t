@@ -120,6 +120,23 @@ as root --disk "$BASE/big.img:cow" -- sh -c 'dd if=/dev/urandom of=/dev/ubda bs=
 is "$rc/$(cat "$T/out")" "0/wrote" "control: a 64 MiB :cow disk fits, and the guest fills it"
 is "$(stat -c %s "$BASE/big.img")/$(cmp -s "$BASE/big.img" <(head -c 64M /dev/zero) && echo zero)" \
 	"67108864/zero" "  ... without touching the file"
+# A run directory that fills up under a running guest (here another
+# process takes the room): one clear line, not a kernel panic's dump.
+mkdir -p "$BASE/sig"
+chmod 777 "$BASE/sig"
+UMLRUN_RUNDIR=$BASE/small timeout -k 5 120 "$K/umlrun" -k "$K/linux" --init "$K/umlinit" \
+	-m 256M --bind "$BASE/sig:rw" -- sh -c "while [ ! -e '$BASE/sig/go' ]; do sleep 0.1; done
+	dd if=/dev/zero of=/dev/shm/x bs=1M count=200 2>/dev/null; echo survived" >"$T/out" 2>"$T/err" &
+bg=$!
+booted() { [ -n "$(ls "$BASE/small")" ]; }
+WAIT_STEP=0.1 WAIT_TRIES=600 wait_for booted
+dd if=/dev/zero of="$BASE/small/fill" bs=1M 2>/dev/null # until it is full
+touch "$BASE/sig/go"
+wait "$bg"
+rc=$?
+is "$rc/$(wc -l <"$T/err")" "125/1" "a run directory filled under the guest: 125, one line"
+like "$(cat "$T/err")" "^umlrun: the run directory's filesystem \\($BASE/small\\) ran out of space" "  ... saying so"
+rm -f "$BASE/small/fill"
 AS_ENV=()
 umount "$BASE/small"
 rm -f "$BASE/big.img"

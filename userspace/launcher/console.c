@@ -180,6 +180,15 @@ int console_panic(struct console *c, char *why, size_t len)
 	return console_find(c, "Kernel panic - not syncing: ", why, len);
 }
 
+int console_out_of_space(struct console *c)
+{
+	char rest[64];
+
+	console_read(c, CONSOLE_ALL);
+	/* arch/um/kernel/trap.c, on SIGBUS, in 6.1 to 6.19 */
+	return console_find(c, "mount likely just ran out of space", rest, sizeof(rest));
+}
+
 void console_finish(struct console *c)
 {
 	console_read(c, CONSOLE_RING);

@@ -35,6 +35,8 @@ void console_read(struct console *c, size_t max);
 void console_tail(struct console *c);
 /* Did the kernel panic? Then its reason, printable, into why. */
 int console_panic(struct console *c, char *why, size_t len);
+/* Did the kernel say its memory file's filesystem ran out of space? */
+int console_out_of_space(struct console *c);
 /*
  * At the end of the run: read the rest (a kernel still printing cannot
  * hold us here: one ring at most), report the splats, close --log.

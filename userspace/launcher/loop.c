@@ -586,6 +586,31 @@ static void loop_reap_kernel(struct loop *l, int ms)
 	}
 }
 
+/*
+ * Did the kernel die because its run directory filled up? The guest's
+ * memory file and disks are sparse files there: a page that finds no room
+ * is a SIGBUS in the kernel, which UML reports (and then panics). That
+ * is the one line to say; the kernel's lines add nothing.
+ */
+static int loop_rundir_full(struct loop *l)
+{
+	char base[1024], *slash;
+
+	if (!console_out_of_space(&l->con))
+		return 0;
+	snprintf(base, sizeof(base), "%.1000s", l->u->rundir);
+	slash = strrchr(base, '/');
+	if (slash && slash != base)
+		*slash = 0;
+	warn("the run directory's filesystem (%s) ran out of space: the guest's memory or disks could not be stored; free room there, give less with -m, or set UMLRUN_RUNDIR",
+	     base);
+	snprintf(result.error, sizeof(result.error), "the run directory's filesystem (%s) ran out of space",
+		 base);
+	l->state = DONE;
+	l->status = EXIT_UMLRUN;
+	return 1;
+}
+
 static void loop_kernel_gone(struct loop *l)
 {
 	char why[256];
@@ -594,7 +619,9 @@ static void loop_kernel_gone(struct loop *l)
 	loop_channel(l);
 	if (l->state == DONE)
 		return;
-	if (console_panic(&l->con, why, sizeof(why))) {
+	if (loop_rundir_full(l)) {
+		return;
+	} else if (console_panic(&l->con, why, sizeof(why))) {
 		result.panic = 1;
 		loop_fail(l, "kernel panic: %s", why);
 		/* --panic-is-failure: a boot regression is "bad", not "skip" */
