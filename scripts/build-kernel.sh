@@ -14,6 +14,9 @@
 #                                       incremental (a tree built before)
 #                                       or full (a build from nothing, or
 #                                       one that recompiles every file)
+#        build-kernel.sh --where [EXTRA]... SERIES | --tree DIR [--commit REV]
+#                                       build nothing, print the directory
+#                                       that kernel is (or would be) in
 #        build-kernel.sh --list         cached kernels and build trees, sizes
 #        build-kernel.sh --prune        remove all but this checkout's series
 #                                       kernels and their build trees
@@ -60,7 +63,31 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 # fact NAME: a value of scripts/facts, shared with the launcher and tests
 fact() { sed -n "s/^$1=//p" "$root/scripts/facts"; }
 home=${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}
-cache=${UMLRUN_CACHE:-${XDG_CACHE_HOME:-$home/.cache}/umlrun}
+# cache_dir: where kernels are kept (scripts/facts says the order); one
+# line naming UMLRUN_CACHE when there is no place
+cache_dir() {
+	local c
+	if [ -n "${UMLRUN_CACHE:-}" ]; then
+		echo "$UMLRUN_CACHE"
+		return
+	fi
+	c=${XDG_CACHE_HOME:-$home/.cache}/$(fact CACHE_NAME)
+	if mkdir -p "$c" 2>/dev/null && [ -w "$c" ]; then
+		echo "$c"
+		return
+	fi
+	# no home to write (nobody's /nonexistent): a cache of one's own that
+	# nobody else may have made or may enter
+	c=$(fact CACHE_FALLBACK)$(id -u)
+	mkdir -m 700 "$c" 2>/dev/null
+	if [ -d "$c" ] && [ ! -L "$c" ] && [ "$(stat -c '%u %a' "$c")" = "$(id -u) 700" ]; then
+		echo "$c"
+		return
+	fi
+	echo "build-kernel: no kernel cache: ${XDG_CACHE_HOME:-$home/.cache} cannot be written and $c is not yours alone; set UMLRUN_CACHE to a directory of yours" >&2
+	exit "$(fact BUILD_FAILED)"
+}
+cache=$(cache_dir)
 jobs=${JOBS:-$(nproc)}
 label=
 probe=0
@@ -80,6 +107,10 @@ refuse() {
 # is there, else full.
 verdict() {
 	[ "$probe" = 0 ] && return
+	if [ "$probe" = where ]; then
+		echo "$1"
+		exit 0
+	fi
 	if [ -e "$1/.done" ]; then
 		echo cached
 	elif [ -e "$2" ]; then
@@ -819,6 +850,10 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--probe)
 		probe=1
+		shift
+		;;
+	--where)
+		probe=where
 		shift
 		;;
 	--kconfig)

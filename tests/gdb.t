@@ -94,8 +94,8 @@ done
 is "$(awk '/^Seccomp:/ { print $2 } /^NoNewPrivs:/ { print $2 }' "/proc/$kpid/status" | tr '\n' ' ')" \
 	"1 2 " "the kernel under gdb has no_new_privs and its seccomp filter"
 fd() { readlink "/proc/$kpid/fd/$1"; }
-like "$(fd 0) $(fd 1) $(fd 2) $(fd 3)" '^/dev/null (pipe:\[[0-9]+\]) \1 socket:' \
-	"the kernel under gdb has its own stdio (/dev/null, the console pipe) and channel"
+like "$(fd 0) $(fd 1) $(fd 2) $(fd 3)" '^pipe:\[[0-9]+\] (pipe:\[[0-9]+\]) \1 socket:' \
+	"the kernel under gdb has its own stdio (the console's input and output pipes) and channel"
 is "$(for f in /proc/$kpid/fd/*; do readlink "$f"; done | grep -c -e '^/dev/pts' -e '^/dev/tty' -e 'umlrun.gdb')" 0 \
 	"no fd of gdb's (the terminal, its script) reaches the kernel"
 is "$(readlink "/proc/$kpid/exe")" "$(readlink -f "$KERNEL")" "the kernel runs from its own binary"

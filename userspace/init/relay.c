@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -82,6 +83,13 @@ static void relay_child(const struct proto_exec *e, const int child[3],
 	execvp(e->argv[0], e->argv);
 	fail.status = (errno == ENOENT || errno == ENOTDIR) ? 127 : 126;
 	fail.err = errno;
+	/* as a shell says it: a directory named with a slash is EACCES */
+	if (errno == EACCES && strchr(e->argv[0], '/')) {
+		struct stat st;
+
+		if (stat(e->argv[0], &st) == 0 && S_ISDIR(st.st_mode))
+			fail.err = EISDIR;
+	}
 	strcpy(fail.what, "exec");
 out:
 	(void)write_all(report, &fail, sizeof(fail));

@@ -118,9 +118,32 @@ static char *console_text(struct console *c)
 	return s;
 }
 
+/*
+ * UML's boot chatter: its checks of the host, said on every boot, which
+ * explain no failure (arch/um/os-Linux/start_up.c, sigio.c, mem.c). The
+ * sigio check fails by design: Landlock keeps the host's ptys from the
+ * kernel process.
+ */
+static const char *const console_chatter[] = {
+	"Checking that ptrace can change system call numbers",
+	"Checking syscall emulation for ptrace",
+	"Checking environment variables for a tempdir",
+	"Checking if ", "Checking PROT_EXEC mmap in", "Checking for tmpfs mount",
+	"Checking host MADV_REMOVE support", "Core dump limits",
+	"\tsoft - ", "\thard - ", "check_one_sigio failed",
+	"Checking advanced syscall emulation", "Checking PROT_EXEC mmap",
+	"This architecture does not have kernel memory protection",
+	"loading out-of-tree module taints kernel",
+};
+
 /* Stack dumps say little to a user; the lines around them say more. */
 static int console_noise(const char *line)
 {
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(console_chatter); i++)
+		if (strstr(line, console_chatter[i]))
+			return 1;
 	return !*line || strstr(line, "[<") || strstr(line, "Call Trace") ||
 	       strstr(line, "Stack:") ||
 	       strspn(line, " 0123456789abcdef") == strlen(line);

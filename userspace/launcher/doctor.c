@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "doctor.h"
+#include "kernels.h"
 #include "landlock.h"
 #include "layers.h"
 #include "spawn.h"
@@ -143,9 +144,19 @@ int doctor_check(const struct options *o)
 
 int doctor_version(const struct options *o)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], dir[PATH_MAX - 16];
 
 	printf("umlrun %s\n", UMLRUN_VERSION);
+	/* a variant, a flavour or a tree: the kernel those options boot */
+	if (!o->kernel && (o->kernel_tree || o->n_kconfig || o->n_flavour)) {
+		if (kernels_where(o, dir, sizeof(dir)))
+			printf("kernel: these options are refused (a run says why)\n");
+		else if (access(dir, F_OK) == 0)
+			printf("kernel %s/linux\n", dir);
+		else
+			printf("kernel %s/linux (not built yet: built on first use)\n", dir);
+		return 0;
+	}
 	if (spawn_default_kernel(o, path, sizeof(path)) == 0 &&
 	    access(path, X_OK) == 0)
 		printf("kernel %s\n", path);

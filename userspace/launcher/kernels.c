@@ -235,15 +235,18 @@ static void kernels_catch(void (*fn)(int))
 }
 
 /* The build script's command line for the kernel o asks for. */
-static char **kernels_argv(const struct options *o, char *script)
+static char **kernels_argv(const struct options *o, char *script,
+			   const char *mode)
 {
 	size_t i, n = 0;
 	char **argv;
 
-	argv = calloc(2 * (o->n_kconfig + o->n_flavour) + 8, sizeof(*argv));
+	argv = calloc(2 * (o->n_kconfig + o->n_flavour) + 9, sizeof(*argv));
 	if (!argv)
 		die("out of memory");
 	argv[n++] = script;
+	if (mode)
+		argv[n++] = (char *)mode;
 	for (i = 0; i < o->n_flavour; i++) {
 		argv[n++] = "--flavour";
 		argv[n++] = (char *)o->flavour[i];
@@ -267,6 +270,39 @@ static char **kernels_argv(const struct options *o, char *script)
 	return argv;
 }
 
+int kernels_where(const struct options *o, char *dir, size_t len)
+{
+	char script[PATH_MAX + 64], **argv;
+	int p[2], status, fd;
+	ssize_t n = 0, r;
+	pid_t pid;
+
+	if (kernels_find_script(script, sizeof(script)) || pipe2(p, O_CLOEXEC) < 0)
+		return -ENOENT;
+	argv = kernels_argv(o, script, "--where");
+	pid = fork();
+	if (pid == 0) {
+		fd = open("/dev/null", O_RDWR);
+		if (fd < 0 || dup2(fd, 0) < 0 || dup2(fd, 2) < 0 || dup2(p[1], 1) < 0)
+			_exit(127);
+		execv(script, argv);
+		_exit(127);
+	}
+	free(argv);
+	close(p[1]);
+	while (pid > 0 && (r = read_retry(p[0], dir + n, len - 1 - (size_t)n)) > 0)
+		n += r;
+	close(p[0]);
+	if (pid < 0)
+		return -errno;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	dir[n] = 0;
+	dir[strcspn(dir, "\n")] = 0;
+	return WIFEXITED(status) && !WEXITSTATUS(status) && dir[0] ? 0 : -EINVAL;
+}
+
 void kernels_build(const struct options *o, char *dir, size_t len)
 {
 	char script[PATH_MAX + 64], buf[4096], what[PATH_MAX + 64];
@@ -282,7 +318,7 @@ void kernels_build(const struct options *o, char *dir, size_t len)
 
 	kernels_check_flavours(o);
 	kernels_script(script, sizeof(script));
-	argv = kernels_argv(o, script);
+	argv = kernels_argv(o, script, NULL);
 	if (o->kernel_tree)
 		snprintf(what, sizeof(what), "the kernel of %s%s%s", o->kernel_tree,
 			 o->commit ? " at " : "", o->commit ? o->commit : "");

@@ -17,6 +17,9 @@
  * in dir. Dies (exit 125) when it does not build or the options are refused.
  */
 void kernels_build(const struct options *o, char *dir, size_t len);
+/* The directory the kernel o asks for is (or would be) in, built or not:
+ * 0, or -errno when the build script cannot say. */
+int kernels_where(const struct options *o, char *dir, size_t len);
 /* rel (e.g. scripts/coverage.sh) beside build-kernel.sh's scripts/, in
  * the tree or installed, into out; 0 or -errno when it is not there. */
 int kernels_lib_path(const char *rel, char *out, size_t len);

@@ -38,7 +38,8 @@
 
 extern char **environ;
 
-static struct uml uml = { .pid = 0, .chan = -1, .console = -1, .net_fd = -1 };
+static struct uml uml = { .pid = 0, .chan = -1, .console = -1, .console_in = -1,
+			  .net_fd = -1 };
 
 static void main_cleanup(void)
 {

@@ -68,41 +68,62 @@ static int root_has(int dirfd, const char *path, int dir)
 	return 1;
 }
 
-int root_cache_dir(char *buf, size_t len)
+/* mkdir -p of path (mode 0700 for what it makes): 0 or -errno. */
+static int root_mkdirs(char *path)
 {
-	const char *cache = options_env("UMLRUN_CACHE");
-	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-	struct passwd *pw;
 	char *p;
 
-	if (cache && *cache)
-		snprintf(buf, len, "%s/" FACT_CACHE_ROOTS, cache);
-	else if (xdg && *xdg == '/')
-		snprintf(buf, len, "%s/" FACT_CACHE_NAME "/" FACT_CACHE_ROOTS, xdg);
-	else {
-		if (!home || *home != '/') {
-			pw = getpwuid(getuid());
-			home = pw ? pw->pw_dir : NULL;
-		}
-		if (!home || *home != '/')
-			return -ENOENT;
-		snprintf(buf, len, "%s/.cache/" FACT_CACHE_NAME "/" FACT_CACHE_ROOTS, home);
-	}
-	for (p = buf + 1;; p++) {
+	for (p = path + 1;; p++) {
 		if (*p && *p != '/')
 			continue;
 		if (p[-1] != '/') {
 			char c = *p;
 
 			*p = 0;
-			if (mkdir(buf, 0700) < 0 && errno != EEXIST)
+			if (mkdir(path, 0700) < 0 && errno != EEXIST) {
+				*p = c;
 				return -errno;
+			}
 			*p = c;
 		}
 		if (!*p)
-			break;
+			return 0;
 	}
-	return 0;
+}
+
+int root_cache_dir(char *buf, size_t len)
+{
+	const char *cache = options_env("UMLRUN_CACHE");
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	struct passwd *pw;
+	struct stat st;
+
+	if (cache && *cache) {
+		snprintf(buf, len, "%s/" FACT_CACHE_ROOTS, cache);
+		return root_mkdirs(buf);
+	}
+	if (!home || *home != '/') {
+		pw = getpwuid(getuid());
+		home = pw ? pw->pw_dir : NULL;
+	}
+	if (xdg && *xdg == '/')
+		snprintf(buf, len, "%s/" FACT_CACHE_NAME "/" FACT_CACHE_ROOTS, xdg);
+	else if (home && *home == '/')
+		snprintf(buf, len, "%s/.cache/" FACT_CACHE_NAME "/" FACT_CACHE_ROOTS, home);
+	else
+		buf[0] = 0;
+	if (buf[0] && !root_mkdirs(buf) && access(buf, W_OK) == 0)
+		return 0;
+	/* no home to write (nobody's /nonexistent): a cache of one's own
+	 * that nobody else may have made or may enter (scripts/facts) */
+	snprintf(buf, len, FACT_CACHE_FALLBACK "%u", (unsigned int)getuid());
+	if (mkdir(buf, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	if (lstat(buf, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid() ||
+	    (st.st_mode & 077))
+		return -EPERM;
+	strncat(buf, "/" FACT_CACHE_ROOTS, len - strlen(buf) - 1);
+	return root_mkdirs(buf);
 }
 
 /* "ext4", "squashfs", "tar" from the first bytes of fd; decompressor
@@ -275,8 +296,8 @@ static int root_from_tar(int fd, const char *decompressor, const char *what,
 	root_hash(fd, -1, what, hex);
 	err = root_cache_dir(dir, sizeof(dir));
 	if (err)
-		die("--root %s: no cache for the archive's image (%s): set UMLRUN_CACHE to a directory of yours",
-		    what, strerror(-err));
+		die("--root %s: no cache for the archive's image (%s: %s): set UMLRUN_CACHE to a directory of yours",
+		    what, dir, strerror(-err));
 	snprintf(out, len, "%s/%s.sqfs", dir, hex);
 	img = open(out, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (img >= 0) {

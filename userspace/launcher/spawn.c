@@ -432,7 +432,9 @@ static char **spawn_args(const struct uml *u, const struct options *o)
 	/* CONFIG_DUMMY is built in for tests that want it; no dummy0 at boot. */
 	argv[n++] = "dummy.numdummies=0";
 	argv[n++] = "con=null";
-	argv[n++] = "con0=null,fd:1";
+	/* Console input from a pipe nobody writes (a null channel's
+	 * /dev/null cannot be polled: UML said "epollctl add err"). */
+	argv[n++] = "con0=fd:0,fd:1";
 	argv[n++] = spawn_param("lpj", lpj && *lpj ? lpj : DEFAULT_LPJ, "lpj");
 	/*
 	 * The jitterentropy RNG's self-test hashes timing samples with SHA3
@@ -440,7 +442,10 @@ static char **spawn_args(const struct uml *u, const struct options *o)
 	 * which seeds itself from get_random_bytes() without it; /dev/random
 	 * and getrandom() never do.
 	 */
-	argv[n++] = "initcall_blacklist=jent_mod_init";
+	/* Without disks, ubd0 would default to a file "root_fs" (and say it
+	 * cannot be opened). */
+	argv[n++] = o->n_disks ? "initcall_blacklist=jent_mod_init" :
+				 "initcall_blacklist=jent_mod_init,ubd0_init";
 	if (u->net_fd >= 0) {
 		argv[n++] = "vec0:transport=fd,fd=" STR(NET_GUEST_FD)
 			    ",mtu=" STR(NET_MTU) ",mac=" NET_GUEST_MAC;
@@ -551,15 +556,15 @@ static void spawn_pin_cpu(void)
 }
 
 static void spawn_child(const struct uml *u, const struct options *o,
-			char **argv, int chan, int con, int report, pid_t parent,
-			int ruleset)
+			char **argv, int chan, int con, int conin, int report,
+			pid_t parent, int ruleset)
 {
 	int net = u->net_fd, bell = u->ring.guest_bell, mem = u->ring.mem;
 	char tmpdir[PATH_MAX + 8], home[PATH_MAX + 8];
 	char *envp[] = { tmpdir, home, "PATH=/usr/local/bin:/usr/bin:/bin",
 			 NULL };
 	sigset_t none;
-	int devnull, err;
+	int in0, err;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
@@ -587,11 +592,10 @@ static void spawn_child(const struct uml *u, const struct options *o,
 	snprintf(tmpdir, sizeof(tmpdir), "TMPDIR=%s", u->rundir);
 	/* uml_dir=~ means this (spawn_args) */
 	snprintf(home, sizeof(home), "HOME=%s", u->rundir);
-	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	/* Move everything high first, so no dup2 clobbers another. */
 	chan = fcntl(chan, F_DUPFD_CLOEXEC, SPAWN_FD_HIGH);
 	con = fcntl(con, F_DUPFD_CLOEXEC, SPAWN_FD_HIGH);
-	devnull = fcntl(devnull, F_DUPFD_CLOEXEC, SPAWN_FD_HIGH);
+	in0 = fcntl(conin, F_DUPFD_CLOEXEC, SPAWN_FD_HIGH);
 	if (net >= 0)
 		net = fcntl(net, F_DUPFD_CLOEXEC, SPAWN_FD_HIGH);
 	if (u->ring.hdr) {
@@ -604,7 +608,7 @@ static void spawn_child(const struct uml *u, const struct options *o,
 	/* The disks' host files at DISKS_FD_BASE + i (ubdN=/proc/self/fd/M). */
 	if (disks_child_fds(o->disks, o->n_disks))
 		goto fail;
-	if (chan < 0 || con < 0 || devnull < 0 || dup2(devnull, 0) < 0 ||
+	if (chan < 0 || con < 0 || in0 < 0 || dup2(in0, 0) < 0 ||
 	    dup2(con, 1) < 0 || dup2(con, 2) < 0 || dup2(chan, 3) < 0)
 		goto fail;
 	if (u->net_fd >= 0 && (net < 0 || dup2(net, NET_GUEST_FD) < 0))
@@ -644,7 +648,7 @@ fail:
 
 void spawn_start(struct uml *u, const struct options *o)
 {
-	int sv[2], con[2], rep[2], err, ruleset;
+	int sv[2], con[2], rep[2], in[2], err, ruleset;
 	pid_t self = getpid();
 	char **argv;
 	ssize_t n;
@@ -676,7 +680,8 @@ void spawn_start(struct uml *u, const struct options *o)
 	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		die_errno("socketpair");
-	if (pipe2(con, O_CLOEXEC) < 0 || pipe2(rep, O_CLOEXEC) < 0)
+	if (pipe2(con, O_CLOEXEC) < 0 || pipe2(rep, O_CLOEXEC) < 0 ||
+	    pipe2(in, O_CLOEXEC) < 0)
 		die_errno("pipe");
 	/* Orphaned kernel helpers come back to us, so none can survive. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
@@ -684,7 +689,7 @@ void spawn_start(struct uml *u, const struct options *o)
 	if (u->pid < 0)
 		die_errno("fork");
 	if (u->pid == 0)
-		spawn_child(u, o, argv, sv[1], con[1], rep[1], self, ruleset);
+		spawn_child(u, o, argv, sv[1], con[1], in[0], rep[1], self, ruleset);
 	if (ruleset >= 0)
 		close(ruleset);
 	/* gdb's terminal signals are gdb's; it may set the terminal's
@@ -697,6 +702,8 @@ void spawn_start(struct uml *u, const struct options *o)
 	close(sv[1]);
 	close(con[1]);
 	close(rep[1]);
+	close(in[0]);
+	u->console_in = in[1];
 	if (u->net_fd >= 0) {
 		close(u->net_fd);
 		u->net_fd = -1;
@@ -775,6 +782,10 @@ void spawn_cleanup(struct uml *u)
 	if (u->ring.hdr)
 		ring_destroy(&u->ring);
 	bounds_cleanup();
+	if (u->console_in >= 0) {
+		close(u->console_in);
+		u->console_in = -1;
+	}
 	if (u->rundir[0]) {
 		reaper_rm_tree(AT_FDCWD, u->rundir);
 		u->rundir[0] = 0;

@@ -21,6 +21,7 @@ struct uml {
 	pid_t pid;		/* the UML kernel process (its own session) */
 	int chan;		/* our end of the channel socketpair */
 	int console;		/* read end of the kernel's stdout/stderr */
+	int console_in;		/* write end of its stdin, which nothing writes */
 	int net_fd;		/* the guest's end of the network, or -1 */
 	struct ring ring;	/* the output ring (ring.hdr NULL without) */
 };
