@@ -95,6 +95,7 @@ int root_cache_dir(char *buf, size_t len)
 {
 	const char *cache = options_env("UMLRUN_CACHE");
 	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	char fallback[64];
 	struct passwd *pw;
 	struct stat st;
 
@@ -116,13 +117,14 @@ int root_cache_dir(char *buf, size_t len)
 		return 0;
 	/* no home to write (nobody's /nonexistent): a cache of one's own
 	 * that nobody else may have made or may enter (scripts/facts) */
-	snprintf(buf, len, FACT_CACHE_FALLBACK "%u", (unsigned int)getuid());
-	if (mkdir(buf, 0700) < 0 && errno != EEXIST)
+	snprintf(fallback, sizeof(fallback), FACT_CACHE_FALLBACK "%u",
+		 (unsigned int)getuid());
+	snprintf(buf, len, "%s/" FACT_CACHE_ROOTS, fallback);
+	if (mkdir(fallback, 0700) < 0 && errno != EEXIST)
 		return -errno;
-	if (lstat(buf, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid() ||
-	    (st.st_mode & 077))
+	if (lstat(fallback, &st) < 0 || !S_ISDIR(st.st_mode) ||
+	    st.st_uid != getuid() || (st.st_mode & 077))
 		return -EPERM;
-	strncat(buf, "/" FACT_CACHE_ROOTS, len - strlen(buf) - 1);
 	return root_mkdirs(buf);
 }
 
