@@ -56,17 +56,18 @@ peak_procs() {
 	echo "$peak"
 }
 
-# The kernel process of the run $bg: the first one down from it that has a
-# uml_dir= argument.
+# The kernel process of the run in the background: the process with this
+# script's uml_dir= whose parent has none (its helpers have one too; the
+# launcher's reaper and its short-lived parent have none).
 kernel_pid() {
-	local i p
+	local i p pp
 	for i in $(seq 100); do
-		p=$bg
-		while p=$(pgrep -P "$p" | head -1) && [ -n "$p" ]; do
-			if tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q ' uml_dir='; then
-				echo "$p"
-				return
-			fi
+		for p in $(pgrep -f -- "uml_dir=$UMLRUN_RUNDIR/"); do
+			pp=$(ps -o ppid= -p "$p" | tr -d ' ')
+			[ -n "$pp" ] || continue
+			tr '\0' ' ' <"/proc/$pp/cmdline" 2>/dev/null | grep -q ' uml_dir=' && continue
+			echo "$p"
+			return
 		done
 		sleep 0.1
 	done

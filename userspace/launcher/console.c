@@ -42,8 +42,9 @@ void console_open_log(const struct options *o)
 		warn("cannot write log %s: %s", o->log_file, why);
 }
 
-void console_init(struct console *c, int *fd)
+void console_init(struct console *c, int *fd, struct splats *splats)
 {
+	c->splats = splats;
 	c->fd = fd;
 	c->log_fd = console_log_fd;
 	console_log_fd = -1;
@@ -74,7 +75,7 @@ static void console_keep(struct console *c, const char *raw, size_t n)
 	console_log(c, buf, n);
 	if (log_verbose)
 		(void)write_all(2, buf, n);
-	splat_feed(&splats, buf, n);
+	splat_feed(c->splats, buf, n);
 	for (i = 0; i < n; i++) {
 		c->ring[c->ring_pos++] = buf[i];
 		if (c->ring_pos == CONSOLE_RING) {
@@ -215,7 +216,7 @@ int console_out_of_space(struct console *c)
 void console_finish(struct console *c)
 {
 	console_read(c, CONSOLE_RING);
-	if (splat_flush(&splats) && log_verbose)
+	if (splat_flush(c->splats) && log_verbose)
 		(void)write_all(2, "\n", 1); /* our lines start on their own */
 	if (c->log_fd >= 0)
 		close(c->log_fd);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "options.h"
+#include "splat.h"
 
 /* The console the ring keeps: this much of its (escaped) end. */
 #define CONSOLE_RING (64u << 10)
@@ -23,12 +24,13 @@ struct console {
 	char ring[CONSOLE_RING];
 	size_t ring_pos;
 	int ring_wrapped;
+	struct splats *splats;	/* the run's result's, fed as it comes */
 };
 
 /* Open the --log file (before the launcher is confined). */
 void console_open_log(const struct options *o);
 /* Start keeping the console *fd (closed and set to -1 at its end). */
-void console_init(struct console *c, int *fd);
+void console_init(struct console *c, int *fd, struct splats *splats);
 /* Read what the console holds now, at most max bytes. */
 void console_read(struct console *c, size_t max);
 /* On failure: the last kernel lines, unless -v showed them already. */

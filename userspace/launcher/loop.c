@@ -50,6 +50,7 @@ struct tx_frame {
 struct loop {
 	struct uml *u;
 	const struct options *o;
+	struct result *r;	/* what the run does, for main */
 	enum loop_state state;
 	int status;
 	const uint8_t *blob;
@@ -122,7 +123,7 @@ static int loop_fail(struct loop *l, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	warn("%s", msg);
-	snprintf(result.error, sizeof(result.error), "%s", msg);
+	snprintf(l->r->error, sizeof(l->r->error), "%s", msg);
 	console_tail(&l->con);
 	l->state = DONE;
 	l->status = EXIT_UMLRUN;
@@ -248,11 +249,11 @@ static int loop_emit(struct loop *l, int fd, const struct iovec *iov, int n)
 		return 0;
 	for (i = 0; i < n; i++) {
 		if (fd == 1)
-			result.bytes_stdout += iov[i].iov_len;
+			l->r->bytes_stdout += iov[i].iov_len;
 		else
-			result.bytes_stderr += iov[i].iov_len;
-		if (fd == 1 && result.tap)
-			tap_feed(result.tap, iov[i].iov_base, iov[i].iov_len,
+			l->r->bytes_stderr += iov[i].iov_len;
+		if (fd == 1 && l->r->tap)
+			tap_feed(l->r->tap, iov[i].iov_base, iov[i].iov_len,
 				 result_now_ms());
 	}
 	for (i = 0; i < n && !err; i++)
@@ -333,7 +334,7 @@ static void loop_error_frame(struct loop *l, const struct proto_frame *f)
 	}
 	msg[n] = 0;
 	warn("%s", msg);
-	snprintf(result.error, sizeof(result.error), "%s", msg);
+	snprintf(l->r->error, sizeof(l->r->error), "%s", msg);
 	l->status = (int)proto_get_u32(f->payload);
 	if (l->status == EXIT_UMLRUN)
 		console_tail(&l->con);
@@ -361,7 +362,7 @@ static int loop_frame(struct loop *l, const struct proto_frame *f)
 		l->state = RUNNING;
 		/* init opened its stdin device before HELLO, or never will */
 		l->ring_in = ring_in_attached(&l->u->ring);
-		result.hello_ms = result_now_ms();
+		l->r->hello_ms = result_now_ms();
 		/* The guest is up: from now on the terminal is the guest's. */
 		if (l->o->tty && isatty(0) && tty_raw() < 0)
 			info("cannot put the terminal in raw mode");
@@ -384,9 +385,9 @@ static int loop_frame(struct loop *l, const struct proto_frame *f)
 		b = proto_get_u32(f->payload + 4);
 		l->status = a == PROTO_EXITED ? (int)b : 128 + (int)b;
 		l->state = DONE;
-		result.exited = a == PROTO_EXITED;
-		result.exit_code = a == PROTO_EXITED ? (int)b : 0;
-		result.signal = a == PROTO_SIGNALED ? (int)b : 0;
+		l->r->exited = a == PROTO_EXITED;
+		l->r->exit_code = a == PROTO_EXITED ? (int)b : 0;
+		l->r->signal = a == PROTO_SIGNALED ? (int)b : 0;
 		break;
 	case PROTO_ERROR:
 		loop_error_frame(l, f);
@@ -452,7 +453,7 @@ static void loop_stdin_ring(struct loop *l)
 		ring_in_eof(&l->u->ring);
 		return;
 	}
-	result.bytes_stdin += (unsigned long long)n;
+	l->r->bytes_stdin += (unsigned long long)n;
 	ring_in_put(&l->u->ring, (size_t)n);
 }
 
@@ -494,7 +495,7 @@ static void loop_stdin(struct loop *l)
 		return;
 	}
 	l->credit -= (uint32_t)n;
-	result.bytes_stdin += (unsigned long long)n;
+	l->r->bytes_stdin += (unsigned long long)n;
 	loop_queue(l, PROTO_STDIN, 0, buf, (size_t)n);
 }
 
@@ -604,7 +605,7 @@ static int loop_rundir_full(struct loop *l)
 		*slash = 0;
 	warn("the run directory's filesystem (%s) ran out of space: the guest's memory or disks could not be stored; free room there, give less with -m, or set UMLRUN_RUNDIR",
 	     base);
-	snprintf(result.error, sizeof(result.error), "the run directory's filesystem (%s) ran out of space",
+	snprintf(l->r->error, sizeof(l->r->error), "the run directory's filesystem (%s) ran out of space",
 		 base);
 	l->state = DONE;
 	l->status = EXIT_UMLRUN;
@@ -622,7 +623,7 @@ static void loop_kernel_gone(struct loop *l)
 	if (loop_rundir_full(l)) {
 		return;
 	} else if (console_panic(&l->con, why, sizeof(why))) {
-		result.panic = 1;
+		l->r->panic = 1;
 		loop_fail(l, "kernel panic: %s", why);
 		/* --panic-is-failure: a boot regression is "bad", not "skip" */
 		if (l->o->panic_is_failure)
@@ -636,7 +637,7 @@ static void loop_kernel_gone(struct loop *l)
 }
 
 int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
-	     size_t blob_len)
+	     size_t blob_len, struct result *r)
 {
 	struct loop *l = calloc(1, sizeof(*l));
 	long long deadline = 0, left, next;
@@ -650,12 +651,13 @@ int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
 		die("out of memory");
 	l->u = u;
 	l->o = o;
+	l->r = r;
 	l->blob = blob;
 	l->blob_len = blob_len;
 	l->in_fd = o->no_stdin ? -1 : 0;
 	l->credit = PROTO_STDIN_WINDOW;
 	l->txq_tail = &l->txq;
-	console_init(&l->con, &u->console);
+	console_init(&l->con, &u->console, &r->splats);
 	proto_reader_init(&l->rd);
 	if (o->timeout_ms) {
 		deadline = result_now_ms() + o->timeout_ms;
@@ -671,7 +673,7 @@ int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
 				warn("timed out after %lld s",
 				     o->timeout_ms / 1000);
 			l->status = EXIT_TIMEOUT;
-			result.timed_out = 1;
+			l->r->timed_out = 1;
 			break;
 		}
 		loop_check_kernel(l);

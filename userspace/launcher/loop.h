@@ -10,16 +10,19 @@
 #include <stdint.h>
 
 #include "options.h"
+#include "result.h"
 #include "spawn.h"
 
 /* Install the launcher's signal handlers (before the kernel starts). */
 void loop_signals_init(void);
 /*
  * Drive one run: send the exec blob on HELLO, relay stdio, return the exit
- * status umlrun should exit with (the command's, or 124/125). The kernel is
+ * status umlrun should exit with (the command's, or 124/125), and what it
+ * saw in r (exit, signal, timeout, panic, error, times, bytes, splats,
+ * TAP). The kernel is
  * still running on return; the caller kills it.
  */
 int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
-	     size_t blob_len);
+	     size_t blob_len, struct result *r);
 
 #endif

@@ -192,6 +192,7 @@ static void main_confine(const struct options *o)
 
 int main(int argc, char **argv)
 {
+	struct result result = { 0 };
 	struct options user;
 	struct plan plan;
 	struct options *o = &plan.o;
@@ -224,28 +225,28 @@ int main(int argc, char **argv)
 	plan_prepare(&plan);
 	main_exec_blob(&plan, &blob, &len);
 	if (o->junit)
-		result_tests_start(o->junit, o->argv[0], o->follow_links);
+		result_tests_start(&result, o->junit, o->argv[0], o->follow_links);
 	loop_signals_init();
 	log_set_cleanup(main_cleanup);
 	uml.net_fd = net_init(o);
 	spawn_start(&uml, o);
 	main_confine(o);
-	status = loop_run(&uml, o, blob, len);
+	status = loop_run(&uml, o, blob, len, &result);
 	if (status != EXIT_UMLRUN && status != EXIT_TIMEOUT)
 		net_drain(NET_DRAIN_MS);
 	/* before the run directory, which holds the guest's data, goes */
 	coverage_finish(uml.rundir);
 	main_cleanup();
-	splat_report(&splats);
+	splat_report(&result.splats);
 	/* --splat-is-failure: a splat is "bad" for git bisect run. */
-	if (o->splat_is_failure && splats.count)
+	if (o->splat_is_failure && result.splats.count)
 		status = 1;
 	result.end_ms = result_now_ms();
 	result.status = status;
-	err = result_tests_end();
+	err = result_tests_end(&result);
 	if (err < 0)
 		warn("cannot write %s: %s", o->junit, strerror(-err));
-	if (o->result_json && result_write(uml.kernel) < 0)
+	if (o->result_json && result_write(&result, uml.kernel) < 0)
 		warn("cannot write %s: %s", o->result_json, strerror(errno));
 	plan_free(&plan);
 	free(blob);

@@ -19,7 +19,6 @@
 #include "splat.h"
 #include "util.h"
 
-struct result result;
 static FILE *junit_file;
 
 /* --result-json's file, opened before the launcher is confined. */
@@ -78,7 +77,8 @@ static void result_kernel_release(const char *kernel, char *out, size_t len)
 	}
 }
 
-void result_tests_start(const char *path, const char *name, int follow)
+void result_tests_start(struct result *r, const char *path, const char *name,
+			int follow)
 {
 	const char *slash = strrchr(name, '/');
 
@@ -88,34 +88,34 @@ void result_tests_start(const char *path, const char *name, int follow)
 	junit_file = fd < 0 ? NULL : fdopen(fd, "w");
 	if (!junit_file)
 		die("cannot write %s: %s", path, fd < 0 ? why : strerror(errno));
-	result.tap = tap_new(slash ? slash + 1 : name);
-	if (!result.tap)
+	r->tap = tap_new(slash ? slash + 1 : name);
+	if (!r->tap)
 		die("out of memory");
 }
 
-int result_tests_end(void)
+int result_tests_end(struct result *r)
 {
-	char why[sizeof(result.error) + 64];
+	char why[sizeof(r->error) + 64];
 	int err;
 
-	if (!result.tap)
+	if (!r->tap)
 		return 0;
-	if (result.exited)
-		tap_end(result.tap, NULL, result_now_ms());
+	if (r->exited)
+		tap_end(r->tap, NULL, result_now_ms());
 	else {
-		if (result.signal)
+		if (r->signal)
 			snprintf(why, sizeof(why), "the command was killed by signal %d",
-				 result.signal);
-		else if (result.timed_out)
+				 r->signal);
+		else if (r->timed_out)
 			snprintf(why, sizeof(why), "timed out");
-		else if (result.error[0])
-			snprintf(why, sizeof(why), "%s", result.error);
+		else if (r->error[0])
+			snprintf(why, sizeof(why), "%s", r->error);
 		else
 			snprintf(why, sizeof(why), "the run was stopped (exit status %d)",
-				 result.status);
-		tap_end(result.tap, why, result_now_ms());
+				 r->status);
+		tap_end(r->tap, why, result_now_ms());
 	}
-	err = tap_write_junit(result.tap, junit_file);
+	err = tap_write_junit(r->tap, junit_file);
 	if (fclose(junit_file) < 0 && !err)
 		err = -errno;
 	junit_file = NULL;
@@ -123,15 +123,15 @@ int result_tests_end(void)
 }
 
 /* --junit's counts, or null without it. */
-static void result_tests_json(FILE *f)
+static void result_tests_json(const struct result *r, FILE *f)
 {
 	struct tap_counts c;
 
-	if (!result.tap) {
+	if (!r->tap) {
 		fprintf(f, "  \"tests\": null,\n");
 		return;
 	}
-	tap_get_counts(result.tap, &c);
+	tap_get_counts(r->tap, &c);
 	fprintf(f, "  \"tests\": {\"passed\": %llu, \"failed\": %llu, \"skipped\": %llu, \"errors\": %llu},\n",
 		c.passed, c.failed, c.skipped, c.errors);
 }
@@ -150,32 +150,32 @@ int result_open(const char *path, const char *kernel, int follow)
 	return 0;
 }
 
-int result_write(const char *kernel)
+int result_write(const struct result *r, const char *kernel)
 {
 	const char *release = result_release;
-	long long boot = result.hello_ms ? result.hello_ms - result.start_ms : -1;
-	long long run = result.hello_ms ? result.end_ms - result.hello_ms : -1;
+	long long boot = r->hello_ms ? r->hello_ms - r->start_ms : -1;
+	long long run = r->hello_ms ? r->end_ms - r->hello_ms : -1;
 	FILE *f = result_file;
 
 	if (!f)
 		return 0;
 	result_file = NULL;
 	fprintf(f, "{\n  \"schema\": \"umlrun-result/1\",\n");
-	fprintf(f, "  \"exit_status\": %d,\n", result.status);
-	fprintf(f, "  \"exited\": %s,\n", result.exited ? "true" : "false");
-	if (result.exited)
-		fprintf(f, "  \"exit_code\": %d,\n", result.exit_code);
+	fprintf(f, "  \"exit_status\": %d,\n", r->status);
+	fprintf(f, "  \"exited\": %s,\n", r->exited ? "true" : "false");
+	if (r->exited)
+		fprintf(f, "  \"exit_code\": %d,\n", r->exit_code);
 	else
 		fprintf(f, "  \"exit_code\": null,\n");
-	if (result.signal)
-		fprintf(f, "  \"signal\": %d,\n", result.signal);
+	if (r->signal)
+		fprintf(f, "  \"signal\": %d,\n", r->signal);
 	else
 		fprintf(f, "  \"signal\": null,\n");
-	fprintf(f, "  \"timed_out\": %s,\n", result.timed_out ? "true" : "false");
-	fprintf(f, "  \"panic\": %s,\n", result.panic ? "true" : "false");
+	fprintf(f, "  \"timed_out\": %s,\n", r->timed_out ? "true" : "false");
+	fprintf(f, "  \"panic\": %s,\n", r->panic ? "true" : "false");
 	fprintf(f, "  \"error\": ");
-	if (result.error[0])
-		result_json_str(f, result.error);
+	if (r->error[0])
+		result_json_str(f, r->error);
 	else
 		fprintf(f, "null");
 	fprintf(f, ",\n  \"kernel\": {\"path\": ");
@@ -183,13 +183,13 @@ int result_write(const char *kernel)
 	fprintf(f, ", \"release\": ");
 	result_json_str(f, release);
 	fprintf(f, ", ");
-	splat_json(&splats, f, result_json_str);
+	splat_json(&r->splats, f, result_json_str);
 	fprintf(f, "},\n");
 	fprintf(f, "  \"boot_ms\": %lld,\n  \"run_ms\": %lld,\n  \"total_ms\": %lld,\n",
-		boot, run, result.end_ms - result.start_ms);
-	result_tests_json(f);
+		boot, run, r->end_ms - r->start_ms);
+	result_tests_json(r, f);
 	fprintf(f, "  \"bytes\": {\"stdin\": %llu, \"stdout\": %llu, \"stderr\": %llu}\n}\n",
-		result.bytes_stdin, result.bytes_stdout, result.bytes_stderr);
+		r->bytes_stdin, r->bytes_stdout, r->bytes_stderr);
 	if (fclose(f) < 0)
 		return -errno;
 	return 0;

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What a run did, for --result-json: filled in by the event loop as things
- * happen, written once at the end.
+ * What a run did: one object, made by main, filled in by the event loop and
+ * the console as things happen (passed down, no global), read at the end
+ * for the exit status, --result-json and --junit.
  */
 #ifndef UMLRUN_RESULT_H
 #define UMLRUN_RESULT_H
 
 #include "proto.h"
+#include "splat.h"
 #include "tap.h"
 
 struct result {
@@ -20,16 +22,16 @@ struct result {
 	long long start_ms, hello_ms, end_ms;	/* CLOCK_MONOTONIC */
 	unsigned long long bytes_stdin, bytes_stdout, bytes_stderr;
 	struct tap *tap;		/* --junit: reads the command's stdout */
+	struct splats splats;		/* the kernel's splats, from the console */
 };
-
-extern struct result result;
 
 long long result_now_ms(void);
 /* --junit: make path now, as a new file (dies if it cannot; follow:
  * --follow-links), read stdout as TAP. */
-void result_tests_start(const char *path, const char *name, int follow);
+void result_tests_start(struct result *r, const char *path, const char *name,
+			int follow);
 /* The run is over: write the JUnit XML; returns 0 or -errno. */
-int result_tests_end(void);
+int result_tests_end(struct result *r);
 /*
  * Open path for the outcome and note the kernel's release (it runs the
  * kernel binary), before the launcher gives up opening files and
@@ -37,6 +39,6 @@ int result_tests_end(void);
  */
 int result_open(const char *path, const char *kernel, int follow);
 /* Write result as JSON to the file opened; 0 (also when none) or -errno. */
-int result_write(const char *kernel);
+int result_write(const struct result *r, const char *kernel);
 
 #endif

@@ -17,7 +17,6 @@
 #include "splat.h"
 #include "util.h"
 
-struct splats splats;
 
 /* First lines of lockdep's (and RCU-lockdep's) reports, after "WARNING: ". */
 static const char *const splat_lockdep[] = {

@@ -28,8 +28,6 @@ struct splats {
 	int overlong;		/* the current line went past buf: skip the rest */
 };
 
-extern struct splats splats;
-
 /* Console text made printable ASCII in place: the guest writes it, and no
  * escape sequence of its may reach our terminal. Tabs become spaces. */
 void splat_printable(char *s);
