@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Every recipe of the README and of docs/*.md runs as written: each block
 # marked ```sh recipe is run by bash -e in a scratch directory of its own,
-# with the checkout's umlrun first on PATH, and must exit 0 (or its exit=N);
+# with the checkout's umlrun first on a user's PATH (with the sbin
+# directories, as the README says), and must exit 0 (or its exit=N);
 # a ```text output block right after it is its stdout, exactly, and a
 # ```text output-like block a list of extended regexes, each matching a line
 # of it. Only the declared placeholders are given (docs/tests.md): $ROOTFS
@@ -176,6 +177,9 @@ project() {
 # not parsed out: every $NAME in the text counts): the placeholders of
 # its needs and these.
 COMMON='PWD HOME PATH UMLRUN_DISK[0-9]+'
+# A user's PATH on Debian with the sbin directories the README has the
+# reader add, whatever the caller's (root's has more, CI's other things)
+USER_PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin
 for i in $(seq "$count"); do
 	read -r where attrs <"$T/recipes/$i.where"
 	want_rc=0 needs="" tmo=300 vars=$COMMON
@@ -229,7 +233,7 @@ for i in $(seq "$count"); do
 	esac
 	sed "s|/usr/local/lib/umlrun/|$ROOT/|g" "$T/recipes/$i.sh" >"$W/.recipe.sh"
 	start=$(date +%s.%N)
-	(cd "$W" && env PATH="$ROOT:$PATH" "${envs[@]}" \
+	(cd "$W" && env PATH="$ROOT:$USER_PATH" "${envs[@]}" \
 		timeout -k 5 "$tmo" bash -e .recipe.sh <"/dev/null" >"$T/out" 2>"$T/err")
 	rc=$?
 	secs=$(echo "$(date +%s.%N) - $start" | bc)
