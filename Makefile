@@ -14,13 +14,14 @@ KERNEL_VERSION ?= $(DEFAULT_SERIES)
 KERNEL_VERSIONS := $(SERIES)
 PREFIX ?= /usr/local
 
-# Debian packages the build and the tests need.
-PACKAGES := gcc make libc6-dev bc bison flex libelf-dev libssl-dev \
+# Debian packages the build, the tests and the recipes of the README and
+# docs/ need (tests/recipes.t runs those: fio, git, docker.io, ...).
+PACKAGES := gcc make libc6-dev bc bison flex libelf-dev libssl-dev git \
 	pkg-config xz-utils patch perl musl-tools libslirp-dev libglib2.0-dev \
 	linux-source-6.12 linux-source-6.1 busybox-static util-linux clang \
 	libclang-rt-14-dev tmux gdb valgrind python3 socat iproute2 iptables \
 	nftables e2fsprogs squashfs-tools squashfs-tools-ng gzip xz-utils \
-	zstd bzip2 openssl lcov python3-seccomp \
+	zstd bzip2 openssl lcov python3-seccomp fio \
 	golang-github-docker-docker-dev \
 	docker.io
 # ... and those `make deb` and tests/deb.t need on top.

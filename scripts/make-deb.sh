@@ -37,7 +37,7 @@ out=$(cd "$out" && pwd)
 rm -rf "$out"/umlrun-[0-9]* "$out"/*.deb "$out"/*.changes "$out"/*.buildinfo
 tree=$out/umlrun-$ver
 mkdir -p "$tree"
-cp -r Makefile Kbuild README.md userspace hostexec-driver arch-um-config \
+cp -r Makefile Kbuild README.md docs userspace hostexec-driver arch-um-config \
 	patches scripts "$tree/"
 cp -r scripts/debian "$tree/debian"
 sed -i "s|@MAINTAINER@|$maint|" "$tree/debian/control"

@@ -3,7 +3,7 @@
 # docker.io's own verdict on our kernels: /usr/share/docker.io/contrib/
 # check-config.sh, run on the built 6.12 and 6.1 configs, finds nothing of
 # "Generally Necessary" missing but CPUSETS (UML has no SMP), and of the
-# optional features only what the README names as impossible on UML or
+# optional features only what docs/ci.md names as impossible on UML or
 # left out on purpose. No kernel boots. Control: a config with one
 # necessary option taken out is caught.
 . "$(dirname "$0")/lib.sh"
@@ -32,7 +32,7 @@ for KV in 6.12 6.1; do
 		"$KV: of docker's necessary options only CPUSETS is missing (UML has no SMP)"
 	is "$(missing "$cfg" "Optional Features" "Limits")" \
 		"CONFIG_AUFS_FS CONFIG_BTRFS_FS CONFIG_BTRFS_FS_POSIX_ACL CONFIG_CGROUP_HUGETLB CONFIG_CGROUP_PERF CONFIG_MEMCG_SWAP CONFIG_RT_GROUP_SCHED " \
-		"$KV: of the optional ones only those the README names"
+		"$KV: of the optional ones only those docs/ci.md names"
 done
 
 cfg=$ROOT/build/kernels/6.12/config

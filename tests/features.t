@@ -60,7 +60,7 @@ is "$(cat "$T/out")" $'0\n1\nsh' "unshare -U -r -p -f -m --mount-proc: root in t
 g 'unshare -i -u -n -C sh -c "hostname inner; hostname; ip -o link show up | wc -l; cat /proc/self/cgroup"; hostname'
 is "$(cat "$T/out")" $'inner\n0\n0::/\numlrun' "ipc, uts, net and cgroup namespaces: own hostname, no interface up, cgroup root"
 g 'unshare -T true'
-is "$rc" 1 "no time namespace on UML (documented in the README)"
+is "$rc" 1 "no time namespace on UML (documented in docs/kernels.md)"
 
 # --- overlayfs over the hostfs root -------------------------------------------
 mkdir -p "$T/lower/sub"

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * --result-json: the outcome of a run for machines. The schema
- * ("umlrun-result/1") is documented in README.md; fields are only added,
- * never changed, within one schema version.
+ * ("umlrun-result/1") is documented in docs/results.md; fields are only
+ * added, never changed, within one schema version.
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -15,7 +15,7 @@
  *    (Landlock does not handle file metadata).
  * A root caller's kernel keeps only the file capabilities hostfs uses,
  * not CAP_FSETID nor CAP_CHOWN.
- * The list was measured with strace on both kernel series (README).
+ * The list was measured with strace on both kernel series (docs/security.md).
  */
 #define _GNU_SOURCE
 #include <errno.h>
