@@ -219,6 +219,11 @@ UMLRUN_TEST_VAR=old um -e UMLRUN_TEST_VAR=new -e OTHER=1 -- sh -c 'echo $UMLRUN_
 is "$(cat "$T/out")/$rc" "new1/0" "-e adds and overrides"
 UMLRUN_TEST_VAR=copied um --clean-env -e UMLRUN_TEST_VAR -- /usr/bin/env
 is "$(cat "$T/out")/$rc" "UMLRUN_TEST_VAR=copied/0" "--clean-env starts empty, -e NAME copies"
+PATH=/usr/bin:/bin um -- sh -c 'echo "$PATH"'
+is "$(cat "$T/out")" "/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin" \
+	"a root command finds sbin: the directories a user's PATH lacks are added at its end"
+PATH=/usr/bin:/bin um -u -- sh -c 'echo "$PATH"'
+is "$(cat "$T/out")" "/usr/bin:/bin" "  ... not for -u, which runs as the caller"
 
 # --- umlrun's own failures: 125 and one clear line ------------------------
 um --bogus -- true

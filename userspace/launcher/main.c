@@ -86,6 +86,45 @@ static char **main_env_set(char **env, size_t *n, const char *kv)
 static char *env_owned[4096];
 static size_t n_env_owned;
 
+/*
+ * The command runs as root: the sbin directories a user's PATH lacks
+ * (Debian gives users none) are added at its end, as sudo's secure_path
+ * has them, so iptables, nft or mkfs.ext4 are found in the guest.
+ */
+static char **main_env_sbin(char **env, size_t *n)
+{
+	static const char *const sbin[] = { "/usr/local/sbin", "/usr/sbin", "/sbin" };
+	const char *path = NULL;
+	char *kv;
+	size_t i, len;
+
+	for (i = 0; i < *n; i++)
+		if (!strncmp(env[i], "PATH=", 5))
+			path = env[i] + 5;
+	if (!path || n_env_owned == ARRAY_SIZE(env_owned))
+		return env;
+	len = strlen(path);
+	kv = malloc(len + 64);
+	if (!kv)
+		die("out of memory");
+	len = (size_t)sprintf(kv, "PATH=%s", path);
+	for (i = 0; i < ARRAY_SIZE(sbin); i++) {
+		size_t l = strlen(sbin[i]);
+		const char *p = path;
+		int has = 0;
+
+		while (!has && (p = strstr(p, sbin[i]))) {
+			has = (p == path || p[-1] == ':') && (!p[l] || p[l] == ':');
+			p += l;
+		}
+		if (!has)
+			len += (size_t)sprintf(kv + len, "%s%s", len > 5 ? ":" : "", sbin[i]);
+	}
+	env_owned[n_env_owned++] = kv;
+	return main_env_set(env, n, kv);
+}
+
+
 static char **main_env(const struct options *o, size_t *n)
 {
 	char **env = calloc(1, sizeof(char *));
@@ -120,6 +159,8 @@ static char **main_env(const struct options *o, size_t *n)
 		    (env_owned[n_env_owned] = disks_env(o->disks, o->n_disks, i));
 	     i++)
 		env = main_env_set(env, n, env_owned[n_env_owned++]);
+	if (!o->user)
+		env = main_env_sbin(env, n);
 	return env;
 }
 
