@@ -196,6 +196,7 @@ void gdb_prepare(const struct uml *u, const struct options *o, int landlock)
 	char syms[PATH_MAX], self[PATH_MAX];
 	ssize_t n;
 	FILE *f;
+	int fd;
 	int flags = 0;
 
 	gdb_tty_fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
@@ -214,7 +215,9 @@ void gdb_prepare(const struct uml *u, const struct options *o, int landlock)
 	if (u->ring.hdr)
 		flags |= GDB_FLAG_RING;
 	snprintf(gdb_script, sizeof(gdb_script), "%s/umlrun.gdb", u->rundir);
-	f = fopen(gdb_script, "we");
+	/* in the run directory, new: nothing else can be there */
+	fd = open(gdb_script, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	f = fd < 0 ? NULL : fdopen(fd, "w");
 	if (!f)
 		die_errno("%s", gdb_script);
 	fprintf(f, "set pagination off\nset confirm off\n"
