@@ -1,32 +1,94 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The two isolation layers of a run and the refusal of a run that would
- * proceed without one. The kernel layer is umlrun's hostfs patch (the
- * host-side write policy, hostfs_rw=), whose help text every patched UML
- * binary carries; umlinit checks the rest of it in the guest (module
- * loading closed, lockdown raised) before the command runs. The host layer
- * is Landlock on the kernel process (the seccomp filter goes with it and
- * needs nothing from the host).
+ * proceed without one. The kernel layer is umlrun's patches to the kernel:
+ * the hostfs write policy (hostfs_rw=), hostfs refusing set-id bits and
+ * device nodes, and a panic on a failed stub call; each leaves a mark in
+ * the binary (a string), found here, so a kernel one of them did not go
+ * into (a stock kernel, a --kernel-tree of a version no variant of it
+ * applies to) is refused naming it. umlinit checks the rest of the layer
+ * in the guest (module loading closed, lockdown raised) before the command
+ * runs. The host layer is Landlock on the kernel process (the seccomp
+ * filter goes with it and needs nothing from the host).
  */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#include "kmodes.h"
 #include "landlock.h"
 #include "layers.h"
 #include "log.h"
+#include "util.h"
 
-/* The __uml_setup help text of patches/.../0002-hostfs-*.patch. */
-#define LAYERS_POLICY_MARK "hostfs_rw=<dir>[:<dir>...]"
+/* The patches of patches/SERIES/ (and patches/variants/) the kernel layer
+ * rests on, and the mark each leaves in the binary. */
+static const struct {
+	const char *what;	/* for the refusal: "umlrun's WHAT" */
+	const char *risk;	/* what a guest root could do without it */
+	const char *mark;
+} layers_patches[] = {
+	/* 0002's __uml_setup help text */
+	{ "hostfs write policy (patch 0002)",
+	  "guest root could write every file you can",
+	  "hostfs_rw=<dir>[:<dir>...]" },
+	{ "hostfs refusal of set-id bits and device nodes (patch 0003)",
+	  "guest root could leave set-id programs and device nodes in writable binds",
+	  "umlrun: hostfs refuses set-id bits and device nodes" },
+	{ "panic on a failed stub call (patch 0004)",
+	  "a failed stub call could leave freed memory mapped into a guest process",
+	  "umlrun: a failed stub call panics the kernel" },
+};
 
-int layers_kernel_policy(const char *kernel)
+int layers_kernel_missing(const char *kernel, char *what, size_t what_len,
+			  char *risk, size_t risk_len)
 {
-	return kmodes_binary_has(kernel, LAYERS_POLICY_MARK);
+	size_t i, w = 0, r = 0;
+	struct stat st;
+	int fd, missing = 0;
+	void *map;
+
+	if (what_len)
+		what[0] = 0;
+	if (risk_len)
+		risk[0] = 0;
+	fd = open(kernel, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || st.st_size <= 0) {
+		close(fd);
+		return -EINVAL;
+	}
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return -errno;
+	for (i = 0; i < ARRAY_SIZE(layers_patches); i++) {
+		if (memmem(map, (size_t)st.st_size, layers_patches[i].mark,
+			   strlen(layers_patches[i].mark)))
+			continue;
+		if (w < what_len)
+			w += (size_t)snprintf(what + w, what_len - w, "%s%s",
+					      missing ? ", " : "",
+					      layers_patches[i].what);
+		if (r < risk_len)
+			r += (size_t)snprintf(risk + r, risk_len - r, "%s%s",
+					      missing ? "; " : "",
+					      layers_patches[i].risk);
+		missing++;
+	}
+	munmap(map, (size_t)st.st_size);
+	return missing;
 }
 
 void layers_require(const struct options *o, const char *kernel)
 {
-	int policy;
+	char what[256], risk[512];
+	int missing;
 
 	if (o->drop_landlock)
 		info("--drop-layer landlock: only the kernel's hostfs write policy guards the host");
@@ -34,10 +96,12 @@ void layers_require(const struct options *o, const char *kernel)
 		die("this host offers no Landlock (Linux 5.13 or later, lsm=...,landlock), so only the kernel's write policy would guard it; --drop-layer landlock runs anyway");
 	if (o->drop_kernel)
 		return;
-	policy = layers_kernel_policy(kernel);
-	if (policy < 0)
-		die("cannot read kernel %s: %s", kernel, strerror(-policy));
-	if (!policy)
-		die("kernel %s lacks umlrun's hostfs write policy (a stock kernel, or a tree the patch did not apply to): guest root could write every file you can; --drop-layer kernel runs it with Landlock alone",
-		    kernel);
+	missing = layers_kernel_missing(kernel, what, sizeof(what), risk,
+					sizeof(risk));
+	if (missing < 0)
+		die("cannot read kernel %s: %s", kernel, strerror(-missing));
+	if (missing)
+		die("kernel %s lacks umlrun's %s (a stock kernel, or a tree %s did not apply to): %s; --drop-layer kernel runs it with Landlock alone",
+		    kernel, what, missing > 1 ? "these patches" : "the patch",
+		    risk);
 }
