@@ -30,7 +30,8 @@
 #          and patches/flavours/NAME.patch where there is one (it may touch
 #          only code that only the flavour's options build: it goes onto
 #          the series' shared source, and is in the variant's key).
-# Prints the directory holding `linux`, `hostexec.ko` and `config` on stdout;
+# Prints the directory holding `linux`, `hostexec.ko` and `config` (and for
+# a tree `patches`: each variant of our patches tried, as --patch-plan) on stdout;
 # progress goes to stderr, one line a step, the full log to a file. Exit
 # status 1 when the kernel or module fails to build, 2 on bad usage, 3 when
 # the extra options are refused or do not land.
@@ -235,6 +236,8 @@ build_module() {
 	strip -o "$stage/linux" "$obj/linux"
 	cp "$stage/mod/hostexec-driver/hostexec.ko" "$stage/hostexec.ko"
 	cp "$obj/.config" "$stage/config"
+	# a tree's build: which variant of each of our patches went in
+	[ ! -s "$tree/plan" ] || cp "$tree/plan" "$stage/patches"
 	[ -z "$variant" ] || cp "$variant" "$stage/variant"
 	[ -z "$variant" ] || [ ! -e "$tree/label" ] || cp "$tree/label" "$stage/label"
 	rm -rf "$stage/mod"
@@ -917,6 +920,8 @@ build_tree() {
 		say "the object directory last built linux $last: kept, make rebuilds what differs"
 	fi
 	mirror_sync "$src" "$tree/src" "$tree"
+	plan_out=$tree/plan
+	: >"$plan_out"
 	mirror_patch "$src" "$tree/src" "$tree"
 	say "configuring${extra:+ with $(extras_summary "$extra")}"
 	"$root/scripts/kconfig.sh" --warn "$tree/src" "$tree/obj" "${frags[@]}" \
