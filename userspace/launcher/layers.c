@@ -100,7 +100,9 @@ void layers_require(const struct options *o, const char *kernel)
 					sizeof(risk));
 	if (missing < 0)
 		die("cannot read kernel %s: %s", kernel, strerror(-missing));
-	if (missing)
+	if (!missing)
+		info("kernel layer: the kernel has umlrun's patches 0002 (hostfs write policy), 0003 (no set-id bits or device nodes) and 0004 (panic on a failed stub call)");
+	else
 		die("kernel %s lacks umlrun's %s (a stock kernel, or a tree %s did not apply to): %s; --drop-layer kernel runs it with Landlock alone",
 		    kernel, what, missing > 1 ? "these patches" : "the patch",
 		    risk);
