@@ -695,7 +695,7 @@ mirror_sync() {
 
 # mirror_apply SRC MIRROR STATE PATCH: PATCH onto copies in the mirror, if
 # it applies exactly (no fuzz: a variant goes only where its context is);
-# 1 and nothing changed if it does not.
+# 1 and nothing changed if it does not, 2 if the tree has it already.
 mirror_apply() {
 	local src=$1 mirror=$2 state=$3 p=$4 log=$3/build.log f
 	for f in $(sed -n 's|^+++ [^/]*/\([^[:space:]]*\).*|\1|p' "$p"); do
@@ -712,8 +712,12 @@ mirror_apply() {
 		fi
 	done
 	echo "build-kernel: dry run of $p" >>"$log"
-	patch -s -p1 -f -F0 --dry-run -d "$mirror" <"$p" >>"$log" 2>&1 ||
+	if ! patch -s -p1 -f -F0 --dry-run -d "$mirror" <"$p" >>"$log" 2>&1; then
+		# the tree has it already (a tree made from our patched source)
+		patch -s -p1 -f -F0 -R --dry-run -d "$mirror" <"$p" \
+			>/dev/null 2>&1 && return 2
 		return 1
+	fi
 	patch -s -p1 -f -F0 -d "$mirror" <"$p" >>"$log" 2>&1 ||
 		fail "patch $p failed (see $log)"
 }
@@ -723,7 +727,7 @@ mirror_apply() {
 # is said with the code it matched); none: the slot is left out and said,
 # but where upstream does what it did.
 mirror_slot() {
-	local src=$1 mirror=$2 state=$3 slot=$4 s p why missing
+	local src=$1 mirror=$2 state=$3 slot=$4 s p why missing rc
 	if slot_unneeded "$mirror" "$slot"; then
 		echo "build-kernel: $slot: not needed on this tree" >>"$state/build.log"
 		plan "$slot" - "not needed"
@@ -736,7 +740,13 @@ mirror_slot() {
 			continue
 		fi
 		missing=
-		if ! mirror_apply "$src" "$mirror" "$state" "$p"; then
+		rc=0
+		mirror_apply "$src" "$mirror" "$state" "$p" || rc=$?
+		if [ $rc = 2 ]; then
+			plan "$slot" "$p" "in the tree already"
+			say "$p: in this tree already"
+			return 0
+		elif [ $rc != 0 ]; then
 			plan "$slot" "$p" "does not apply${missing:+ (no $missing)}"
 			continue
 		fi
@@ -765,23 +775,27 @@ plan_out=
 # Apply our patches to copies in the mirror: patches/*.patch, each slot's
 # variant, the flavours' patches; say what does not apply.
 mirror_patch() {
-	local src=$1 mirror=$2 state=$3 p slot
+	local src=$1 mirror=$2 state=$3 p slot rc=
 	for p in "${plain_patches[@]}"; do
-		if mirror_apply "$src" "$mirror" "$state" "$p"; then
-			say "applying $p"
-		else
-			say "patch $p does not apply to this tree: left out"
-		fi
+		mirror_apply "$src" "$mirror" "$state" "$p" || rc=$?
+		case ${rc:-0} in
+		0) say "applying $p" ;;
+		2) say "$p: in this tree already" ;;
+		*) say "patch $p does not apply to this tree: left out" ;;
+		esac
+		rc=
 	done
 	for slot in $(cut -d' ' -f1 <<<"$tree_slots" | uniq); do
 		mirror_slot "$src" "$mirror" "$state" "$slot"
 	done
 	for p in "${flavour_patches[@]}"; do
-		if mirror_apply "$src" "$mirror" "$state" "$p"; then
-			say "applying ${p#"$root"/}"
-		else
-			say "patch ${p#"$root"/} does not apply to this tree: left out"
-		fi
+		mirror_apply "$src" "$mirror" "$state" "$p" || rc=$?
+		case ${rc:-0} in
+		0) say "applying ${p#"$root"/}" ;;
+		2) say "${p#"$root"/}: in this tree already" ;;
+		*) say "patch ${p#"$root"/} does not apply to this tree: left out" ;;
+		esac
+		rc=
 	done
 	mirror_keep_times "$mirror" "$state"
 }

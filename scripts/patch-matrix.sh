@@ -16,7 +16,8 @@
 # Cells: the variant that went in (6.12, 6.1: patches/SERIES/; a name:
 # patches/variants/NNNN-...-NAME.patch), "left out" (none applies: for
 # 0002-0004 the launcher then refuses the kernel), "not needed" (upstream
-# does it: 0001 from 6.13 on), "n/a" (the files were not fetched).
+# does it: 0001 from 6.13 on), "in the tree" (it has the patch already),
+# "n/a" (the files were not fetched).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -80,6 +81,8 @@ for d in "$@"; do
 		p=$(awk -F '\t' -v s="$slot" '$1 == s && $3 == "applied" { print $2 }' "$plans/$i")
 		if [ -n "$p" ]; then
 			cell=$(short "$slot" "$p")
+		elif grep -qP "^$slot\t.*\tin the tree already$" "$plans/$i"; then
+			cell="in the tree"
 		elif grep -qP "^$slot\t-\tnot needed" "$plans/$i"; then
 			cell="not needed"
 		elif grep -qP "^$slot\t.*\(no [^)]*\)$" "$plans/$i"; then
