@@ -189,11 +189,11 @@ check-sanitize: all kernels $(B)/tests/fakeguest
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		prove -f --timer $(SANITIZE_TESTS)
 
-# everything but the slow tier (tests/bisect.t and tests/commit.t build a
-# kernel tree)
+# everything but the slow tier (tests/bisect.t, tests/bisect-versions.t and
+# tests/commit.t build a kernel tree)
 check-fast: all kernels $(UNIT_BIN)
 	$(Q)UMLRUN_MUST_WORK=$${UMLRUN_MUST_WORK:-1} prove -f --timer $(UNIT_BIN) \
-		$(filter-out tests/bisect.t tests/commit.t,$(wildcard tests/*.t))
+		$(filter-out tests/bisect.t tests/bisect-versions.t tests/commit.t,$(wildcard tests/*.t))
 
 check-unit: $(UNIT_BIN)
 	$(Q)prove -f --timer $(UNIT_BIN)
