@@ -713,13 +713,40 @@ mirror_apply() {
 	done
 	echo "build-kernel: dry run of $p" >>"$log"
 	if ! patch -s -p1 -f -F0 --dry-run -d "$mirror" <"$p" >>"$log" 2>&1; then
-		# the tree has it already (a tree made from our patched source)
-		patch -s -p1 -f -F0 -R --dry-run -d "$mirror" <"$p" \
-			>/dev/null 2>&1 && return 2
+		patch_in_tree "$mirror" "$p" && return 2
 		return 1
 	fi
 	patch -s -p1 -f -F0 -d "$mirror" <"$p" >>"$log" 2>&1 ||
 		fail "patch $p failed (see $log)"
+}
+
+# patch_in_tree DIR PATCH: does DIR have PATCH already (a tree made from
+# our patched source)? The lines it adds are lines of its files, all but a
+# tenth at most (a later patch of ours may have changed some of them and
+# the lines around, so no reverse dry run).
+patch_in_tree() {
+	perl -e '
+		my ($dir, $patch) = @ARGV;
+		my (%want, $file);
+		open(my $p, "<", $patch) or exit 1;
+		while (<$p>) {
+			chomp;
+			if (/^\+\+\+ [^\/]*\/(\S+)/) { $file = $1; next; }
+			next if /^---/ || !defined $file;
+			push @{ $want{$file} }, substr($_, 1) if /^\+/;
+		}
+		exit 1 unless %want;
+		my ($all, $lost) = (0, 0);
+		for my $f (keys %want) {
+			open(my $h, "<", "$dir/$f") or exit 1;
+			my %have = map { chomp; ($_ => 1) } <$h>;
+			for (@{ $want{$f} }) {
+				$all++;
+				$lost++ unless $have{$_};
+			}
+		}
+		exit($lost <= int($all / 10) ? 0 : 1);
+	' "$1" "$2"
 }
 
 # mirror_slot SRC MIRROR STATE SLOT: the first variant of SLOT that the
@@ -966,7 +993,8 @@ patch_plan() {
 	plan_out=$work/plan
 	: >"$plan_out"
 	(
-		export GIT_CEILING_DIRECTORIES=$src
+		# DIR is no git tree, whatever it lies in
+		[ -e "$src/.git" ] || export GIT_CEILING_DIRECTORIES=${src%/*}
 		mirror_sync "$src" "$work/src" "$work"
 	)
 	for slot in $(cut -d' ' -f1 <<<"$tree_slots" | uniq); do
