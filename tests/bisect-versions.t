@@ -52,8 +52,11 @@ commit() {
 # --- the history -----------------------------------------------------------
 # made again only when the sources or this script changed
 start=$(date +%s)
-stamp=$(stat -c '%n %s %Y' /usr/src/linux-source-6.1.tar.xz \
-	/usr/src/linux-source-6.12.tar.xz "$0" | sha)
+stamp=$({
+	stat -c '%n %s %Y' /usr/src/linux-source-6.1.tar.xz \
+		/usr/src/linux-source-6.12.tar.xz
+	sed -n '/^# --- the history/,/^# --- bisect/p' "$0"
+} | sha)
 if [ "$(cat "$base/stamp" 2>/dev/null)" != "$stamp" ] ||
 	[ "$(git_ log --format=%s 2>/dev/null | tail -n 1)" != "C0 Debian linux-source-6.1" ]; then
 	rm -rf "$repo" "$base/stamp"
