@@ -218,7 +218,8 @@ install-files:
 		scripts/guest-dockerd.sh scripts/coverage.sh; do \
 		install -D -m 755 $$f $(DESTDIR)$(LIBDIR)/$$f || exit 1; done
 	$(Q)for f in Kbuild hostexec-driver/Kbuild hostexec-driver/hostexec.c hostexec-driver/*.h \
-		arch-um-config/*.config arch-um-config/flavours/*.config patches/*/*.patch; do \
+		arch-um-config/*.config arch-um-config/flavours/*.config patches/*/*.patch \
+		patches/variants/probes; do \
 		install -D -m 644 $$f $(DESTDIR)$(LIBDIR)/$$f || exit 1; done
 	$(Q)install -D -m 644 userspace/launcher/umlrun.1 $(DESTDIR)$(PREFIX)/share/man/man1/umlrun.1
 	$(Q)install -D -m 644 scripts/umlrun-completion.bash \
