@@ -157,7 +157,7 @@ is "$(git_ status --porcelain)" "" "the user's tree stays clean"
 TEST_TIMEOUT=$BISECT_TIMEOUT um -v --kernel-tree "$repo" -- cat /proc/version
 like "$(cat "$T/out")" 'Linux version 6\.12\.[0-9]+-umlrun regressed ' "the head's kernel runs and has the regression"
 next=$(sed -n 's/.*KERNEL .*built in \([0-9]*\) s$/\1/p' "$T/err")
-echo "# the head built in ${next:-no time (cached)} s" >&2
+echo "# the head: ${next:+built in $next s}${next:-cached}" >&2
 ok "$([ "${next:-0}" -lt 300 ]; echo $?)" "  ... incrementally, if at all (${next:-cached})"
 
 # shellcheck disable=SC2154 # lib.sh's count of failed tests
