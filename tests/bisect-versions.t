@@ -160,6 +160,11 @@ next=$(sed -n 's/.*KERNEL .*built in \([0-9]*\) s$/\1/p' "$T/err")
 echo "# the head: ${next:+built in $next s}${next:-cached}" >&2
 ok "$([ "${next:-0}" -lt 300 ]; echo $?)" "  ... incrementally, if at all (${next:-cached})"
 
+# the kernels of earlier inputs: never used again
+used=$(cat "$T/bisect.out" "$T/err" | sed -n 's|^umlrun: the kernel of .*: .*/kernels/\(tree-[^/]*\)$|\1|p')
+for k in "$UMLRUN_CACHE"/kernels/tree-*; do
+	grep -qxF "${k##*/}" <<<"$used" || rm -rf "$k"
+done
 # shellcheck disable=SC2154 # lib.sh's count of failed tests
 [ "$failed" != 0 ] || echo "$history $inputs" >"$base/passed"
 finish
