@@ -39,10 +39,12 @@
 # The cache (${UMLRUN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/umlrun}) keeps
 #   trees/SERIES-TREEKEY/            unpacked, patched source and its build
 #   kernels/SERIES-TREEKEY-MODKEY/   the finished kernel and module
-#   trees/tree-PATHKEY-CFGKEY/       a user tree's build: a symlink mirror
+#   trees/tree-PATHKEY-OBJKEY/       a user tree's build: a symlink mirror
 #                                    of the tree (src, patched files copied)
 #                                    and the object dir (obj), kept between
 #                                    builds so the next commit is incremental
+#                                    (also to another version: OBJKEY hashes
+#                                    only the extra lines and flavours)
 #   kernels/tree-ID-CFGKEY-MODKEY/   a user tree's kernel; ID is the commit
 #                                    and a hash of uncommitted changes
 #   trees/SERIES-TREEKEY-kVARKEY/    a variant of a series (extra options):
@@ -55,9 +57,11 @@
 # TREEKEY hashes the source package version, fragments, patches and the
 # config scripts; CFGKEY the same less the package; MODKEY the module
 # source; VARKEY the extra lines, sorted, the last one of each option. A
-# tree's CFGKEY includes the extra lines. Changing the module rebuilds only
+# tree's CFGKEY includes the extra lines and every variant of our patches
+# (patches/variants/probes with them). Changing the module rebuilds only
 # the module. The user's tree is only read: patches are applied to copies
-# in the mirror, and a patch that does not apply is reported and left out.
+# in the mirror, each as the variant the tree has the code for, and one no
+# variant of which applies is reported and left out.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
