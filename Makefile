@@ -209,13 +209,13 @@ check-sanitize: all kernels $(B)/tests/fakeguest
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		prove -f --timer $(SANITIZE_TESTS)
 
-# everything but the slow tier: tests/bisect.t and tests/commit.t build a
-# kernel tree, and any other script whose kernel is not cached (a flavour,
-# the bisect recipe) skips itself
+# everything but the slow tier: tests/bisect.t, tests/bisect-versions.t
+# and tests/commit.t build a kernel tree, and any other script whose kernel
+# is not cached (a flavour, the bisect recipe) skips itself
 check-fast: all kernels $(UNIT_BIN)
 	$(Q)UMLRUN_SLOW_TIERS=cached UMLRUN_MUST_WORK=$${UMLRUN_MUST_WORK:-1} \
 		prove -f --timer $(UNIT_BIN) \
-		$(filter-out tests/bisect.t tests/commit.t,$(wildcard tests/*.t))
+		$(filter-out tests/bisect.t tests/bisect-versions.t tests/commit.t,$(wildcard tests/*.t))
 
 check-unit: $(UNIT_BIN)
 	$(Q)prove -f --timer $(UNIT_BIN)
@@ -250,7 +250,8 @@ install-files:
 		install -D -m 755 $$f $(DESTDIR)$(LIBDIR)/$$f || exit 1; done
 	$(Q)install -D -m 644 scripts/facts $(DESTDIR)$(LIBDIR)/scripts/facts
 	$(Q)for f in Kbuild hostexec-driver/Kbuild hostexec-driver/hostexec.c hostexec-driver/*.h \
-		arch-um-config/*.config arch-um-config/flavours/*.config patches/*/*.patch; do \
+		arch-um-config/*.config arch-um-config/flavours/*.config patches/*/*.patch \
+		patches/variants/probes; do \
 		install -D -m 644 $$f $(DESTDIR)$(LIBDIR)/$$f || exit 1; done
 	$(Q)install -D -m 644 userspace/launcher/umlrun.1 $(DESTDIR)$(PREFIX)/share/man/man1/umlrun.1
 	$(Q)install -D -m 644 $(B)/umlrun-completion.bash \

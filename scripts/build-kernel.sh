@@ -17,6 +17,9 @@
 #        build-kernel.sh --where [EXTRA]... SERIES | --tree DIR [--commit REV]
 #                                       build nothing, print the directory
 #                                       that kernel is (or would be) in
+#        build-kernel.sh --patch-plan DIR  build nothing: each variant of
+#                                       our patches a tree build of DIR
+#                                       tries, and whether it applied
 #        build-kernel.sh --list         cached kernels and build trees, sizes
 #        build-kernel.sh --prune        remove all but this checkout's series
 #                                       kernels and their build trees
@@ -30,7 +33,8 @@
 #          and patches/flavours/NAME.patch where there is one (it may touch
 #          only code that only the flavour's options build: it goes onto
 #          the series' shared source, and is in the variant's key).
-# Prints the directory holding `linux`, `hostexec.ko` and `config` on stdout;
+# Prints the directory holding `linux`, `hostexec.ko` and `config` (and for
+# a tree `patches`: each variant of our patches tried, as --patch-plan) on stdout;
 # progress goes to stderr, one line a step, the full log to a file. Exit
 # status 1 when the kernel or module fails to build, 2 on bad usage, 3 when
 # the extra options are refused or do not land.
@@ -38,10 +42,12 @@
 # The cache (${UMLRUN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/umlrun}) keeps
 #   trees/SERIES-TREEKEY/            unpacked, patched source and its build
 #   kernels/SERIES-TREEKEY-MODKEY/   the finished kernel and module
-#   trees/tree-PATHKEY-CFGKEY/       a user tree's build: a symlink mirror
+#   trees/tree-PATHKEY-OBJKEY/       a user tree's build: a symlink mirror
 #                                    of the tree (src, patched files copied)
 #                                    and the object dir (obj), kept between
 #                                    builds so the next commit is incremental
+#                                    (also to another version: OBJKEY hashes
+#                                    only the extra lines and flavours)
 #   kernels/tree-ID-CFGKEY-MODKEY/   a user tree's kernel; ID is the commit
 #                                    and a hash of uncommitted changes
 #   trees/SERIES-TREEKEY-kVARKEY/    a variant of a series (extra options):
@@ -54,9 +60,11 @@
 # TREEKEY hashes the source package version, fragments, patches and the
 # config scripts; CFGKEY the same less the package; MODKEY the module
 # source; VARKEY the extra lines, sorted, the last one of each option. A
-# tree's CFGKEY includes the extra lines. Changing the module rebuilds only
+# tree's CFGKEY includes the extra lines and every variant of our patches
+# (patches/variants/probes with them). Changing the module rebuilds only
 # the module. The user's tree is only read: patches are applied to copies
-# in the mirror, and a patch that does not apply is reported and left out.
+# in the mirror, each as the variant the tree has the code for, and one no
+# variant of which applies is reported and left out.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -121,8 +129,15 @@ verdict() {
 	exit 0
 }
 
+# Our patch series, newest first: patches/MAJOR.MINOR.
+series_dirs() {
+	find patches -mindepth 1 -maxdepth 1 -type d -name '[0-9]*.[0-9]*' \
+		-printf '%f\n' | sort -rV
+}
+
 # The fragments and patches for a kernel series (MAJOR.MINOR). A tree of a
-# series we have no patch directory for gets the newest series' patches.
+# series we have no patch directory for gets the newest series' patches
+# first (tree_pick has the rest).
 pick_inputs() {
 	local series=$1 pdir
 	frags=(arch-um-config/base.config arch-um-config/features.config
@@ -131,15 +146,90 @@ pick_inputs() {
 		frags+=("arch-um-config/$series.config")
 	pdir=patches/$series
 	if [ ! -d "$pdir" ]; then
-		pdir=$(find patches -mindepth 1 -maxdepth 1 -type d \
-			! -name flavours -printf '%f\n' |
-			sort -V | tail -n 1)
+		pdir=$(series_dirs | head -n 1)
 		pdir=${pdir:+patches/$pdir}
 	fi
 	shopt -s nullglob
-	patches=(patches/*.patch)
+	plain_patches=(patches/*.patch)
+	patches=("${plain_patches[@]}")
 	[ -n "$pdir" ] && patches+=("$pdir"/*.patch)
 	shopt -u nullglob
+}
+
+# --- our patches on any tree -------------------------------------------------
+# Each of our patches is a slot, NNNN of patches/SERIES/NNNN-*.patch, with a
+# variant per series and, in patches/variants/, variants for code no series
+# of ours has. A tree gets, for each slot, the first variant that applies
+# exactly (no fuzz) in this order: its own series' (else the newest
+# series'), the other series' from the newest, then patches/variants/;
+# a variant that patches/variants/probes ties to some code is tried only
+# on a tree that has that code.
+#
+# The slots the kernel layer rests on: each leaves a mark in the binary
+# that the launcher looks for (userspace/launcher/layers.c), so a tree
+# none of a slot's variants applies to gets a kernel the launcher refuses.
+layer_slots=" 0002 0003 0004 "
+probes=patches/variants/probes
+
+# tree_pick SERIES: tree_slots, one "SLOT PATCH" line per variant in the
+# order they are tried; patches, everything that may go into a tree's
+# build (for its key).
+tree_pick() {
+	local series=$1 own d p
+	own=$series
+	[ -d "patches/$own" ] || own=$(series_dirs | head -n 1)
+	tree_own=patches/$own
+	tree_slots=$(
+		shopt -s nullglob
+		for d in "$own" $(series_dirs | grep -vxF "$own") variants; do
+			for p in "patches/$d"/[0-9][0-9][0-9][0-9]-*.patch; do
+				echo "${p##*/}" | cut -c1-4 | tr '\n' ' '
+				echo "$p"
+			done
+		done | sort -s -k1,1
+	)
+	patches=("${plain_patches[@]}")
+	[ -z "$tree_slots" ] ||
+		mapfile -t -O "${#patches[@]}" patches < <(cut -d' ' -f2 <<<"$tree_slots")
+	[ ! -e "$probes" ] || patches+=("$probes")
+}
+
+# probe_lines PATCH: the lines of the probes table for PATCH.
+probe_lines() {
+	[ -e "$probes" ] || return 0
+	awk -F '\t' -v p="${1#patches/}" '$1 == p' "$probes"
+}
+
+# probe_match MIRROR PATCH: does the tree have the code PATCH needs (every
+# probe line of it; a patch without one is only dry-run)? Prints what
+# matched, for the log line.
+probe_match() {
+	local mirror=$1 p=$2 name file re said=
+	while IFS=$'\t' read -r name file re; do
+		grep -qE -- "$re" "$mirror/$file" 2>/dev/null || return 1
+		said="${said:+$said, }$file has $re"
+	done < <(probe_lines "$p")
+	echo "$said"
+}
+
+# slot_unneeded MIRROR SLOT: upstream has what the slot does ("skip"
+# lines of the probes table: the slot is then left out without a word).
+slot_unneeded() {
+	local mirror=$1 slot=$2 what s file re
+	[ -e "$probes" ] || return 1
+	while IFS=$'\t' read -r what file re; do
+		s=${what#skip }
+		[ "$what" != "$s" ] && [ "$s" = "$slot" ] || continue
+		grep -qE -- "$re" "$mirror/$file" 2>/dev/null && return 0
+	done <"$probes"
+	return 1
+}
+
+# slot_name SLOT: what the slot's patch does, from its first line.
+slot_name() {
+	local p
+	p=$(cut -d' ' -f2 <<<"$tree_slots" | grep -m1 "/$1-")
+	sed -n '/^Subject: /{s/^Subject: \(\[PATCH\] \)\{0,1\}//p;q};1{/^From: /!{p;q}}' "$p"
 }
 
 # Everything that decides the configuration and the patches, and its hash.
@@ -195,6 +285,8 @@ build_module() {
 	strip -o "$stage/linux" "$obj/linux"
 	cp "$stage/mod/hostexec-driver/hostexec.ko" "$stage/hostexec.ko"
 	cp "$obj/.config" "$stage/config"
+	# a tree's build: which variant of each of our patches went in
+	[ ! -s "$tree/plan" ] || cp "$tree/plan" "$stage/patches"
 	[ -z "$variant" ] || cp "$variant" "$stage/variant"
 	[ -z "$variant" ] || [ ! -e "$tree/label" ] || cp "$tree/label" "$stage/label"
 	rm -rf "$stage/mod"
@@ -454,7 +546,7 @@ series_prepare() {
 	tar -xf "$tarball" -C "$tree/src" --strip-components=1
 	for p in "${patches[@]}"; do
 		say "applying $p"
-		patch -s -p1 -d "$tree/src" <"$p" >>"$log" 2>&1 ||
+		patch -s -p1 -F0 -d "$tree/src" <"$p" >>"$log" 2>&1 ||
 			fail "patch $p does not apply (see $log)"
 	done
 	say "configuring"
@@ -654,25 +746,136 @@ mirror_sync() {
 	: >"$state/patched"
 }
 
-# Apply our patches to copies in the mirror; report those that do not apply.
-mirror_patch() {
-	local src=$1 mirror=$2 state=$3 log=$3/build.log p f files
-	for p in "${patches[@]}"; do
-		files=$(sed -n 's|^+++ [^/]*/\([^[:space:]]*\).*|\1|p' "$p")
-		for f in $files; do
-			echo "$f" >>"$state/patched"
-			if [ -L "$mirror/$f" ]; then
-				rm "$mirror/$f"
-				cp -p "$src/$f" "$mirror/$f"
-			fi
-		done
-		if patch -s -p1 -f --dry-run -d "$mirror" <"$p" >>"$log" 2>&1; then
-			say "applying $p"
-			patch -s -p1 -f -d "$mirror" <"$p" >>"$log" 2>&1 ||
-				fail "patch $p failed (see $log)"
-		else
-			say "patch $p does not apply to this tree: left out"
+# mirror_apply SRC MIRROR STATE PATCH: PATCH onto copies in the mirror, if
+# it applies exactly (no fuzz: a variant goes only where its context is);
+# 1 and nothing changed if it does not, 2 if the tree has it already.
+mirror_apply() {
+	local src=$1 mirror=$2 state=$3 p=$4 log=$3/build.log f
+	for f in $(sed -n 's|^+++ [^/]*/\([^[:space:]]*\).*|\1|p' "$p"); do
+		if [ ! -e "$src/$f" ]; then
+			missing=$f
+			return 1
 		fi
+	done
+	for f in $(sed -n 's|^+++ [^/]*/\([^[:space:]]*\).*|\1|p' "$p"); do
+		echo "$f" >>"$state/patched"
+		if [ -L "$mirror/$f" ]; then
+			rm "$mirror/$f"
+			cp -p "$src/$f" "$mirror/$f"
+		fi
+	done
+	echo "build-kernel: dry run of $p" >>"$log"
+	if ! patch -s -p1 -f -F0 --dry-run -d "$mirror" <"$p" >>"$log" 2>&1; then
+		patch_in_tree "$mirror" "$p" && return 2
+		return 1
+	fi
+	patch -s -p1 -f -F0 -d "$mirror" <"$p" >>"$log" 2>&1 ||
+		fail "patch $p failed (see $log)"
+}
+
+# patch_in_tree DIR PATCH: does DIR have PATCH already (a tree made from
+# our patched source)? The lines it adds are lines of its files, all but a
+# tenth at most (a later patch of ours may have changed some of them and
+# the lines around, so no reverse dry run).
+patch_in_tree() {
+	perl -e '
+		my ($dir, $patch) = @ARGV;
+		my (%want, $file);
+		open(my $p, "<", $patch) or exit 1;
+		while (<$p>) {
+			chomp;
+			if (/^\+\+\+ [^\/]*\/(\S+)/) { $file = $1; next; }
+			next if /^---/ || !defined $file;
+			push @{ $want{$file} }, substr($_, 1) if /^\+/;
+		}
+		exit 1 unless %want;
+		my ($all, $lost) = (0, 0);
+		for my $f (keys %want) {
+			open(my $h, "<", "$dir/$f") or exit 1;
+			my %have = map { chomp; ($_ => 1) } <$h>;
+			for (@{ $want{$f} }) {
+				$all++;
+				$lost++ unless $have{$_};
+			}
+		}
+		exit($lost <= int($all / 10) ? 0 : 1);
+	' "$1" "$2"
+}
+
+# mirror_slot SRC MIRROR STATE SLOT: the first variant of SLOT that the
+# tree has the code for and that applies (one not of the tree's own series
+# is said with the code it matched); none: the slot is left out and said,
+# but where upstream does what it did.
+mirror_slot() {
+	local src=$1 mirror=$2 state=$3 slot=$4 s p why missing rc
+	if slot_unneeded "$mirror" "$slot"; then
+		echo "build-kernel: $slot: not needed on this tree" >>"$state/build.log"
+		plan "$slot" - "not needed"
+		return 0
+	fi
+	while read -r s p; do
+		[ "$s" = "$slot" ] || continue
+		if ! why=$(probe_match "$mirror" "$p"); then
+			plan "$slot" "$p" "not tried (no such code)"
+			continue
+		fi
+		missing=
+		rc=0
+		mirror_apply "$src" "$mirror" "$state" "$p" || rc=$?
+		if [ $rc = 2 ]; then
+			plan "$slot" "$p" "in the tree already"
+			say "$p: in this tree already"
+			return 0
+		elif [ $rc != 0 ]; then
+			plan "$slot" "$p" "does not apply${missing:+ (no $missing)}"
+			continue
+		fi
+		plan "$slot" "$p" applied
+		if [ "${p%/*}" = "$tree_own" ]; then
+			say "applying $p"
+		else
+			say "applying $p (this tree: ${why:-the variant of $tree_own does not apply})"
+		fi
+		return 0
+	done <<<"$tree_slots"
+	plan "$slot" - "left out"
+	if [[ $layer_slots == *" $slot "* ]]; then
+		say "patch $slot ($(slot_name "$slot")) applies to this tree in none of its variants: left out; umlrun refuses the kernel without it (--drop-layer kernel runs it anyway)"
+	else
+		say "patch $slot ($(slot_name "$slot")) applies to this tree in none of its variants: left out (the kernel works without it, slower)"
+	fi
+}
+
+# plan SLOT PATCH RESULT: with --patch-plan, one line of what was tried.
+plan() {
+	[ -z "$plan_out" ] || printf '%s\t%s\t%s\n' "$@" >>"$plan_out"
+}
+plan_out=
+
+# Apply our patches to copies in the mirror: patches/*.patch, each slot's
+# variant, the flavours' patches; say what does not apply.
+mirror_patch() {
+	local src=$1 mirror=$2 state=$3 p slot rc=
+	for p in "${plain_patches[@]}"; do
+		mirror_apply "$src" "$mirror" "$state" "$p" || rc=$?
+		case ${rc:-0} in
+		0) say "applying $p" ;;
+		2) say "$p: in this tree already" ;;
+		*) say "patch $p does not apply to this tree: left out" ;;
+		esac
+		rc=
+	done
+	for slot in $(cut -d' ' -f1 <<<"$tree_slots" | uniq); do
+		mirror_slot "$src" "$mirror" "$state" "$slot"
+	done
+	for p in "${flavour_patches[@]}"; do
+		mirror_apply "$src" "$mirror" "$state" "$p" || rc=$?
+		case ${rc:-0} in
+		0) say "applying ${p#"$root"/}" ;;
+		2) say "${p#"$root"/}: in this tree already" ;;
+		*) say "patch ${p#"$root"/} does not apply to this tree: left out" ;;
+		esac
+		rc=
 	done
 	mirror_keep_times "$mirror" "$state"
 }
@@ -719,29 +922,72 @@ export_commit() {
 	export_id=${commit:0:12}-$(printf '' | sha256sum | cut -c1-8)
 }
 
+# tree_config_check SRC DOTCONFIG: the extra lines must all land (else
+# refused); our fragments' lines too (those the extra lines override
+# aside), but an option this tree does not have at all (a version of Linux
+# older or newer than our fragments) is left out and named.
+tree_config_check() {
+	local src=$1 config=$2 ours rc=0
+	if [ -n "$extra" ] && ! "$root/scripts/kconfig-why.pl" "$src" \
+		"$config" "$extra"; then
+		refuse "the options asked for do not all land"
+	fi
+	ours=$(mktemp -d)
+	tmpdirs+=("$ours")
+	if [ -n "$extra" ]; then
+		cat "${frags[@]}" | grep -vE "^(# )?($(sed 's/^# //; s/[= ].*//' \
+			"$extra" | paste -sd'|'))[= ]" >"$ours/frags" || true
+	else
+		cat "${frags[@]}" >"$ours/frags"
+	fi
+	"$root/scripts/check-config.sh" "$config" "$ours/frags" 2>/dev/null &&
+		return 0
+	"$root/scripts/kconfig-why.pl" --absent "$ours/absent" "$src" "$config" \
+		"$ours/frags" 2>"$ours/why" || rc=$?
+	if [ -s "$ours/absent" ]; then
+		say "options of our fragments this tree does not have, left out: $(extras_summary "$ours/absent")"
+	fi
+	if [ $rc != 0 ]; then
+		cat "$ours/why" >&2
+		fail "configuration failed: options of our fragments that this tree has did not land"
+	fi
+}
+
 # build_tree SRC [ID NAME]: ID names the content (default: tree_id), NAME
-# the source in the listing (default: SRC).
+# the source in the listing (default: SRC). The mirror and object
+# directory are kept per tree and per extra options (not per version or
+# per our inputs), so a bisect step to another version, which gets other
+# variants of our patches and fragments, still builds incrementally.
 build_tree() {
-	local src version series pathkey cfgkey modkey id tree art log
+	local src version series full pathkey cfgkey objkey modkey id tree art
+	local log last
 	src=$1
 	[ -f "$src/Makefile" ] && [ -d "$src/arch/um" ] ||
 		fail "$src is not a Linux source tree (no Makefile or arch/um)"
 	version=$(sed -n 's/^VERSION = //p' "$src/Makefile")
 	series=$version.$(sed -n 's/^PATCHLEVEL = //p' "$src/Makefile")
+	full=$series.$(sed -n 's/^SUBLEVEL = //p' "$src/Makefile")$(sed -n \
+		's/^EXTRAVERSION = //p' "$src/Makefile")
 
 	pick_inputs "$series"
+	tree_pick "$series"
 	flavours_apply "$series"
-	patches+=("${flavour_patches[@]}")
 	extras_drop_ours
 	extras_guard
 	cfgkey=$({
 		config_inputs
+		[ ${#flavour_patches[@]} = 0 ] || cat "${flavour_patches[@]}"
+		[ -z "$extra" ] || cat "$extra"
+	} | sha256sum | cut -c1-16)
+	objkey=$({
+		echo tree
+		[ ${#flavour_patches[@]} = 0 ] || cat "${flavour_patches[@]}"
 		[ -z "$extra" ] || cat "$extra"
 	} | sha256sum | cut -c1-16)
 	modkey=$(module_key)
 	pathkey=$(printf '%s' "$src" | sha256sum | cut -c1-12)
 	id=${2:-$(tree_id "$src")}
-	tree=$cache/trees/tree-$pathkey-$cfgkey
+	tree=$cache/trees/tree-$pathkey-$objkey
 	art=$cache/kernels/tree-$id-$cfgkey-$modkey
 
 	verdict "$art" "$tree/obj/linux" incremental
@@ -750,7 +996,7 @@ build_tree() {
 		return
 	fi
 	mkdir -p "$cache/trees" "$cache/kernels" "$tree/obj"
-	exec 9>"$cache/.lock-tree-$pathkey-$cfgkey"
+	exec 9>"$cache/.lock-tree-$pathkey-$objkey"
 	flock 9
 	if [ -e "$art/.done" ]; then
 		built "$art" "$tree/src" "$tree/obj"
@@ -762,8 +1008,14 @@ build_tree() {
 	[ -z "$extra" ] || cp "$extra" "$tree/variant"
 	flavours_label >"$tree/label"
 	[ -s "$tree/label" ] || rm "$tree/label"
-	say "linux $series from ${3:-$src} ($id)"
+	say "linux $full from ${3:-$src} ($id)"
+	last=$(cat "$tree/version" 2>/dev/null || true)
+	if [ -n "$last" ] && [ "$last" != "$full" ] && [ -e "$tree/obj/linux" ]; then
+		say "the object directory last built linux $last: kept, make rebuilds what differs"
+	fi
 	mirror_sync "$src" "$tree/src" "$tree"
+	plan_out=$tree/plan
+	: >"$plan_out"
 	mirror_patch "$src" "$tree/src" "$tree"
 	say "configuring${extra:+ with $(extras_summary "$extra")}"
 	"$root/scripts/kconfig.sh" --warn "$tree/src" "$tree/obj" "${frags[@]}" \
@@ -771,17 +1023,37 @@ build_tree() {
 		cat "$tree/config.warn" >>"$log"
 		fail "configuration failed (see $log)"
 	}
-	if [ -n "$extra" ] && ! "$root/scripts/kconfig-why.pl" "$tree/src" \
-		"$tree/obj/.config" "$extra"; then
-		refuse "the options asked for do not all land"
-	fi
-	if grep -q '^config:' "$tree/config.warn"; then
-		say "options this tree does not have:"
-		grep '^config:' "$tree/config.warn" >&2
-	fi
+	tree_config_check "$tree/src" "$tree/obj/.config"
+	echo "$full" >"$tree/version"
 	make_kernel "$tree" "$tree/src" "$tree/obj"
 	build_module "$tree" "$tree/src" "$tree/obj" "$art" "$extra"
 	built "$art" "$tree/src" "$tree/obj"
+}
+
+# patch_plan DIR: build nothing; for a tree build of DIR (a Linux tree, or
+# only the files our patches touch and the Makefile), every variant of our
+# patches tried, in order, and what came of it: lines "SLOT<tab>PATCH<tab>
+# RESULT" (applied, does not apply, not tried, left out, not needed).
+patch_plan() {
+	local src=$1 version series work slot
+	[ -f "$src/Makefile" ] || fail "$src has no Makefile (VERSION, PATCHLEVEL)"
+	version=$(sed -n 's/^VERSION = //p' "$src/Makefile")
+	series=$version.$(sed -n 's/^PATCHLEVEL = //p' "$src/Makefile")
+	pick_inputs "$series"
+	tree_pick "$series"
+	work=$(mktemp -d)
+	tmpdirs+=("$work")
+	plan_out=$work/plan
+	: >"$plan_out"
+	(
+		# DIR is no git tree, whatever it lies in
+		[ -e "$src/.git" ] || export GIT_CEILING_DIRECTORIES=${src%/*}
+		mirror_sync "$src" "$work/src" "$work"
+	)
+	for slot in $(cut -d' ' -f1 <<<"$tree_slots" | uniq); do
+		mirror_slot "$src" "$work/src" "$work" "$slot" 2>/dev/null
+	done
+	cat "$plan_out"
 }
 
 # --- the cache --------------------------------------------------------------
@@ -903,6 +1175,11 @@ case ${1:-} in
 	else
 		build_tree "$tree"
 	fi
+	;;
+--patch-plan)
+	[ $# = 2 ] && [ -z "$extra" ] && [ ${#flavours[@]} = 0 ] || usage
+	label=plan
+	patch_plan "$(cd "$OLDPWD" && realpath -e -- "$2")"
 	;;
 --list | --prune)
 	[ $# = 1 ] && [ -z "$extra" ] && [ ${#flavours[@]} = 0 ] || usage

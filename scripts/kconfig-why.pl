@@ -10,14 +10,26 @@
 # files itself; a dependency that comes from a block in another file (an
 # `if` around a `source`) is not seen, and then it says so.
 #
-# usage: kconfig-why.pl SRCDIR DOTCONFIG FRAGMENT
+# usage: kconfig-why.pl [--absent FILE] SRCDIR DOTCONFIG FRAGMENT
 # Exit status 0 when every line landed, 1 otherwise (one line each on stderr).
+# --absent FILE: a line for an option this tree (or ARCH=um) does not have
+# at all goes to FILE instead, and does not count (a tree of another
+# version than our fragments were written for, --kernel-tree).
 use strict;
 use warnings;
 use File::Find;
 
+my $absent;
+if (@ARGV && $ARGV[0] eq '--absent') {
+	shift @ARGV;
+	$absent = shift @ARGV;
+}
 my ($src, $dotconfig, $frag) = @ARGV;
-die "usage: kconfig-why.pl SRCDIR DOTCONFIG FRAGMENT\n" unless defined $frag;
+die "usage: kconfig-why.pl [--absent FILE] SRCDIR DOTCONFIG FRAGMENT\n" unless defined $frag;
+if (defined $absent) {
+	open(my $a, '>', $absent) or die "kconfig-why: $absent: $!\n";
+	close($a);
+}
 
 my %val;
 open(my $fh, '<', $dotconfig) or die "kconfig-why: $dotconfig: $!\n";
@@ -46,13 +58,28 @@ find({ no_chdir => 1, wanted => sub {
 	kconfig_read($File::Find::name);
 } }, $src);
 
+my $bad = 0;
 for my $w (@want) {
 	my ($line, $sym, $v) = @$w;
 	my $have = exists $val{$sym} ? "CONFIG_$sym=$val{$sym}" : "not set";
+	if (defined $absent && !exists $val{$sym} && !grep { is_um($_) } @{ $defs{$sym} // [] }) {
+		open(my $a, '>>', $absent) or die "kconfig-why: $absent: $!\n";
+		print $a "$line\n";
+		close($a);
+		next;
+	}
 	my $why = why($sym, $v);
 	print STDERR "config: $line did not land (have: $have): $why\n";
+	$bad = 1;
 }
-exit 1;
+exit $bad;
+
+# Is this definition of a symbol one ARCH=um sees (not another
+# architecture's)?
+sub is_um {
+	my ($d) = @_;
+	return $d->{file} !~ m{^arch/} || $d->{file} =~ m{^arch/(um|x86/um)/};
+}
 
 # One Kconfig file: the entries of the wanted symbols with their
 # dependencies, and every `select` of a wanted symbol.
@@ -118,8 +145,7 @@ sub kconfig_read {
 # Why SYM is not what was asked (V, or undef for off).
 sub why {
 	my ($sym, $v) = @_;
-	my @d = grep { $_->{file} !~ m{^arch/} || $_->{file} =~ m{^arch/(um|x86/um)/} }
-		@{ $defs{$sym} // [] };
+	my @d = grep { is_um($_) } @{ $defs{$sym} // [] };
 	if (!@d) {
 		my @other = @{ $defs{$sym} // [] };
 		return @other ? "not an option for ARCH=um (only in $other[0]{file})" :

@@ -189,6 +189,19 @@ is "$rc/$(wc -l <"$T/err")" 125/1 "a kernel without the write policy is refused 
 like "$(cat "$T/err")" "^umlrun: kernel $BASE/stock lacks umlrun's hostfs write policy.*--drop-layer kernel" "and says why and what to do"
 um -k "$BASE/stock" --drop-layer kernel -- echo ran
 is "$rc/$(cat "$T/out")" 0/ran "--drop-layer kernel runs it with Landlock alone"
+# each patch the kernel layer rests on leaves its mark: one missing is named
+cp "$KERNEL" "$BASE/stock"
+perl -pi -e 's/umlrun: hostfs refuses set-id bits/umlrun: hostfs refuses set-id Bits/g' "$BASE/stock"
+um -k "$BASE/stock" -- true
+is "$rc/$(wc -l <"$T/err")" 125/1 "a kernel without 0003's mark is refused with 125 and one line"
+like "$(cat "$T/err")" "^umlrun: kernel $BASE/stock lacks umlrun's hostfs refusal of set-id bits and device nodes \(patch 0003\) .*set-id programs.*--drop-layer kernel" "  ... naming the patch and what it guards"
+perl -pi -e 's/umlrun: a failed stub call panics/umlrun: a failed stub call Panics/g' "$BASE/stock"
+um -k "$BASE/stock" -- true
+like "$(cat "$T/err")" "lacks umlrun's hostfs refusal of set-id bits and device nodes \(patch 0003\), panic on a failed stub call \(patch 0004\) \(a stock kernel, or a tree these patches" "  ... and two missing, both"
+um -k "$BASE/stock" --check
+like "$(cat "$T/out")" 'PROBLEM +kernel layer +this kernel lacks .*patch 0003.*patch 0004' "--check names them"
+um -v -- true
+like "$(cat "$T/err")" "kernel layer: the kernel has umlrun's patches 0002 .*0003 .*0004 " "-v says the kernel layer is whole"
 um -k "$BASE/stock" --check
 like "$(cat "$T/out")" 'PROBLEM +kernel layer' "--check names the missing kernel layer"
 um --check

@@ -49,4 +49,40 @@ src=$(dirname "$(dirname "$linux")")/trees/$(basename "$linux" | sed 's/-[0-9a-f
 is "$(bk --probe --tree "$src")" full "--probe of a tree never built: full"
 is "$(find "$UMLRUN_CACHE" -mindepth 2 -maxdepth 2 2>/dev/null | grep -v '/\.' | wc -l)" 0 "  ... and none of them built or unpacked anything"
 
+# --patch-plan: which variant of each of our patches a tree gets, by the
+# probes and exact dry runs a build uses; here on the files our patches
+# touch, taken from the cached 6.12 source (patched) and with the 6.12
+# patches taken out again (Debian's own)
+pp=$T/pp
+mkdir -p "$pp/patched" "$pp/debian"
+for f in Makefile $(sed -n 's|^+++ [^/]*/\([^[:space:]]*\).*|\1|p' "$ROOT"/patches/6.12/*.patch | sort -u); do
+	mkdir -p "$(dirname "$pp/patched/$f")" "$(dirname "$pp/debian/$f")"
+	cp "$src/$f" "$pp/patched/$f"
+	cp "$src/$f" "$pp/debian/$f"
+done
+for p in $(ls -r "$ROOT"/patches/6.12/*.patch); do
+	patch -s -R -p1 -F0 -d "$pp/debian" <"$p"
+done
+bk --patch-plan "$pp/debian" >"$T/plan"
+is "$(grep -c $'\tapplied$' "$T/plan")/$(cut -f1 "$T/plan" | sort -u | wc -l)" 5/5 "--patch-plan of Debian's 6.12 files: every slot has a variant applied"
+is "$(grep $'\tapplied$' "$T/plan" | grep -vc $'\tpatches/6\.12/')" 0 "  ... the 6.12 series' own"
+bk --patch-plan "$pp/patched" >"$T/plan"
+is "$(grep -c $'\tin the tree already$' "$T/plan")" 5 "--patch-plan of our patched files: each patch is in the tree already"
+echo 'unsigned long host_fp_size;' >>"$pp/debian/arch/x86/um/os-Linux/registers.c"
+bk --patch-plan "$pp/debian" >"$T/plan"
+is "$(grep -P '^0001\t' "$T/plan")" $'0001\t-\tnot needed' "  ... 0001 is not tried where upstream sizes the XSAVE buffer (host_fp_size)"
+sed -i 's/statx_to_hostfs/statx_to_something/' "$pp/debian/fs/hostfs/hostfs_user.c"
+bk --patch-plan "$pp/debian" >"$T/plan"
+is "$(grep -P '^0002\t' "$T/plan" | cut -f3 | paste -sd,)" "not tried (no such code),not tried (no such code),not tried (no such code),left out" \
+	"  ... 0002's variants are tried only where their code is; none: left out"
+like "$(grep -P '^0003\t' "$T/plan" | tail -n 1)" $'^0003\t-\tleft out$' "  ... and 0003, which needs 0002, with it"
+
+# the options of our fragments a tree's Kconfig lacks are only named; one
+# it has that does not land fails (kconfig-why.pl --absent)
+tree=$(dirname "$src")
+printf 'CONFIG_UMLRUN_NO_SUCH_OPTION=y\nCONFIG_XFS_QUOTA=y\n' >"$T/frag"
+"$ROOT/scripts/kconfig-why.pl" --absent "$T/absent" "$src" "$tree/obj/.config" "$T/frag" 2>"$T/why"
+is "$?/$(cat "$T/absent")" 1/CONFIG_UMLRUN_NO_SUCH_OPTION=y "kconfig-why.pl --absent: an option the tree lacks goes to the list"
+like "$(cat "$T/why")" '^config: CONFIG_XFS_QUOTA=y did not land .*depends on XFS_FS' "  ... one it has that did not land is named with why, and fails"
+
 finish

@@ -112,7 +112,7 @@ static void doctor_file(const char *what, const char *path, const char *fix)
 
 int doctor_check(const struct options *o)
 {
-	char why[PATH_MAX + 64], path[PATH_MAX];
+	char why[PATH_MAX + 64], path[PATH_MAX], what[256];
 	int abi = landlock_abi(), policy;
 
 	printf("umlrun %s: checking what this host offers\n", UMLRUN_VERSION);
@@ -129,12 +129,16 @@ int doctor_check(const struct options *o)
 	spawn_default_kernel(o, path, sizeof(path));
 	doctor_file("kernel", path,
 		    "run make, or make install for other users, or pass -k PATH");
-	policy = layers_kernel_policy(path);
-	snprintf(why, sizeof(why), "%s", policy > 0 ? "hostfs write policy; umlinit closes modules and raises lockdown" :
-		 policy == 0 ? "no hostfs write policy in this kernel: runs are refused unless --drop-layer kernel" :
-			       "kernel unreadable");
+	policy = layers_kernel_missing(path, what, sizeof(what), NULL, 0);
+	if (policy == 0)
+		snprintf(why, sizeof(why), "hostfs write policy, no set-id bits or device nodes, panic on a failed stub call; umlinit closes modules and raises lockdown");
+	else if (policy > 0)
+		snprintf(why, sizeof(why), "this kernel lacks umlrun's %s: runs are refused unless --drop-layer kernel",
+			 what);
+	else
+		snprintf(why, sizeof(why), "kernel unreadable");
 	if (policy >= 0)
-		doctor_line(policy > 0 || o->drop_kernel, "kernel layer", why,
+		doctor_line(policy == 0 || o->drop_kernel, "kernel layer", why,
 			    "use a kernel built by umlrun (make, or --kernel-tree)");
 	spawn_default_init(o, path, sizeof(path));
 	doctor_file("guest init", path, "run make");
