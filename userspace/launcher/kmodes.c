@@ -27,25 +27,42 @@
 #define KMODES_TIME_TRAVEL_MARK "time-travel-start=<nanoseconds>"
 #define KMODES_SECCOMP_MARK "seccomp=<on/auto/off>"
 
-int kmodes_binary_has(const char *kernel, const char *mark)
+void *kmodes_map(const char *kernel, size_t *len, int *err)
 {
 	struct stat st;
 	void *map;
-	int fd, found;
+	int fd;
 
 	fd = open(kernel, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
+	if (fd < 0) {
+		*err = -errno;
+		return NULL;
+	}
 	if (fstat(fd, &st) < 0 || st.st_size <= 0) {
 		close(fd);
-		return -EINVAL;
+		*err = -EINVAL;
+		return NULL;
 	}
 	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	*err = map == MAP_FAILED ? -errno : 0;
 	close(fd);
 	if (map == MAP_FAILED)
-		return -errno;
-	found = memmem(map, (size_t)st.st_size, mark, strlen(mark)) != NULL;
-	munmap(map, (size_t)st.st_size);
+		return NULL;
+	*len = (size_t)st.st_size;
+	return map;
+}
+
+int kmodes_binary_has(const char *kernel, const char *mark)
+{
+	size_t len;
+	void *map;
+	int err, found;
+
+	map = kmodes_map(kernel, &len, &err);
+	if (!map)
+		return err;
+	found = memmem(map, len, mark, strlen(mark)) != NULL;
+	munmap(map, len);
 	return found;
 }
 

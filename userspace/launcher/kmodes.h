@@ -8,8 +8,13 @@
 #ifndef UMLRUN_KMODES_H
 #define UMLRUN_KMODES_H
 
+#include <stddef.h>
+
 #include "options.h"
 
+/* The kernel binary mapped read-only (munmap it, *len bytes), or NULL
+ * with -errno in *err. */
+void *kmodes_map(const char *kernel, size_t *len, int *err);
 /* Does the kernel binary contain the bytes of mark? 1, 0, or -errno when
  * it cannot be read. */
 int kmodes_binary_has(const char *kernel, const char *mark);

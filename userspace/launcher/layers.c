@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kmodes.h"
 #include "landlock.h"
 #include "layers.h"
 #include "log.h"
@@ -113,29 +114,21 @@ int layers_kernel_missing(const char *kernel, char *what, size_t what_len,
 	const unsigned char *start[4];
 	size_t len[4], n;
 	size_t i, w = 0, r = 0;
-	struct stat st;
-	int fd, missing = 0;
+	int err, missing = 0;
+	size_t size;
 	void *map;
 
 	if (what_len)
 		what[0] = 0;
 	if (risk_len)
 		risk[0] = 0;
-	fd = open(kernel, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || st.st_size <= 0) {
-		close(fd);
-		return -EINVAL;
-	}
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED)
-		return -errno;
-	layers_sections(map, (size_t)st.st_size, start, len, ARRAY_SIZE(start),
+	map = kmodes_map(kernel, &size, &err);
+	if (!map)
+		return err;
+	layers_sections(map, size, start, len, ARRAY_SIZE(start),
 			&n);
 	for (i = 0; i < ARRAY_SIZE(layers_patches); i++) {
-		if (layers_has(map, (size_t)st.st_size, start, len, n,
+		if (layers_has(map, size, start, len, n,
 			       layers_patches[i].mark))
 			continue;
 		if (w < what_len)
@@ -148,7 +141,7 @@ int layers_kernel_missing(const char *kernel, char *what, size_t what_len,
 					      layers_patches[i].risk);
 		missing++;
 	}
-	munmap(map, (size_t)st.st_size);
+	munmap(map, size);
 	return missing;
 }
 
