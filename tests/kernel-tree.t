@@ -63,11 +63,12 @@ done
 for p in $(ls -r "$ROOT"/patches/6.12/*.patch); do
 	patch -s -R -p1 -F0 -d "$pp/debian" <"$p"
 done
+nslots=$(ls "$ROOT"/patches/6.12/*.patch | wc -l)
 bk --patch-plan "$pp/debian" >"$T/plan"
-is "$(grep -c $'\tapplied$' "$T/plan")/$(cut -f1 "$T/plan" | sort -u | wc -l)" 5/5 "--patch-plan of Debian's 6.12 files: every slot has a variant applied"
+is "$(grep -c $'\tapplied$' "$T/plan")/$(cut -f1 "$T/plan" | sort -u | wc -l)" "$nslots/$nslots" "--patch-plan of Debian's 6.12 files: every slot has a variant applied"
 is "$(grep $'\tapplied$' "$T/plan" | grep -vc $'\tpatches/6\.12/')" 0 "  ... the 6.12 series' own"
 bk --patch-plan "$pp/patched" >"$T/plan"
-is "$(grep -c $'\tin the tree already$' "$T/plan")" 5 "--patch-plan of our patched files: each patch is in the tree already"
+is "$(grep -c $'\tin the tree already$' "$T/plan")" "$nslots" "--patch-plan of our patched files: each patch is in the tree already"
 echo 'unsigned long host_fp_size;' >>"$pp/debian/arch/x86/um/os-Linux/registers.c"
 bk --patch-plan "$pp/debian" >"$T/plan"
 is "$(grep -P '^0001\t' "$T/plan")" $'0001\t-\tnot needed' "  ... 0001 is not tried where upstream sizes the XSAVE buffer (host_fp_size)"

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "../../hostexec-driver/hostexec_ring.h"
+#include "marks.h"
 #include "proto.h"
 #include "util.h"
 
@@ -43,10 +44,10 @@ static struct proto_reader fg_rd;
 static uint8_t fg_msg[PROTO_MAX_FRAME];
 static size_t fg_msg_len, fg_msg_off;
 static uint8_t *fg_blob;
-/* The mark of a kernel with umlrun's hostfs write policy
- * (userspace/launcher/layers.c): the fake plays a patched kernel. */
-__attribute__((used)) static const char fg_policy_mark[] =
-	"hostfs_rw=<dir>[:<dir>...]";
+/* The marks of umlrun's kernel patches (userspace/launcher/layers.c):
+ * the fake plays a patched kernel. */
+__attribute__((used)) static const char fg_marks[] =
+	MARK_HOSTFS_POLICY "\n" MARK_HOSTFS_SETID "\n" MARK_STUB_PANIC;
 static struct proto_exec fg_cmd;	/* the command, once fetched */
 
 static void fg_console(const char *fmt, ...)

@@ -25,6 +25,7 @@
 #include "landlock.h"
 #include "layers.h"
 #include "log.h"
+#include "marks.h"
 #include "util.h"
 
 /* The patches of patches/SERIES/ (and patches/variants/) the kernel layer
@@ -34,16 +35,15 @@ static const struct {
 	const char *risk;	/* what a guest root could do without it */
 	const char *mark;
 } layers_patches[] = {
-	/* 0002's __uml_setup help text */
 	{ "hostfs write policy (patch 0002)",
 	  "guest root could write every file you can",
-	  "hostfs_rw=<dir>[:<dir>...]" },
+	  MARK_HOSTFS_POLICY },
 	{ "hostfs refusal of set-id bits and device nodes (patch 0003)",
 	  "guest root could leave set-id programs and device nodes in writable binds",
-	  "umlrun: hostfs refuses set-id bits and device nodes" },
+	  MARK_HOSTFS_SETID },
 	{ "panic on a failed stub call (patch 0004)",
 	  "a failed stub call could leave freed memory mapped into a guest process",
-	  "umlrun: a failed stub call panics the kernel" },
+	  MARK_STUB_PANIC },
 };
 
 /*
