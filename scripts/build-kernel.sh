@@ -17,6 +17,7 @@
 #        build-kernel.sh --where [EXTRA]... SERIES | --tree DIR [--commit REV]
 #                                       build nothing, print the directory
 #                                       that kernel is (or would be) in
+#        build-kernel.sh --cache        print the cache's directory
 #        build-kernel.sh --list         cached kernels and build trees, sizes
 #        build-kernel.sh --prune        remove all but this checkout's series
 #                                       kernels and their build trees
@@ -51,6 +52,8 @@
 #   trees/export-PATHKEY/            --commit: REV of a git tree, written
 #                                    through a private index (the user's
 #                                    work tree, index and refs untouched)
+#   modules/KERNEL-SRCKEY/           a user's module built against the
+#                                    kernel KERNEL (scripts/build-module.sh)
 # TREEKEY hashes the source package version, fragments, patches and the
 # config scripts; CFGKEY the same less the package; MODKEY the module
 # source; VARKEY the extra lines, sorted, the last one of each option. A
@@ -789,15 +792,18 @@ list_cache() {
 	local d size what k
 	[ -d "$cache" ] || return 0
 	echo "# cache: $cache"
-	for d in "$cache"/kernels/*/ "$cache"/trees/*/; do
+	for d in "$cache"/kernels/*/ "$cache"/trees/*/ "$cache"/modules/*/; do
 		[ -d "$d" ] || continue
 		d=${d%/}
 		size=$(du -sh "$d" 2>/dev/null | cut -f1)
 		case $d in
 		*/kernels/*) what=kernel ;;
+		*/modules/*) what="modules $(cat "$d/source" 2>/dev/null)" ;;
 		*) what=build ;;
 		esac
-		if [ -e "$d/source" ]; then
+		if [[ $d == */modules/* ]]; then
+			:
+		elif [ -e "$d/source" ]; then
 			what="$what $(cat "$d/source")"
 		elif [[ $d != */tree-* ]]; then
 			k=${d##*/}
@@ -842,6 +848,14 @@ prune_cache() {
 			[[ $k == $v ]] && continue 2
 		done
 		echo "removing $k ($(du -sh "$d" | cut -f1))" >&2
+		rm -rf "$d"
+	done
+	# a user's modules go with the kernel they were built for
+	for d in "$cache"/modules/*; do
+		[ -e "$d" ] || continue
+		k=${d##*/}
+		[ -e "$cache/kernels/${k%-*}" ] && continue
+		echo "removing modules/$k ($(du -sh "$d" | cut -f1))" >&2
 		rm -rf "$d"
 	done
 }
@@ -904,9 +918,13 @@ case ${1:-} in
 		build_tree "$tree"
 	fi
 	;;
---list | --prune)
+--list | --prune | --cache)
 	[ $# = 1 ] && [ -z "$extra" ] && [ ${#flavours[@]} = 0 ] || usage
-	if [ "$1" = --list ]; then list_cache; else prune_cache; fi
+	case $1 in
+	--list) list_cache ;;
+	--prune) prune_cache ;;
+	*) echo "$cache" ;;
+	esac
 	;;
 -* | '') usage ;;
 *) [ $# = 1 ] || usage; build_series "$1" ;;

@@ -348,7 +348,10 @@ static int loop_frame(struct loop *l, const struct proto_frame *f)
 	if (proto_check_from_guest(f) < 0)
 		return loop_fail(l, "protocol error: bad frame (type %u, %u bytes) from the guest",
 				 f->type, f->len);
-	if (l->state == WAIT_HELLO && f->type != PROTO_HELLO)
+	/* umlinit reports a failure before HELLO too (a module of the
+	 * user's that does not load): the status is its to give anyway */
+	if (l->state == WAIT_HELLO && f->type != PROTO_HELLO &&
+	    f->type != PROTO_ERROR)
 		return loop_fail(l, "protocol error: frame type %u before HELLO",
 				 f->type);
 	switch (f->type) {

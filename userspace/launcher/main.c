@@ -24,6 +24,7 @@
 #include "doctor.h"
 #include "gdb.h"
 #include "loop.h"
+#include "modules.h"
 #include "mounts.h"
 #include "net.h"
 #include "options.h"
@@ -263,6 +264,9 @@ int main(int argc, char **argv)
 	/* --coverage DIR first: a bad DIR stops the run before a kernel build */
 	coverage_prepare(o);
 	spawn_locate(&uml, o);
+	if (o->print_build_dir)
+		return modules_print_build_dir(uml.kernel);
+	modules_prepare(o, uml.kernel, uml.module);
 	plan_prepare(&plan);
 	main_exec_blob(&plan, &blob, &len);
 	if (o->junit)

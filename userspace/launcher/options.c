@@ -578,6 +578,25 @@ static void set_module(struct options *o, const char *a)
 	o->module = a;
 }
 
+static void set_load_module(struct options *o, const char *a)
+{
+	if (!*a)
+		usage_error("empty path for --load-module");
+	options_push(&o->load_module, &o->n_load_module, a);
+}
+
+static void set_module_src(struct options *o, const char *a)
+{
+	if (!*a)
+		usage_error("empty directory for --module-src");
+	options_push(&o->module_src, &o->n_module_src, a);
+}
+
+static void set_print_build_dir(struct options *o, const char *a)
+{
+	o->print_build_dir = 1;
+}
+
 static void set_init(struct options *o, const char *a)
 {
 	o->init = a;
@@ -775,6 +794,15 @@ const struct optdef options_table[] = {
 	  "the hostexec.ko to load in the guest", set_module },
 	{ "init", 0, "PATH", U, EFF_CODE, SEC_KERNEL, "file",
 	  "the guest init (default: the built umlinit)", set_init },
+	{ "load-module", 0, "FILE.ko", U | A, EFF_CODE, SEC_KERNEL, "file",
+	  "load your kernel module FILE.ko at boot, after hostexec and before module loading is closed, so both isolation layers stay (repeatable, in order); a module built for another kernel is refused before boot",
+	  set_load_module },
+	{ "module-src", 0, "DIR", U | A, EFF_CODE, SEC_KERNEL, "dir",
+	  "build the Kbuild module in DIR against exactly the kernel this run boots (cached by DIR's content and the kernel) and load it as --load-module does (repeatable)",
+	  set_module_src },
+	{ "print-build-dir", 0, NULL, 0, EFF_ACTION, SEC_KERNEL, NULL,
+	  "print the build directory of the kernel these options boot (built first if need be), for make -C DIR ARCH=um M=$PWD, and exit",
+	  set_print_build_dir },
 	/* Diagnostics */
 	{ "verbose", 'v', NULL, U | P, EFF_REPORT, SEC_DIAG, NULL,
 	  "show what umlrun does and the kernel log", set_verbose },
@@ -1174,6 +1202,8 @@ void options_free(struct options *o)
 	free(o->kconfig);
 	free(o->flavour);
 	free(o->append);
+	free(o->load_module);
+	free(o->module_src);
 	mounts_free(o->mounts, o->n_mounts);
 	disks_free(o->disks, o->n_disks);
 	memset(o, 0, sizeof(*o));
@@ -1280,6 +1310,8 @@ void options_parse(struct options *o, int argc, char **argv)
 	options_arg = NULL;
 	if (o->dump || o->print_config)
 		return;
+	if (o->print_build_dir && optind < argc)
+		usage_error("--print-build-dir takes no command");
 	if (o->kernels_action) {
 		if (optind < argc)
 			usage_error("--list-kernels and --prune-kernels take no command");

@@ -58,6 +58,11 @@ struct options {
 	int splat_is_failure;		/* --splat-is-failure: a splat exits 1 */
 	int gdb;			/* --gdb: the kernel under gdb */
 	const char *module;		/* --module: hostexec.ko to load */
+	const char **load_module;	/* --load-module: the user's .ko files */
+	size_t n_load_module;
+	const char **module_src;	/* --module-src: Kbuild dirs to build */
+	size_t n_module_src;
+	int print_build_dir;		/* --print-build-dir */
 	const char *init;		/* --init: the guest init */
 	const char *log_file;		/* --log: keep the kernel log here */
 	const char *result_json;	/* --result-json: the outcome for machines */

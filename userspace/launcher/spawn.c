@@ -40,6 +40,7 @@
 #include "landlock.h"
 #include "layers.h"
 #include "log.h"
+#include "modules.h"
 #include "mounts.h"
 #include "net.h"
 #include "options.h"
@@ -468,6 +469,8 @@ static char **spawn_args(const struct uml *u, const struct options *o)
 			      ARRAY_SIZE(argv) - 4);
 	if (o->gdb)
 		argv[n++] = KCMD_GDB "=1";
+	if (u->load)
+		argv[n++] = spawn_param(KCMD_LOAD, u->load, "the run directory");
 	if (o->allow_modules)
 		argv[n++] = KCMD_ALLOW_MODULES "=1";
 	else if (o->drop_kernel)
@@ -657,6 +660,7 @@ void spawn_start(struct uml *u, const struct options *o)
 	layers_require(o, u->kernel);
 	spawn_rundir(u, plan_rundir_bytes(o));
 	disks_create(o->disks, o->n_disks, u->rundir);
+	u->load = modules_install(u->rundir);
 	bounds_prepare(o->max_procs, u->rundir);
 	/* Before we become the subreaper: the reaper is nobody's child. */
 	reaper_start(u->rundir, bounds_cgroup_dir());

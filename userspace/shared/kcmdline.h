@@ -21,6 +21,7 @@
 #define KCMD_DROP_KERNEL "umlrun.drop_kernel"	/* the kernel layer is given up */
 #define KCMD_COVERAGE "umlrun.coverage"		/* gcov data goes here */
 #define KCMD_HOSTNAME "umlrun.hostname"		/* the guest's host name */
+#define KCMD_LOAD "umlrun.load"			/* N:DIR, the user's modules */
 
 /* Flags of a row. */
 #define KCMD_PREFIX 0x1	/* protects every parameter starting with name */
@@ -53,6 +54,7 @@ static const struct kcmd_param kcmd_params[] = {
 	{ KCMD_DROP_KERNEL, KCMD_INIT, "the kernel layer is given up", "--drop-layer kernel" },
 	{ KCMD_COVERAGE, KCMD_INIT, "where umlinit puts the gcov data", "--coverage" },
 	{ KCMD_HOSTNAME, KCMD_INIT, "the guest's host name", "--hostname" },
+	{ KCMD_LOAD, KCMD_INIT, "the modules umlinit loads before it locks the kernel", "--load-module" },
 	{ "umlrun.", KCMD_PREFIX, "umlinit's namespace", NULL },
 	{ "hostexec.", KCMD_PREFIX, "the module's parameters", NULL },
 	{ "mem", 0, "the guest's memory", "-m" },
