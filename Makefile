@@ -60,7 +60,7 @@ SHARED_SRC := $(addprefix userspace/shared/,proto.c util.c)
 LAUNCHER_SRC := $(addprefix userspace/launcher/,main.c options.c spawn.c loop.c console.c log.c tty.c \
 	net.c sandbox.c layers.c kparams.c mounts.c landlock.c bounds.c confine.c result.c \
 	doctor.c kernels.c ring.c disks.c root.c splat.c gdb.c tap.c config.c kmodes.c coverage.c \
-	hostpath.c plan.c reaper.c sha256.c modules.c) \
+	hostpath.c plan.c reaper.c sha256.c modules.c kunit.c) \
 	$(SHARED_SRC)
 INIT_SRC := $(addprefix userspace/init/,main.c log.c fs.c relay.c net.c mounts.c disks.c coverage.c) $(SHARED_SRC)
 LAUNCHER_OBJ := $(LAUNCHER_SRC:userspace/%.c=$(B)/host/%.o)

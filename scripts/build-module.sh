@@ -15,8 +15,8 @@
 # (modules.order), which is the order they are loaded in.
 #
 # The cache keeps modules/KERNEL-KEY/ (KERNEL: the kernel directory's
-# name; KEY hashes that kernel's build id and SRC's files, names and
-# content, build output left out), so a module is built once per source
+# name; KEY hashes that kernel's build id, this script and SRC's files,
+# names and content, build output left out), so a module is built once per source
 # and kernel; build-kernel.sh --prune removes it with its kernel. SRC is
 # only read: the build runs in a copy, `make -C SRC O=OBJ ARCH=um M=COPY
 # modules`, against the tree the kernel was built in, which must still
@@ -77,6 +77,7 @@ src_files() {
 cache=$("$root/scripts/build-kernel.sh" --cache)
 key=$({
 	echo "kernel $(basename "$kdir") $kid"
+	sha256sum <"$0"		# how it is built
 	src_files | tr '\n' '\0' | (cd "$src" && xargs -0r sha256sum --)
 } | sha256sum | cut -c1-16)
 art=$cache/modules/$(basename "$kdir")-$key
@@ -106,7 +107,9 @@ src_files | tr '\n' '\0' |
 	(cd "$src" && xargs -0r cp -L --parents -t "$stage/src" --)
 log=$art.log
 echo "  MODULE  $src: building against $(basename "$kdir")" >&2
-if ! make -C "$ksrc" O="$kobj" ARCH=um M="$stage/src" modules >"$log" 2>&1; then
+# __FILE__ (a WARN's or a KUnit failure's file) names SRC, not the copy
+if ! make -C "$ksrc" O="$kobj" ARCH=um M="$stage/src" \
+	KCFLAGS="-fmacro-prefix-map=$stage/src/=$src/" modules >"$log" 2>&1; then
 	first=$(grep -m1 -E '(^|: )(fatal )?error:|^ERROR: ' "$log" ||
 		tail -n 1 "$log")
 	fail "$(echo "$first" | sed "s|$stage/src/|$src/|g") (log: $log)"

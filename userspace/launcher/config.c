@@ -651,6 +651,11 @@ static int config_scan(int argc, char **argv, int *no_config, int *print)
 				name = d->name;
 		if (!name)
 			continue;
+		/* --kunit GLOB: the next word is its argument (options.c) */
+		d = options_find(name);
+		if (d && (d->flags & OPT_OPTARG) && !optarg && optind < argc &&
+		    argv[optind][0] != '-')
+			optind++;
 		*no_config |= !strcmp(name, "no-config");
 		*print |= !strcmp(name, "print-config");
 		/* -v also says which config files were not read */

@@ -252,7 +252,7 @@ static int loop_emit(struct loop *l, int fd, const struct iovec *iov, int n)
 			l->r->bytes_stdout += iov[i].iov_len;
 		else
 			l->r->bytes_stderr += iov[i].iov_len;
-		if (fd == 1 && l->r->tap)
+		if (fd == 1 && l->r->tap && !l->r->kunit)
 			tap_feed(l->r->tap, iov[i].iov_base, iov[i].iov_len,
 				 result_now_ms());
 	}
@@ -661,6 +661,7 @@ int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
 	l->credit = PROTO_STDIN_WINDOW;
 	l->txq_tail = &l->txq;
 	console_init(&l->con, &u->console, &r->splats);
+	l->con.kunit = r->kunit;
 	proto_reader_init(&l->rd);
 	if (o->timeout_ms) {
 		deadline = result_now_ms() + o->timeout_ms;

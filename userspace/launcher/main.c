@@ -23,6 +23,7 @@
 #include "disks.h"
 #include "doctor.h"
 #include "gdb.h"
+#include "kunit.h"
 #include "loop.h"
 #include "modules.h"
 #include "mounts.h"
@@ -263,6 +264,7 @@ int main(int argc, char **argv)
 		return doctor_check(o);
 	/* --coverage DIR first: a bad DIR stops the run before a kernel build */
 	coverage_prepare(o);
+	kunit_prepare(&plan);
 	spawn_locate(&uml, o);
 	if (o->print_build_dir)
 		return modules_print_build_dir(uml.kernel);
@@ -270,7 +272,9 @@ int main(int argc, char **argv)
 	plan_prepare(&plan);
 	main_exec_blob(&plan, &blob, &len);
 	if (o->junit)
-		result_tests_start(&result, o->junit, o->argv[0], o->follow_links);
+		result_tests_start(&result, o->junit, o->kunit ? "kunit" : o->argv[0],
+				   o->follow_links);
+	kunit_new(o, &result);
 	loop_signals_init();
 	log_set_cleanup(main_cleanup);
 	uml.net_fd = net_init(o);
@@ -283,6 +287,8 @@ int main(int argc, char **argv)
 	coverage_finish(uml.rundir);
 	main_cleanup();
 	splat_report(&result.splats);
+	/* --kunit: a test that failed or crashed is "bad" */
+	status = kunit_end(result.kunit, &result, status);
 	/* --splat-is-failure: a splat is "bad" for git bisect run. */
 	if (o->splat_is_failure && result.splats.count)
 		status = 1;

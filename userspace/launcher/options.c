@@ -597,6 +597,37 @@ static void set_print_build_dir(struct options *o, const char *a)
 	o->print_build_dir = 1;
 }
 
+static void set_kunit(struct options *o, const char *a)
+{
+	o->kunit = a && *a ? a : "*";
+}
+
+static void set_kunitconfig(struct options *o, const char *a)
+{
+	if (!*a)
+		usage_error("empty path for --kunitconfig");
+	options_push(&o->kunitconfig, &o->n_kunitconfig, a);
+}
+
+static void set_kunit_filter(struct options *o, const char *a)
+{
+	if (!*a)
+		usage_error("empty --kunit-filter");
+	o->kunit_filter = a;
+}
+
+static void set_kunit_filter_action(struct options *o, const char *a)
+{
+	if (strcmp(a, "skip"))
+		usage_error("--kunit-filter-action takes skip, not '%s'", a);
+	o->kunit_filter_action = a;
+}
+
+static void set_kunit_summary(struct options *o, const char *a)
+{
+	o->kunit_summary = 1;
+}
+
 static void set_init(struct options *o, const char *a)
 {
 	o->init = a;
@@ -800,6 +831,21 @@ const struct optdef options_table[] = {
 	{ "module-src", 0, "DIR", U | A, EFF_CODE, SEC_KERNEL, "dir",
 	  "build the Kbuild module in DIR against exactly the kernel this run boots (cached by DIR's content and the kernel) and load it as --load-module does (repeatable)",
 	  set_module_src },
+	{ "kunit", 0, "[GLOB]", OPT_OPTARG, EFF_BUILD, SEC_KERNEL, NULL,
+	  "run the KUnit suites matching GLOB (default: all) at boot, on a variant with KUnit and the --kunitconfig suites built in; their KTAP goes to stdout, their counts to --result-json and --junit; exit 1 when one fails; a command given runs after them",
+	  set_kunit },
+	{ "kunitconfig", 0, "FILE|DIR", A, EFF_BUILD, SEC_KERNEL, "file",
+	  "the suites to build for --kunit: a .kunitconfig (DIR/.kunitconfig; a relative path not found here is looked for in the kernel's source tree), merged as kunit.py merges them (repeatable; default kunit.py's: all tests)",
+	  set_kunitconfig },
+	{ "kunit-filter", 0, "FILTER", 0, EFF_REPORT, SEC_KERNEL, NULL,
+	  "with --kunit: run only the tests whose attributes match FILTER (kunit.filter, e.g. \"speed>slow\"; kernels from 6.6)",
+	  set_kunit_filter },
+	{ "kunit-filter-action", 0, "skip", 0, EFF_REPORT, SEC_KERNEL, "words:skip",
+	  "with --kunit-filter: report the tests filtered out as skipped instead of leaving them out",
+	  set_kunit_filter_action },
+	{ "kunit-summary", 0, NULL, 0, EFF_REPORT, SEC_KERNEL, NULL,
+	  "with --kunit: print a summary as kunit.py does instead of the KTAP",
+	  set_kunit_summary },
 	{ "print-build-dir", 0, NULL, 0, EFF_ACTION, SEC_KERNEL, NULL,
 	  "print the build directory of the kernel these options boot (built first if need be), for make -C DIR ARCH=um M=$PWD, and exit",
 	  set_print_build_dir },
@@ -913,6 +959,7 @@ const struct option *options_long(void)
 		if (n + 1 >= OPTIONS_MAX)
 			die("internal error: too many options");
 		opts[n++] = (struct option){ d->name,
+					     (d->flags & OPT_OPTARG) ? optional_argument :
 					     d->arg ? required_argument : no_argument,
 					     NULL, (int)(d - options_table) + 256 };
 	}
@@ -1204,6 +1251,7 @@ void options_free(struct options *o)
 	free(o->append);
 	free(o->load_module);
 	free(o->module_src);
+	free(o->kunitconfig);
 	mounts_free(o->mounts, o->n_mounts);
 	disks_free(o->disks, o->n_disks);
 	memset(o, 0, sizeof(*o));
@@ -1305,6 +1353,10 @@ void options_parse(struct options *o, int argc, char **argv)
 				usage_error("unknown option '-%c'", optopt);
 			options_unknown(argv[optind - 1]);
 		}
+		/* --kunit GLOB: the next word, unless it is an option */
+		if ((d->flags & OPT_OPTARG) && !optarg && optind < argc &&
+		    argv[optind][0] != '-' && !config_where(argv[optind]))
+			optarg = argv[optind++];
 		d->set(o, d->arg ? optarg : NULL);
 	}
 	options_arg = NULL;
@@ -1323,6 +1375,12 @@ void options_parse(struct options *o, int argc, char **argv)
 		usage_error("--kconfig, --kconfig-add, --flavour and --coverage build a kernel: not with --kernel");
 	if (o->commit && !o->kernel_tree)
 		usage_error("--commit needs --kernel-tree");
+	if (!o->kunit && (o->n_kunitconfig || o->kunit_filter || o->kunit_summary))
+		usage_error("--kunitconfig, --kunit-filter and --kunit-summary go with --kunit");
+	if (o->kunit_filter_action && !o->kunit_filter)
+		usage_error("--kunit-filter-action goes with --kunit-filter");
+	if (o->kunit && o->kernel)
+		usage_error("--kunit builds a kernel with KUnit: not with --kernel");
 	if ((o->drop_kernel || o->coverage) && o->drop_landlock)
 		usage_error("--drop-layer: one isolation layer must stay (--coverage gives the kernel layer up)");
 	if (o->allow_modules && o->drop_landlock)
@@ -1344,7 +1402,11 @@ void options_parse(struct options *o, int argc, char **argv)
 	env = options_env("UMLRUN_KERNEL_ARGS");
 	if (env && *env && kparams_check(env, drop, err, sizeof(err)))
 		usage_error("UMLRUN_KERNEL_ARGS '%s': %s", env, err);
-	if (optind >= argc) {
+	if (optind >= argc && o->kunit) {
+		/* --kunit alone: the suites at boot, and nothing after */
+		o->shell[0] = "true";
+		o->argv = o->shell;
+	} else if (optind >= argc) {
 		/* No command: an interactive shell, like docker run -it. */
 		o->shell[0] = getenv("SHELL");
 		if (!o->shell[0] || access(o->shell[0], X_OK) < 0)

@@ -72,6 +72,8 @@ void plan_derive(const struct options *user, struct plan *p)
 				   sizeof(char *));
 	o->module_src = plan_copy(user->module_src, user->n_module_src,
 				  sizeof(char *));
+	o->kunitconfig = plan_copy(user->kunitconfig, user->n_kunitconfig,
+				   sizeof(char *));
 	o->mounts = plan_copy(user->mounts, user->n_mounts, sizeof(*o->mounts));
 	for (i = 0; i < o->n_mounts; i++) {
 		o->mounts[i].src = plan_strdup(user->mounts[i].src);

@@ -11,6 +11,8 @@
 #include "splat.h"
 #include "tap.h"
 
+struct kunit;
+
 struct result {
 	int status;			/* umlrun's own exit status */
 	int exited;			/* the command exited with exit_code */
@@ -21,7 +23,9 @@ struct result {
 	char error[PROTO_MAX_ERRMSG + 512];		/* umlrun's (or the guest's) complaint */
 	long long start_ms, hello_ms, end_ms;	/* CLOCK_MONOTONIC */
 	unsigned long long bytes_stdin, bytes_stdout, bytes_stderr;
-	struct tap *tap;		/* --junit: reads the command's stdout */
+	struct tap *tap;		/* --junit: reads the command's stdout
+					 * (with --kunit: the suites' KTAP) */
+	struct kunit *kunit;		/* --kunit: reads the console's KTAP */
 	struct splats splats;		/* the kernel's splats, from the console */
 };
 

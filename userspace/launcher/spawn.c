@@ -40,6 +40,7 @@
 #include "landlock.h"
 #include "layers.h"
 #include "log.h"
+#include "kunit.h"
 #include "modules.h"
 #include "mounts.h"
 #include "net.h"
@@ -454,7 +455,7 @@ static char **spawn_args(const struct uml *u, const struct options *o)
 	}
 	/* Not quiet (loglevel 4): a WARN and lockdep print at KERN_WARNING,
 	 * and splats are results (splat.c). Boot prints three lines more. */
-	if (!o->verbose && !o->log_file)
+	if (!o->verbose && !o->log_file && !o->kunit)
 		argv[n++] = "loglevel=5";
 	/* The host-side write policy: without it nothing is writable. */
 	argv[n] = mounts_hostfs_rw(o->mounts, o->n_mounts);
@@ -483,6 +484,7 @@ static char **spawn_args(const struct uml *u, const struct options *o)
 		argv[n++] = spawn_param("sysctl.kernel.threads-max", procs, "--max-procs");
 	}
 	n = kmodes_args(o, u->kernel, argv, n, ARRAY_SIZE(argv) - 1);
+	n = kunit_args(o, u->kernel, argv, n, ARRAY_SIZE(argv) - 1);
 	n = kparams_append(argv, n, ARRAY_SIZE(argv) - 1, o->append,
 			   o->n_append);
 	n = spawn_extra_args(argv, n, ARRAY_SIZE(argv) - 1);

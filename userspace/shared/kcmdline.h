@@ -23,6 +23,12 @@
 #define KCMD_HOSTNAME "umlrun.hostname"		/* the guest's host name */
 #define KCMD_LOAD "umlrun.load"			/* N:DIR, the user's modules */
 
+/* KUnit's own, which the launcher sets for --kunit. */
+#define KCMD_KUNIT_ENABLE "kunit.enable"		/* run the built-in suites */
+#define KCMD_KUNIT_GLOB "kunit.filter_glob"	/* which suites and tests */
+#define KCMD_KUNIT_FILTER "kunit.filter"		/* by attributes (6.6 on) */
+#define KCMD_KUNIT_FILTER_ACTION "kunit.filter_action"
+
 /* Flags of a row. */
 #define KCMD_PREFIX 0x1	/* protects every parameter starting with name */
 #define KCMD_TUNE 0x2	/* umlrun sets it, but --append may change it */
@@ -84,6 +90,7 @@ static const struct kcmd_param kcmd_params[] = {
 	{ "seccomp", KCMD_PREFIX, "the process mode: only seccomp=off, which umlrun keeps", NULL },
 	{ "sysctl.kernel.threads_max", KCMD_PREFIX, "the guest's process bound", "--max-procs" },
 	{ "initcall_blacklist", KCMD_PREFIX, "initcalls umlrun leaves out", NULL },
+	{ "kunit", KCMD_PREFIX, "KUnit's parameters (kunit_shutdown would stop the boot)", "--kunit and --kunit-filter" },
 	{ "lpj", KCMD_TUNE, "the delay-loop calibration", NULL },
 	{ "loglevel", KCMD_TUNE, "the console's log level", NULL },
 	{ "dummy.numdummies", KCMD_TUNE, "dummy devices at boot", NULL },
