@@ -103,7 +103,7 @@ int main(void)
 	   "kunit.py's suite header");
 	ok(strstr(out, "[PASSED] example_simple_test\n    # example_fail: EXPECTATION FAILED at lib/x.c:1\n[FAILED] example_fail\n") != NULL,
 	   "a line per test, a failure after its diagnostics");
-	ok(strstr(out, "=================== example_params_test ====================\n[SKIPPED] example value 3\n[PASSED] example value 2\n=============== [PASSED] example_params_test ===============\n") != NULL,
+	ok(strstr(out, "=================== example_params_test  ===================\n[SKIPPED] example value 3\n[PASSED] example value 2\n=============== [PASSED] example_params_test ===============\n") != NULL,
 	   "parameters under a header of their own");
 	ok(strstr(out, "===================== [FAILED] example =====================\n") != NULL,
 	   "the suite's footer");

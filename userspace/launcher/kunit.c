@@ -377,8 +377,13 @@ static void kunit_summarise(struct kunit *k, int d, const char *s, const char *l
 	if (!strncmp(s, "KTAP version", 12) || !strncmp(s, "TAP version", 11))
 		return;
 	if (d > 0 && !strncmp(s, "1..", 3)) {
-		snprintf(msg, sizeof(msg), "%s (%s subtests)",
-			 lv->subname[0] ? lv->subname : "?", s + 3);
+		/* kunit.py's print_test_header */
+		if (!strtoll(s + 3, NULL, 10))
+			snprintf(msg, sizeof(msg), "%s ", lv->subname);
+		else
+			snprintf(msg, sizeof(msg), "%s%s(%s subtest%s)", lv->subname,
+				 lv->subname[0] ? " " : "", s + 3,
+				 strcmp(s + 3, "1") ? "s" : "");
 		kunit_divider(k, msg);
 		lv->header = 1;
 		return;
@@ -386,7 +391,8 @@ static void kunit_summarise(struct kunit *k, int d, const char *s, const char *l
 	if (kunit_result(s, name, sizeof(name), &status)) {
 		/* parameters have no plan: their header comes with the first */
 		if (d > 0 && lv->subname[0] && !lv->header) {
-			kunit_divider(k, lv->subname);
+			snprintf(msg, sizeof(msg), "%s ", lv->subname);
+			kunit_divider(k, msg);
 			lv->header = 1;
 		}
 		if (d + 1 < TAP_MAX_DEPTH && k->lv[d + 1].header) {
