@@ -60,7 +60,7 @@ SHARED_SRC := $(addprefix userspace/shared/,proto.c util.c)
 LAUNCHER_SRC := $(addprefix userspace/launcher/,main.c options.c spawn.c loop.c console.c log.c tty.c \
 	net.c sandbox.c layers.c kparams.c mounts.c landlock.c bounds.c confine.c result.c \
 	doctor.c kernels.c ring.c disks.c root.c splat.c gdb.c tap.c config.c kmodes.c coverage.c \
-	hostpath.c plan.c reaper.c sha256.c modules.c kunit.c) \
+	hostpath.c plan.c reaper.c sha256.c modules.c kunit.c commits.c) \
 	$(SHARED_SRC)
 INIT_SRC := $(addprefix userspace/init/,main.c log.c fs.c relay.c net.c mounts.c disks.c coverage.c) $(SHARED_SRC)
 LAUNCHER_OBJ := $(LAUNCHER_SRC:userspace/%.c=$(B)/host/%.o)
@@ -209,13 +209,13 @@ check-sanitize: all kernels $(B)/tests/fakeguest
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		prove -f --timer $(SANITIZE_TESTS)
 
-# everything but the slow tier: tests/bisect.t and tests/commit.t build a
-# kernel tree, and any other script whose kernel is not cached (a flavour,
+# everything but the slow tier: tests/bisect.t, tests/commit.t and
+# tests/commits.t build a kernel tree, and any other script whose kernel is not cached (a flavour,
 # the bisect recipe) skips itself
 check-fast: all kernels $(UNIT_BIN)
 	$(Q)UMLRUN_SLOW_TIERS=cached UMLRUN_MUST_WORK=$${UMLRUN_MUST_WORK:-1} \
 		prove -f --timer $(UNIT_BIN) \
-		$(filter-out tests/bisect.t tests/commit.t,$(wildcard tests/*.t))
+		$(filter-out tests/bisect.t tests/commit.t tests/commits.t,$(wildcard tests/*.t))
 
 check-unit: $(UNIT_BIN)
 	$(Q)prove -f --timer $(UNIT_BIN)

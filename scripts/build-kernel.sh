@@ -422,10 +422,11 @@ progress() {
 
 # make_kernel TREE SRC OBJ: build the kernel proper.
 make_kernel() {
-	local tree=$1 src=$2 obj=$3 log=$1/build.log start total=0 rc
+	local tree=$1 src=$2 obj=$3 log=$1/build.log start total=0 rc from first
 	local count=$cache/.files-${label//\//_}
 	say "building with $jobs jobs (log: $log)"
 	start=$(date +%s)
+	from=$(($(stat -c %s "$log" 2>/dev/null || echo 0) + 1))
 	[ -r "$count" ] && total=$(cat "$count")
 	set +e
 	make -C "$src" O="$obj" ARCH=um -j"$jobs" all 2>&1 |
@@ -434,7 +435,11 @@ make_kernel() {
 	set -e
 	if [ "$rc" != 0 ]; then
 		grep -E 'error|Error' "$log" | tail -n 10 >&2 || true
-		fail "kernel build failed (see $log)"
+		# this build's first compiler error names the file that failed
+		first=$(tail -c "+$from" "$log" |
+			grep -m1 -E '^[^ ]+:[0-9]+(:[0-9]+)?: (fatal )?error: ' |
+			sed "s|^$src/||; s|^\.\./[^ ]*/src/||") || true
+		fail "kernel build failed${first:+: $first} (see $log)"
 	fi
 	# A full build's file count makes the next one's percentage.
 	if [ -s "$count.new" ] && [ "$(cat "$count.new")" -gt 1000 ]; then

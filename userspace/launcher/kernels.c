@@ -34,6 +34,8 @@
 
 #define KERNELS_TAIL_LINES 25
 
+int kernels_failure_fd = -1;
+
 /*
  * The build script: UMLRUN_BUILD_KERNEL, else next to the launcher in a
  * source tree (./scripts), else where `make install` puts it; 0 or -ENOENT.
@@ -191,8 +193,11 @@ static const char *kernels_tail_dump(struct kernels_tail *t, int refused)
 		s = t->line[(t->next + i) % KERNELS_TAIL_LINES];
 		if (!s)
 			continue;
-		if (refused && !strncmp(s, "build-kernel: ", 14))
+		if (!strncmp(s, "build-kernel: ", 14) ||
+		    !strncmp(s, "build-module: ", 14))
 			why = s + 14;
+		if (refused && why == s + 14)
+			continue;
 		else if (refused && !strncmp(s, "config: ", 8) && !log_verbose)
 			warn("%s", s);
 		else if (!refused && !log_verbose)
@@ -384,11 +389,16 @@ void kernels_run(char **argv, const char *what, char *out, size_t len,
 		out[--dlen] = 0;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == atoi(FACT_BUILD_REFUSED)) {
 		why = kernels_tail_dump(&tail, 1);
+		if (kernels_failure_fd >= 0)
+			dprintf(kernels_failure_fd, "build\t%s\n", why ? why : "options refused");
 		die("%s: %s", what, why ? why : "options refused");
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) || !dlen ||
 	    (!lines && strchr(out, '\n'))) {
-		kernels_tail_dump(&tail, 0);
+		why = kernels_tail_dump(&tail, 0);
+		if (kernels_failure_fd >= 0)
+			dprintf(kernels_failure_fd, "build\t%s\n",
+				why ? why : "the build failed");
 		kernels_tail_free(&tail);
 		die("%s did not build", what);
 	}

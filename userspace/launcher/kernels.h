@@ -25,6 +25,8 @@ void kernels_build(const struct options *o, char *dir, size_t len);
  */
 void kernels_run(char **argv, const char *what, char *out, size_t len,
 		 int lines);
+/* --commits: where a build that fails says why ("build\tWHY\n"), or -1. */
+extern int kernels_failure_fd;
 /* The directory the kernel o asks for is (or would be) in, built or not:
  * 0, or -errno when the build script cannot say. */
 int kernels_where(const struct options *o, char *dir, size_t len);

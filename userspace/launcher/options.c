@@ -502,6 +502,13 @@ static void set_kernel_tree(struct options *o, const char *a)
 	o->kernel_tree = a;
 }
 
+static void set_commits(struct options *o, const char *a)
+{
+	if (!*a || *a == '-' || !strstr(a, ".."))
+		usage_error("--commits takes a range A..B of the tree's commits, not '%s'", a);
+	o->commits = a;
+}
+
 static void set_commit(struct options *o, const char *a)
 {
 	if (!*a || *a == '-')
@@ -790,6 +797,9 @@ const struct optdef options_table[] = {
 	{ "commit", 0, "REV", U, EFF_CODE, SEC_KERNEL, NULL,
 	  "with --kernel-tree: build REV of the git tree, written to the cache (work tree untouched)",
 	  set_commit },
+	{ "commits", 0, "A..B", 0, EFF_CODE, SEC_KERNEL, NULL,
+	  "with --kernel-tree: build and run each commit of the range A..B, oldest first, as --commit does; a line per commit, a table at the end, a row per commit in --result-json; exit 0 only when every commit passed",
+	  set_commits },
 	{ "kconfig", 0, "FILE", U | P | A, EFF_BUILD, SEC_KERNEL, "file",
 	  "a kconfig fragment applied after umlrun's (repeatable); the kernel is built on first use and cached per configuration",
 	  set_kconfig },
@@ -1375,6 +1385,11 @@ void options_parse(struct options *o, int argc, char **argv)
 		usage_error("--kconfig, --kconfig-add, --flavour and --coverage build a kernel: not with --kernel");
 	if (o->commit && !o->kernel_tree)
 		usage_error("--commit needs --kernel-tree");
+	if (o->commits && (!o->kernel_tree || o->commit))
+		usage_error("--commits needs --kernel-tree, and no --commit");
+	if (o->commits && (o->junit || o->log_file || o->coverage || o->gdb ||
+			   o->print_build_dir))
+		usage_error("--commits runs once per commit: not with --junit, --log, --coverage, --gdb or --print-build-dir");
 	if (!o->kunit && (o->n_kunitconfig || o->kunit_filter || o->kunit_summary))
 		usage_error("--kunitconfig, --kunit-filter and --kunit-summary go with --kunit");
 	if (o->kunit_filter_action && !o->kunit_filter)

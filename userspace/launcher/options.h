@@ -69,6 +69,7 @@ struct options {
 	const char *kunit_filter;	/* --kunit-filter: by attributes */
 	const char *kunit_filter_action;	/* --kunit-filter-action */
 	int kunit_summary;		/* --kunit-summary: kunit.py's, not KTAP */
+	const char *commits;		/* --commits A..B: each commit of the tree */
 	const char *init;		/* --init: the guest init */
 	const char *log_file;		/* --log: keep the kernel log here */
 	const char *result_json;	/* --result-json: the outcome for machines */

@@ -31,7 +31,7 @@ long long result_now_ms(void)
 }
 
 /* A JSON string (quoted, escaped) of s into out. */
-static void result_json_str(FILE *f, const char *s)
+void result_json_str(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 

@@ -7,6 +7,8 @@
 #ifndef UMLRUN_RESULT_H
 #define UMLRUN_RESULT_H
 
+#include <stdio.h>
+
 #include "proto.h"
 #include "splat.h"
 #include "tap.h"
@@ -30,6 +32,8 @@ struct result {
 };
 
 long long result_now_ms(void);
+/* s as a JSON string (quoted, escaped) on f. */
+void result_json_str(FILE *f, const char *s);
 /* --junit: make path now, as a new file (dies if it cannot; follow:
  * --follow-links), read stdout as TAP. */
 void result_tests_start(struct result *r, const char *path, const char *name,
