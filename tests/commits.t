@@ -8,7 +8,8 @@
 # file and B2 mending it. C0..C3: a line per commit, C2 failed, the table,
 # a row per commit in --result-json, exit 1; C2..C3 alone: exit 0; C3..B2:
 # B1 did not build, named with its file and the compiler's first error.
-# With --splat-is-failure a commit whose kernel warns fails. The work tree
+# With --splat-is-failure a commit whose kernel warns fails; --module-src
+# builds against the tree while it holds the kernel. The work tree
 # and HEAD are not touched. Own cache and tree at a fixed place outside
 # the checkout, kept between runs: the first run on a machine is one full
 # kernel build, later ones are incremental.
@@ -74,6 +75,15 @@ TEST_TIMEOUT=3600 um --kernel-tree "$repo" --commits "$c2..$c3" --splat-is-failu
 	sh -c 'echo "<4>WARNING: CPU: 0 PID: 1 at fake.c:1 f+0x0/0x1" >/dev/kmsg'
 is "$rc" 1 "--splat-is-failure: a commit whose kernel warns fails"
 like "$(cat "$T/err")" "\\[1/1\\] ${c3:0:12} C extraversion -c3: built, booted, exit 0, 1 splat: FAILED" "  ... saying so"
+
+# --- --module-src against a tree's kernel ---------------------------------------------
+# B2 was built last: its module builds against the tree; C3's kernel is
+# cached but the tree has moved on, which is said, not built against.
+um --kernel-tree "$repo" --commit "$b2" --module-src "$ROOT/tests/splat" -- sh -c 'lsmod | grep -c "^umlrun_splat "'
+is "$rc/$(cat "$T/out")" "0/1" "--module-src with --kernel-tree --commit: built against that commit's tree and loaded"
+um --kernel-tree "$repo" --commit "$c3" --module-src "$ROOT/tests/splat" -- true
+is "$rc" 125 "--module-src against a cached commit whose tree built another since: 125"
+like "$(cat "$T/err")" "build-module: the build tree .* has built another kernel since" "  ... saying why"
 
 um --kernel-tree "$repo" --commits "$c3..$c3" -- true
 is "$rc/$(wc -l <"$T/err")" 125/1 "an empty range: 125, one line"
