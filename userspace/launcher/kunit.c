@@ -488,6 +488,16 @@ void kunit_feed(struct kunit *k, const char *buf, size_t len)
 	}
 }
 
+/* "what: v" after the others, as kunit.py lists its counts (only those
+ * that are not 0) */
+static void kunit_count(char *buf, size_t len, size_t *n, unsigned long long v,
+			const char *what)
+{
+	if (v && *n < len)
+		*n += (size_t)snprintf(buf + *n, len - *n, "%s%s: %llu",
+				       *n ? ", " : "", what, v);
+}
+
 int kunit_end(struct kunit *k, struct result *r, int status)
 {
 	struct tap_counts c;
@@ -515,15 +525,10 @@ int kunit_end(struct kunit *k, struct result *r, int status)
 	if (k->summary) {
 		fprintf(k->out, "%.*s\n", KUNIT_DIVIDER,
 			"============================================================");
-#define KUNIT_COUNT(v, what)                                                  \
-	if (v)                                                                \
-		n += (size_t)snprintf(counts + n, sizeof(counts) - n, "%s%s: %llu", \
-				      n ? ", " : "", what, v)
-		KUNIT_COUNT(c.passed, "passed");
-		KUNIT_COUNT(c.failed, "failed");
-		KUNIT_COUNT(c.errors, "crashed");
-		KUNIT_COUNT(c.skipped, "skipped");
-#undef KUNIT_COUNT
+		kunit_count(counts, sizeof(counts), &n, c.passed, "passed");
+		kunit_count(counts, sizeof(counts), &n, c.failed, "failed");
+		kunit_count(counts, sizeof(counts), &n, c.errors, "crashed");
+		kunit_count(counts, sizeof(counts), &n, c.skipped, "skipped");
 		fprintf(k->out, "Testing complete. Ran %llu tests%s%s\n", total,
 			n ? ": " : "", counts);
 		fflush(k->out);
