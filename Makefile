@@ -60,7 +60,7 @@ SHARED_SRC := $(addprefix userspace/shared/,proto.c util.c)
 LAUNCHER_SRC := $(addprefix userspace/launcher/,main.c options.c spawn.c loop.c console.c log.c tty.c \
 	net.c sandbox.c layers.c kparams.c mounts.c landlock.c bounds.c confine.c result.c \
 	doctor.c kernels.c ring.c disks.c root.c splat.c gdb.c tap.c config.c kmodes.c coverage.c \
-	hostpath.c plan.c reaper.c sha256.c) \
+	hostpath.c plan.c reaper.c sha256.c modules.c kunit.c commits.c) \
 	$(SHARED_SRC)
 INIT_SRC := $(addprefix userspace/init/,main.c log.c fs.c relay.c net.c mounts.c disks.c coverage.c) $(SHARED_SRC)
 LAUNCHER_OBJ := $(LAUNCHER_SRC:userspace/%.c=$(B)/host/%.o)
@@ -209,13 +209,14 @@ check-sanitize: all kernels $(B)/tests/fakeguest
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		prove -f --timer $(SANITIZE_TESTS)
 
-# everything but the slow tier: tests/bisect.t, tests/bisect-versions.t
-# and tests/commit.t build a kernel tree, and any other script whose kernel
-# is not cached (a flavour, the bisect recipe) skips itself
+# everything but the slow tier: tests/bisect.t, tests/bisect-versions.t,
+# tests/commit.t and tests/commits.t build a kernel tree, and any other
+# script whose kernel is not cached (a flavour, the bisect recipe) skips
+# itself
 check-fast: all kernels $(UNIT_BIN)
 	$(Q)UMLRUN_SLOW_TIERS=cached UMLRUN_MUST_WORK=$${UMLRUN_MUST_WORK:-1} \
 		prove -f --timer $(UNIT_BIN) \
-		$(filter-out tests/bisect.t tests/bisect-versions.t tests/commit.t,$(wildcard tests/*.t))
+		$(filter-out tests/bisect.t tests/bisect-versions.t tests/commit.t tests/commits.t,$(wildcard tests/*.t))
 
 check-unit: $(UNIT_BIN)
 	$(Q)prove -f --timer $(UNIT_BIN)
@@ -246,7 +247,7 @@ install-files:
 		install -D -m 644 $(KERNEL_DIR)/$$v/hostexec.ko $(DESTDIR)$(LIBDIR)/kernels/$$v/hostexec.ko || exit 1; \
 	done
 	$(Q)for f in scripts/build-kernel.sh scripts/kconfig.sh scripts/check-config.sh scripts/kconfig-why.pl \
-		scripts/guest-dockerd.sh scripts/coverage.sh; do \
+		scripts/guest-dockerd.sh scripts/coverage.sh scripts/build-module.sh; do \
 		install -D -m 755 $$f $(DESTDIR)$(LIBDIR)/$$f || exit 1; done
 	$(Q)install -D -m 644 scripts/facts $(DESTDIR)$(LIBDIR)/scripts/facts
 	$(Q)for f in Kbuild hostexec-driver/Kbuild hostexec-driver/hostexec.c hostexec-driver/*.h \

@@ -20,6 +20,7 @@
 #        build-kernel.sh --patch-plan DIR  build nothing: each variant of
 #                                       our patches a tree build of DIR
 #                                       tries, and whether it applied
+#        build-kernel.sh --cache        print the cache's directory
 #        build-kernel.sh --list         cached kernels and build trees, sizes
 #        build-kernel.sh --prune        remove all but this checkout's series
 #                                       kernels and their build trees
@@ -57,6 +58,8 @@
 #   trees/export-PATHKEY/            --commit: REV of a git tree, written
 #                                    through a private index (the user's
 #                                    work tree, index and refs untouched)
+#   modules/KERNEL-SRCKEY/           a user's module built against the
+#                                    kernel KERNEL (scripts/build-module.sh)
 # TREEKEY hashes the source package version, fragments, patches and the
 # config scripts; CFGKEY the same less the package; MODKEY the module
 # source; VARKEY the extra lines, sorted, the last one of each option. A
@@ -511,10 +514,11 @@ progress() {
 
 # make_kernel TREE SRC OBJ: build the kernel proper.
 make_kernel() {
-	local tree=$1 src=$2 obj=$3 log=$1/build.log start total=0 rc
+	local tree=$1 src=$2 obj=$3 log=$1/build.log start total=0 rc from first
 	local count=$cache/.files-${label//\//_}
 	say "building with $jobs jobs (log: $log)"
 	start=$(date +%s)
+	from=$(($(stat -c %s "$log" 2>/dev/null || echo 0) + 1))
 	[ -r "$count" ] && total=$(cat "$count")
 	set +e
 	make -C "$src" O="$obj" ARCH=um -j"$jobs" all 2>&1 |
@@ -523,7 +527,11 @@ make_kernel() {
 	set -e
 	if [ "$rc" != 0 ]; then
 		grep -E 'error|Error' "$log" | tail -n 10 >&2 || true
-		fail "kernel build failed (see $log)"
+		# this build's first compiler error names the file that failed
+		first=$(tail -c "+$from" "$log" |
+			grep -m1 -E '^[^ ]+:[0-9]+(:[0-9]+)?: (fatal )?error: ' |
+			sed "s|^$src/||; s|^\.\./[^ ]*/src/||") || true
+		fail "kernel build failed${first:+: $first} (see $log)"
 	fi
 	# A full build's file count makes the next one's percentage.
 	if [ -s "$count.new" ] && [ "$(cat "$count.new")" -gt 1000 ]; then
@@ -1061,15 +1069,18 @@ list_cache() {
 	local d size what k
 	[ -d "$cache" ] || return 0
 	echo "# cache: $cache"
-	for d in "$cache"/kernels/*/ "$cache"/trees/*/; do
+	for d in "$cache"/kernels/*/ "$cache"/trees/*/ "$cache"/modules/*/; do
 		[ -d "$d" ] || continue
 		d=${d%/}
 		size=$(du -sh "$d" 2>/dev/null | cut -f1)
 		case $d in
 		*/kernels/*) what=kernel ;;
+		*/modules/*) what="modules $(cat "$d/source" 2>/dev/null)" ;;
 		*) what=build ;;
 		esac
-		if [ -e "$d/source" ]; then
+		if [[ $d == */modules/* ]]; then
+			:
+		elif [ -e "$d/source" ]; then
 			what="$what $(cat "$d/source")"
 		elif [[ $d != */tree-* ]]; then
 			k=${d##*/}
@@ -1114,6 +1125,14 @@ prune_cache() {
 			[[ $k == $v ]] && continue 2
 		done
 		echo "removing $k ($(du -sh "$d" | cut -f1))" >&2
+		rm -rf "$d"
+	done
+	# a user's modules go with the kernel they were built for
+	for d in "$cache"/modules/*; do
+		[ -e "$d" ] || continue
+		k=${d##*/}
+		[ -e "$cache/kernels/${k%-*}" ] && continue
+		echo "removing modules/$k ($(du -sh "$d" | cut -f1))" >&2
 		rm -rf "$d"
 	done
 }
@@ -1181,9 +1200,13 @@ case ${1:-} in
 	label=plan
 	patch_plan "$(cd "$OLDPWD" && realpath -e -- "$2")"
 	;;
---list | --prune)
+--list | --prune | --cache)
 	[ $# = 1 ] && [ -z "$extra" ] && [ ${#flavours[@]} = 0 ] || usage
-	if [ "$1" = --list ]; then list_cache; else prune_cache; fi
+	case $1 in
+	--list) list_cache ;;
+	--prune) prune_cache ;;
+	*) echo "$cache" ;;
+	esac
 	;;
 -* | '') usage ;;
 *) [ $# = 1 ] || usage; build_series "$1" ;;

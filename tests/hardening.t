@@ -3,7 +3,8 @@
 # Hardening against a guest root that attacks its own kernel, on both
 # series, as host root and as nobody: no path to kernel memory (/dev/mem,
 # /proc/kcore, the kernel process's own /proc/self/mem through a second
-# hostfs mount), no module after boot, lockdown that cannot be lowered, no
+# hostfs mount), no module after boot (also when the user's own module
+# was loaded at boot, --load-module), lockdown that cannot be lowered, no
 # signing key to read; no stale host mapping of a freed page (a fork
 # child's MADV_DONTFORK pages on 6.1, a failed stub call at the host's map
 # limit), no host system call through UML's stub from guest code; and
@@ -55,6 +56,8 @@ for KV in 6.12 6.1; do
 	module_build attack "$kern"
 	ok $? "$KV: the attack module builds against the cached tree"
 	cp "$T/attack/umlrun_attack.ko" "$BASE/attack.ko" && chmod 644 "$BASE/attack.ko"
+	module_build splat "$kern"
+	cp "$T/splat/umlrun_splat.ko" "$BASE/splat.ko" && chmod 644 "$BASE/splat.ko"
 	addr=$(awk '$3 == "modules_disabled" { print $1 }' "$obj/System.map")
 	off=$((0x$addr - 0x60000000))
 	like "$off" '^[0-9]+$' "$KV: modules_disabled is at offset $off of the kernel image"
@@ -86,22 +89,25 @@ for KV in 6.12 6.1; do
 			[ "$KV" = 6.1 ] && echo 0x7fc0000000 || echo 0x7fbffff000) data rw jump: signal 11 end " \
 			"$KV $user: a fork child loses its parent's DONTFORK pages (control: it keeps a copy of the others); guest code that runs the stub with its own request is killed"
 
-		# --- kernel memory -------------------------------------------
-		as "$user" -- sh -c "
-			ls /dev/mem /dev/kmem /dev/port /proc/kcore 2>/dev/null | wc -l
-			mknod /tmp/mem c 1 1 && mknod /tmp/kmem c 1 2
-			printf '\\0\\0\\0\\0' | dd of=/tmp/mem bs=1 seek=$off conv=notrunc 2>/dev/null && echo WROTE-MEM
-			dd if=/tmp/mem bs=1 count=4 skip=$off 2>/dev/null | wc -c
-			mount -t hostfs none /mnt -o /proc || echo no-hostfs
-			printf '\\0\\0\\0\\0' | dd of=/mnt/self/mem bs=1 seek=\$((0x$addr)) conv=notrunc 2>/dev/null && echo WROTE-SELF-MEM
-			echo 0 >/proc/sys/kernel/modules_disabled 2>/dev/null && echo REOPENED
-			cat /proc/sys/kernel/modules_disabled
-			echo none >/sys/kernel/security/lockdown 2>/dev/null && echo LOWERED
-			cat /sys/kernel/security/lockdown
-			insmod $BASE/attack.ko 2>/dev/null && echo LOADED
-			echo end"
-		is "$rc/$(tr '\n' ' ' <"$T/out")" "0/0 0 1 none integrity [confidentiality] end " \
-			"$KV $user: no /dev/mem, kcore or port; mem, /proc/self/mem, modules_disabled, lockdown and insmod all refused"
+		# --- kernel memory (and with a module of the user's loaded at
+		# boot: the kernel is locked after it all the same) ------------
+		for mod in "" "$BASE/splat.ko"; do
+			as "$user" ${mod:+--load-module "$mod"} -- sh -c "
+				ls /dev/mem /dev/kmem /dev/port /proc/kcore 2>/dev/null | wc -l
+				mknod /tmp/mem c 1 1 && mknod /tmp/kmem c 1 2
+				printf '\\0\\0\\0\\0' | dd of=/tmp/mem bs=1 seek=$off conv=notrunc 2>/dev/null && echo WROTE-MEM
+				dd if=/tmp/mem bs=1 count=4 skip=$off 2>/dev/null | wc -c
+				mount -t hostfs none /mnt -o /proc || echo no-hostfs
+				printf '\\0\\0\\0\\0' | dd of=/mnt/self/mem bs=1 seek=\$((0x$addr)) conv=notrunc 2>/dev/null && echo WROTE-SELF-MEM
+				echo 0 >/proc/sys/kernel/modules_disabled 2>/dev/null && echo REOPENED
+				cat /proc/sys/kernel/modules_disabled
+				echo none >/sys/kernel/security/lockdown 2>/dev/null && echo LOWERED
+				cat /sys/kernel/security/lockdown
+				insmod $BASE/attack.ko 2>/dev/null && echo LOADED
+				echo end"
+			is "$rc/$(tr '\n' ' ' <"$T/out")" "0/0 0 1 none integrity [confidentiality] end " \
+				"$KV $user${mod:+ --load-module}: no /dev/mem, kcore or port; mem, /proc/self/mem, modules_disabled, lockdown and insmod all refused"
+		done
 
 		# --- a module in the kernel process (kernel layer given up) ---
 		echo keep >"$BASE/outside"

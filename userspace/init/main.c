@@ -7,6 +7,7 @@
  * It never returns: PID 1 exiting would panic the kernel.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -119,6 +120,73 @@ static void init_load_module(void)
 }
 
 /*
+ * --load-module, --module-src: the user's modules, "N:DIR" (umlrun.load),
+ * DIR a directory of the run directory holding N files whose names give
+ * the order ("00-name.ko"). Opened before /dev is mounted (the run
+ * directory may lie under the host's /dev/shm), loaded after hostexec
+ * and before the kernel is locked.
+ */
+#define INIT_MAX_MODULES 32
+
+static struct {
+	int fd;
+	const char *name;
+} init_user_mods[INIT_MAX_MODULES];
+static size_t init_n_user_mods;
+
+static int init_ko_filter(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return n > 3 && !strcmp(d->d_name + n - 3, ".ko");
+}
+
+static void init_open_user_modules(void)
+{
+	const char *v = init_param(KCMD_LOAD), *dir;
+	struct dirent **ents;
+	char path[4096], *end;
+	unsigned long want;
+	int n, i;
+
+	if (!v)
+		return;
+	want = strtoul(v, &end, 10);
+	if (*end != ':' || !want || want > INIT_MAX_MODULES)
+		init_fatal(125, KCMD_LOAD "=%s: want N:DIR", v);
+	dir = end + 1;
+	n = scandir(dir, &ents, init_ko_filter, alphasort);
+	if (n < 0)
+		init_fatal(125, "the modules in %s: %s", dir, strerror(errno));
+	if ((unsigned long)n != want)
+		init_fatal(125, "%s holds %d modules, not %lu", dir, n, want);
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, ents[i]->d_name);
+		init_user_mods[i].fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (init_user_mods[i].fd < 0)
+			init_fatal(125, "open module %s: %s", path, strerror(errno));
+		/* "00-name.ko": the name the user gave */
+		init_user_mods[i].name = strdup(ents[i]->d_name + strcspn(ents[i]->d_name, "-") + 1);
+		free(ents[i]);
+	}
+	free(ents);
+	init_n_user_mods = (size_t)n;
+}
+
+static void init_load_user_modules(void)
+{
+	size_t i;
+
+	for (i = 0; i < init_n_user_mods; i++) {
+		if (syscall(SYS_finit_module, init_user_mods[i].fd, "", 0) < 0)
+			init_fatal(125, "your module %s did not load: %s (the kernel log says why: -v or --log)",
+				   init_user_mods[i].name, strerror(errno));
+		close(init_user_mods[i].fd);
+		init_log("loaded %s", init_user_mods[i].name);
+	}
+}
+
+/*
  * umlrun --gdb: say where hostexec.ko's sections are, on the console, where
  * the launcher's gdb script (launcher/gdb.c) picks them up to load the
  * module's symbols.
@@ -149,8 +217,8 @@ static void init_gdb_sections(void)
 }
 
 /*
- * Close the kernel to guest root before anything of the user's runs: no
- * more modules, and lockdown at confidentiality, which refuses unsigned
+ * Close the kernel to guest root before anything of the user's runs
+ * (but the user's own modules, loaded first): no more modules, and lockdown at confidentiality, which refuses unsigned
  * modules and every interface that reads or writes kernel memory (a guard
  * that does not rest on the one modules_disabled variable; /dev/mem and
  * /proc/kcore are not even built). A kernel without lockdown is refused
@@ -160,6 +228,8 @@ static void init_lock_kernel(void)
 {
 	int err;
 
+	/* the user's own, before anything else may load one */
+	init_load_user_modules();
 	if (init_param(KCMD_ALLOW_MODULES))
 		return;
 	err = init_write_file("/proc/sys/kernel/modules_disabled", "1");
@@ -247,6 +317,7 @@ void init_setup(void)
 
 	init_mount("proc", "/proc", "proc", nosuid, NULL, 1);
 	init_read_cmdline();
+	init_open_user_modules();
 	init_mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755", 1);
 	/* Before /tmp gets its tmpfs: the module may live under the host's. */
 	init_load_module();

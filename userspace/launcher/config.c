@@ -509,7 +509,8 @@ int config_judge(const struct plan *pa, const struct plan *pb,
 	JUDGE(!config_same(a->kernel, b->kernel) ||
 	      !config_same(a->kernel_tree, b->kernel_tree) ||
 	      !config_same(a->commit, b->commit) ||
-	      !config_same(a->module, b->module) || !config_same(a->init, b->init),
+	      !config_same(a->module, b->module) || !config_same(a->init, b->init) ||
+	      b->n_load_module > a->n_load_module || b->n_module_src > a->n_module_src,
 	      "runs a kernel, init or module of its choosing");
 	JUDGE(b->net > a->net, "turns the network on");
 	JUDGE(b->drop_kernel > a->drop_kernel || b->drop_landlock > a->drop_landlock ||
@@ -650,6 +651,11 @@ static int config_scan(int argc, char **argv, int *no_config, int *print)
 				name = d->name;
 		if (!name)
 			continue;
+		/* --kunit GLOB: the next word is its argument (options.c) */
+		d = options_find(name);
+		if (d && (d->flags & OPT_OPTARG) && !optarg && optind < argc &&
+		    argv[optind][0] != '-')
+			optind++;
 		*no_config |= !strcmp(name, "no-config");
 		*print |= !strcmp(name, "print-config");
 		/* -v also says which config files were not read */

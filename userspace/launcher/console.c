@@ -16,6 +16,7 @@
 
 #include "console.h"
 #include "hostpath.h"
+#include "kunit.h"
 #include "log.h"
 #include "splat.h"
 #include "util.h"
@@ -76,6 +77,8 @@ static void console_keep(struct console *c, const char *raw, size_t n)
 	if (log_verbose)
 		(void)write_all(2, buf, n);
 	splat_feed(c->splats, buf, n);
+	if (c->kunit)
+		kunit_feed(c->kunit, buf, n);
 	for (i = 0; i < n; i++) {
 		c->ring[c->ring_pos++] = buf[i];
 		if (c->ring_pos == CONSOLE_RING) {

@@ -25,6 +25,7 @@ struct console {
 	size_t ring_pos;
 	int ring_wrapped;
 	struct splats *splats;	/* the run's result's, fed as it comes */
+	struct kunit *kunit;	/* --kunit's KTAP reader, or NULL */
 };
 
 /* Open the --log file (before the launcher is confined). */

@@ -34,6 +34,8 @@
 
 #define KERNELS_TAIL_LINES 25
 
+int kernels_failure_fd = -1;
+
 /*
  * The build script: UMLRUN_BUILD_KERNEL, else next to the launcher in a
  * source tree (./scripts), else where `make install` puts it; 0 or -ENOENT.
@@ -191,8 +193,11 @@ static const char *kernels_tail_dump(struct kernels_tail *t, int refused)
 		s = t->line[(t->next + i) % KERNELS_TAIL_LINES];
 		if (!s)
 			continue;
-		if (refused && !strncmp(s, "build-kernel: ", 14))
+		if (!strncmp(s, "build-kernel: ", 14) ||
+		    !strncmp(s, "build-module: ", 14))
 			why = s + 14;
+		if (refused && why == s + 14)
+			continue;
 		else if (refused && !strncmp(s, "config: ", 8) && !log_verbose)
 			warn("%s", s);
 		else if (!refused && !log_verbose)
@@ -303,30 +308,27 @@ int kernels_where(const struct options *o, char *dir, size_t len)
 	return WIFEXITED(status) && !WEXITSTATUS(status) && dir[0] ? 0 : -EINVAL;
 }
 
-void kernels_build(const struct options *o, char *dir, size_t len)
+/*
+ * Run a build script (argv, its path first), what it builds named by
+ * what; put what it prints on stdout (a directory, or paths one a line
+ * when lines) in out. Dies (exit 125) when it fails, with the end of its
+ * progress, or with its reason when it refuses (FACT_BUILD_REFUSED).
+ */
+void kernels_run(char **argv, const char *what, char *out, size_t len,
+		 int lines)
 {
-	char script[PATH_MAX + 64], buf[4096], what[PATH_MAX + 64];
+	char buf[4096];
 	struct kernels_tail tail = { 0 };
-	int out[2], err[2], status, devnull, open_fds = 2;
+	int pout[2], perr[2], status, devnull, open_fds = 2;
 	int live = isatty(2) && !log_verbose;
 	const char *why;
 	size_t dlen = 0;
 	struct pollfd p[2];
-	char **argv;
 	ssize_t n;
 	pid_t pid;
 
-	kernels_check_flavours(o);
-	kernels_script(script, sizeof(script));
-	argv = kernels_argv(o, script, NULL);
-	if (o->kernel_tree)
-		snprintf(what, sizeof(what), "the kernel of %s%s%s", o->kernel_tree,
-			 o->commit ? " at " : "", o->commit ? o->commit : "");
-	else
-		snprintf(what, sizeof(what), "the %s kernel%s", o->kernel_version,
-			 o->n_kconfig || o->n_flavour ? " with the extra options" : "");
-	info("%s: %s", what, script);
-	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
+	info("%s: %s", what, argv[0]);
+	if (pipe2(pout, O_CLOEXEC) < 0 || pipe2(perr, O_CLOEXEC) < 0)
 		die_errno("pipe");
 	kernels_catch(kernels_on_signal);
 	pid = fork();
@@ -337,20 +339,19 @@ void kernels_build(const struct options *o, char *dir, size_t len)
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		/* The build never reads the caller's stdin (the command's). */
 		devnull = open("/dev/null", O_RDONLY);
-		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(out[1], 1) < 0 ||
-		    (!live && dup2(err[1], 2) < 0))
+		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(pout[1], 1) < 0 ||
+		    (!live && dup2(perr[1], 2) < 0))
 			_exit(127);
-		execv(script, argv);
-		dprintf(2, "cannot run %s: %s\n", script, strerror(errno));
+		execv(argv[0], argv);
+		dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
-	free(argv);
 	setpgid(pid, pid);
 	kernels_build_pid = pid;
-	close(out[1]);
-	close(err[1]);
-	p[0] = (struct pollfd){ .fd = out[0], .events = POLLIN };
-	p[1] = (struct pollfd){ .fd = err[0], .events = POLLIN };
+	close(pout[1]);
+	close(perr[1]);
+	p[0] = (struct pollfd){ .fd = pout[0], .events = POLLIN };
+	p[1] = (struct pollfd){ .fd = perr[0], .events = POLLIN };
 	while (open_fds) {
 		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)
@@ -358,7 +359,7 @@ void kernels_build(const struct options *o, char *dir, size_t len)
 			die_errno("poll");
 		}
 		if (p[0].revents) {
-			n = read_retry(out[0], dir + dlen, len - 1 - dlen);
+			n = read_retry(pout[0], out + dlen, len - 1 - dlen);
 			if (n > 0) {
 				dlen += (size_t)n;
 			} else {
@@ -367,7 +368,7 @@ void kernels_build(const struct options *o, char *dir, size_t len)
 			}
 		}
 		if (p[1].revents) {
-			n = read_retry(err[0], buf, sizeof(buf));
+			n = read_retry(perr[0], buf, sizeof(buf));
 			if (n > 0) {
 				kernels_tail_feed(&tail, buf, (size_t)n);
 			} else {
@@ -376,26 +377,49 @@ void kernels_build(const struct options *o, char *dir, size_t len)
 			}
 		}
 	}
-	close(out[0]);
-	close(err[0]);
+	close(pout[0]);
+	close(perr[0]);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			die_errno("waitpid");
 	kernels_build_pid = 0;
 	kernels_catch(SIG_DFL);
-	dir[dlen] = 0;
-	while (dlen && dir[dlen - 1] == '\n')
-		dir[--dlen] = 0;
+	out[dlen] = 0;
+	while (dlen && out[dlen - 1] == '\n')
+		out[--dlen] = 0;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == atoi(FACT_BUILD_REFUSED)) {
 		why = kernels_tail_dump(&tail, 1);
+		if (kernels_failure_fd >= 0)
+			dprintf(kernels_failure_fd, "build\t%s\n", why ? why : "options refused");
 		die("%s: %s", what, why ? why : "options refused");
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) || !dlen ||
-	    strchr(dir, '\n')) {
-		kernels_tail_dump(&tail, 0);
+	    (!lines && strchr(out, '\n'))) {
+		why = kernels_tail_dump(&tail, 0);
+		if (kernels_failure_fd >= 0)
+			dprintf(kernels_failure_fd, "build\t%s\n",
+				why ? why : "the build failed");
 		kernels_tail_free(&tail);
 		die("%s did not build", what);
 	}
 	kernels_tail_free(&tail);
-	info("%s: %s", what, dir);
+	info("%s: %s", what, out);
+}
+
+void kernels_build(const struct options *o, char *dir, size_t len)
+{
+	char script[PATH_MAX + 64], what[PATH_MAX + 64];
+	char **argv;
+
+	kernels_check_flavours(o);
+	kernels_script(script, sizeof(script));
+	argv = kernels_argv(o, script, NULL);
+	if (o->kernel_tree)
+		snprintf(what, sizeof(what), "the kernel of %s%s%s", o->kernel_tree,
+			 o->commit ? " at " : "", o->commit ? o->commit : "");
+	else
+		snprintf(what, sizeof(what), "the %s kernel%s", o->kernel_version,
+			 o->n_kconfig || o->n_flavour ? " with the extra options" : "");
+	kernels_run(argv, what, dir, len, 0);
+	free(argv);
 }

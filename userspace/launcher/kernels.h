@@ -17,6 +17,16 @@
  * in dir. Dies (exit 125) when it does not build or the options are refused.
  */
 void kernels_build(const struct options *o, char *dir, size_t len);
+/*
+ * Run a build script (argv, its path first; what names what it builds)
+ * and put what it prints on stdout in out: one line (a directory), or
+ * several when lines. Dies (exit 125) when it fails or refuses, showing
+ * the end of its progress or its reason.
+ */
+void kernels_run(char **argv, const char *what, char *out, size_t len,
+		 int lines);
+/* --commits: where a build that fails says why ("build\tWHY\n"), or -1. */
+extern int kernels_failure_fd;
 /* The directory the kernel o asks for is (or would be) in, built or not:
  * 0, or -errno when the build script cannot say. */
 int kernels_where(const struct options *o, char *dir, size_t len);

@@ -252,7 +252,7 @@ static int loop_emit(struct loop *l, int fd, const struct iovec *iov, int n)
 			l->r->bytes_stdout += iov[i].iov_len;
 		else
 			l->r->bytes_stderr += iov[i].iov_len;
-		if (fd == 1 && l->r->tap)
+		if (fd == 1 && l->r->tap && !l->r->kunit)
 			tap_feed(l->r->tap, iov[i].iov_base, iov[i].iov_len,
 				 result_now_ms());
 	}
@@ -348,7 +348,10 @@ static int loop_frame(struct loop *l, const struct proto_frame *f)
 	if (proto_check_from_guest(f) < 0)
 		return loop_fail(l, "protocol error: bad frame (type %u, %u bytes) from the guest",
 				 f->type, f->len);
-	if (l->state == WAIT_HELLO && f->type != PROTO_HELLO)
+	/* umlinit reports a failure before HELLO too (a module of the
+	 * user's that does not load): the status is its to give anyway */
+	if (l->state == WAIT_HELLO && f->type != PROTO_HELLO &&
+	    f->type != PROTO_ERROR)
 		return loop_fail(l, "protocol error: frame type %u before HELLO",
 				 f->type);
 	switch (f->type) {
@@ -658,6 +661,7 @@ int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
 	l->credit = PROTO_STDIN_WINDOW;
 	l->txq_tail = &l->txq;
 	console_init(&l->con, &u->console, &r->splats);
+	l->con.kunit = r->kunit;
 	proto_reader_init(&l->rd);
 	if (o->timeout_ms) {
 		deadline = result_now_ms() + o->timeout_ms;

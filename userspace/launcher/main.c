@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "commits.h"
 #include "config.h"
 #include "confine.h"
 #include "console.h"
@@ -23,7 +24,9 @@
 #include "disks.h"
 #include "doctor.h"
 #include "gdb.h"
+#include "kunit.h"
 #include "loop.h"
+#include "modules.h"
 #include "mounts.h"
 #include "net.h"
 #include "options.h"
@@ -231,15 +234,66 @@ static void main_confine(const struct options *o)
 	}
 }
 
+/*
+ * One run of the plan: locate (or build) the kernel, boot it, run the
+ * command, and fill result; returns umlrun's exit status. --commits runs
+ * it once per commit, in a child each (commits.c).
+ */
+static int main_run(struct plan *plan, struct result *result)
+{
+	struct options *o = &plan->o;
+	uint8_t *blob;
+	size_t len;
+	int status, err;
+
+	/* --coverage DIR first: a bad DIR stops the run before a kernel build */
+	coverage_prepare(o);
+	kunit_prepare(plan);
+	spawn_locate(&uml, o);
+	if (o->print_build_dir)
+		return modules_print_build_dir(uml.kernel);
+	modules_prepare(o, uml.kernel, uml.module);
+	plan_prepare(plan);
+	main_exec_blob(plan, &blob, &len);
+	if (o->junit)
+		result_tests_start(result, o->junit, o->kunit ? "kunit" : o->argv[0],
+				   o->follow_links);
+	kunit_new(o, result);
+	loop_signals_init();
+	log_set_cleanup(main_cleanup);
+	uml.net_fd = net_init(o);
+	spawn_start(&uml, o);
+	main_confine(o);
+	status = loop_run(&uml, o, blob, len, result);
+	if (status != EXIT_UMLRUN && status != EXIT_TIMEOUT)
+		net_drain(NET_DRAIN_MS);
+	/* before the run directory, which holds the guest's data, goes */
+	coverage_finish(uml.rundir);
+	main_cleanup();
+	splat_report(&result->splats);
+	/* --kunit: a test that failed or crashed is "bad" */
+	status = kunit_end(result->kunit, result, status);
+	/* --splat-is-failure: a splat is "bad" for git bisect run. */
+	if (o->splat_is_failure && result->splats.count)
+		status = 1;
+	result->end_ms = result_now_ms();
+	result->status = status;
+	err = result_tests_end(result);
+	if (err < 0)
+		warn("cannot write %s: %s", o->junit, strerror(-err));
+	if (o->result_json && result_write(result, uml.kernel) < 0)
+		warn("cannot write %s: %s", o->result_json, strerror(errno));
+	free(blob);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct result result = { 0 };
 	struct options user;
 	struct plan plan;
 	struct options *o = &plan.o;
-	uint8_t *blob;
-	size_t len;
-	int status, err;
+	int status;
 
 	if (argc > 1 && !strcmp(argv[1], GDB_WRAPPER_ARG))
 		return gdb_wrapper_main(argc, argv);
@@ -260,36 +314,10 @@ int main(int argc, char **argv)
 		return doctor_version(o);
 	if (o->check)
 		return doctor_check(o);
-	/* --coverage DIR first: a bad DIR stops the run before a kernel build */
-	coverage_prepare(o);
-	spawn_locate(&uml, o);
-	plan_prepare(&plan);
-	main_exec_blob(&plan, &blob, &len);
-	if (o->junit)
-		result_tests_start(&result, o->junit, o->argv[0], o->follow_links);
-	loop_signals_init();
-	log_set_cleanup(main_cleanup);
-	uml.net_fd = net_init(o);
-	spawn_start(&uml, o);
-	main_confine(o);
-	status = loop_run(&uml, o, blob, len, &result);
-	if (status != EXIT_UMLRUN && status != EXIT_TIMEOUT)
-		net_drain(NET_DRAIN_MS);
-	/* before the run directory, which holds the guest's data, goes */
-	coverage_finish(uml.rundir);
-	main_cleanup();
-	splat_report(&result.splats);
-	/* --splat-is-failure: a splat is "bad" for git bisect run. */
-	if (o->splat_is_failure && result.splats.count)
-		status = 1;
-	result.end_ms = result_now_ms();
-	result.status = status;
-	err = result_tests_end(&result);
-	if (err < 0)
-		warn("cannot write %s: %s", o->junit, strerror(-err));
-	if (o->result_json && result_write(&result, uml.kernel) < 0)
-		warn("cannot write %s: %s", o->result_json, strerror(errno));
+	if (o->commits)
+		status = commits_run(&plan, main_run);
+	else
+		status = main_run(&plan, &result);
 	plan_free(&plan);
-	free(blob);
 	return status;
 }

@@ -502,6 +502,13 @@ static void set_kernel_tree(struct options *o, const char *a)
 	o->kernel_tree = a;
 }
 
+static void set_commits(struct options *o, const char *a)
+{
+	if (!*a || *a == '-' || !strstr(a, ".."))
+		usage_error("--commits takes a range A..B of the tree's commits, not '%s'", a);
+	o->commits = a;
+}
+
 static void set_commit(struct options *o, const char *a)
 {
 	if (!*a || *a == '-')
@@ -576,6 +583,56 @@ static void set_gdb(struct options *o, const char *a)
 static void set_module(struct options *o, const char *a)
 {
 	o->module = a;
+}
+
+static void set_load_module(struct options *o, const char *a)
+{
+	if (!*a)
+		usage_error("empty path for --load-module");
+	options_push(&o->load_module, &o->n_load_module, a);
+}
+
+static void set_module_src(struct options *o, const char *a)
+{
+	if (!*a)
+		usage_error("empty directory for --module-src");
+	options_push(&o->module_src, &o->n_module_src, a);
+}
+
+static void set_print_build_dir(struct options *o, const char *a)
+{
+	o->print_build_dir = 1;
+}
+
+static void set_kunit(struct options *o, const char *a)
+{
+	o->kunit = a && *a ? a : "*";
+}
+
+static void set_kunitconfig(struct options *o, const char *a)
+{
+	if (!*a)
+		usage_error("empty path for --kunitconfig");
+	options_push(&o->kunitconfig, &o->n_kunitconfig, a);
+}
+
+static void set_kunit_filter(struct options *o, const char *a)
+{
+	if (!*a)
+		usage_error("empty --kunit-filter");
+	o->kunit_filter = a;
+}
+
+static void set_kunit_filter_action(struct options *o, const char *a)
+{
+	if (strcmp(a, "skip"))
+		usage_error("--kunit-filter-action takes skip, not '%s'", a);
+	o->kunit_filter_action = a;
+}
+
+static void set_kunit_summary(struct options *o, const char *a)
+{
+	o->kunit_summary = 1;
 }
 
 static void set_init(struct options *o, const char *a)
@@ -740,6 +797,9 @@ const struct optdef options_table[] = {
 	{ "commit", 0, "REV", U, EFF_CODE, SEC_KERNEL, NULL,
 	  "with --kernel-tree: build REV of the git tree, written to the cache (work tree untouched)",
 	  set_commit },
+	{ "commits", 0, "A..B", 0, EFF_CODE, SEC_KERNEL, NULL,
+	  "with --kernel-tree: build and run each commit of the range A..B, oldest first, as --commit does; a line per commit, a table at the end, a row per commit in --result-json; exit 0 only when every commit passed",
+	  set_commits },
 	{ "kconfig", 0, "FILE", U | P | A, EFF_BUILD, SEC_KERNEL, "file",
 	  "a kconfig fragment applied after umlrun's (repeatable); the kernel is built on first use and cached per configuration",
 	  set_kconfig },
@@ -775,6 +835,30 @@ const struct optdef options_table[] = {
 	  "the hostexec.ko to load in the guest", set_module },
 	{ "init", 0, "PATH", U, EFF_CODE, SEC_KERNEL, "file",
 	  "the guest init (default: the built umlinit)", set_init },
+	{ "load-module", 0, "FILE.ko", U | A, EFF_CODE, SEC_KERNEL, "file",
+	  "load your kernel module FILE.ko at boot, after hostexec and before module loading is closed, so both isolation layers stay (repeatable, in order); a module built for another kernel is refused before boot",
+	  set_load_module },
+	{ "module-src", 0, "DIR", U | A, EFF_CODE, SEC_KERNEL, "dir",
+	  "build the Kbuild module in DIR against exactly the kernel this run boots (cached by DIR's content and the kernel) and load it as --load-module does (repeatable)",
+	  set_module_src },
+	{ "kunit", 0, "[GLOB]", OPT_OPTARG, EFF_BUILD, SEC_KERNEL, NULL,
+	  "run the KUnit suites matching GLOB (default: all) at boot, on a variant with KUnit and the --kunitconfig suites built in; their KTAP goes to stdout, their counts to --result-json and --junit; exit 1 when one fails; a command given runs after them",
+	  set_kunit },
+	{ "kunitconfig", 0, "FILE|DIR", A, EFF_BUILD, SEC_KERNEL, "file",
+	  "the suites to build for --kunit: a .kunitconfig (DIR/.kunitconfig; a relative path not found here is looked for in the kernel's source tree), merged as kunit.py merges them (repeatable; default kunit.py's: all tests)",
+	  set_kunitconfig },
+	{ "kunit-filter", 0, "FILTER", 0, EFF_REPORT, SEC_KERNEL, NULL,
+	  "with --kunit: run only the tests whose attributes match FILTER (kunit.filter, e.g. \"speed>slow\"; kernels from 6.6)",
+	  set_kunit_filter },
+	{ "kunit-filter-action", 0, "skip", 0, EFF_REPORT, SEC_KERNEL, "words:skip",
+	  "with --kunit-filter: report the tests filtered out as skipped instead of leaving them out",
+	  set_kunit_filter_action },
+	{ "kunit-summary", 0, NULL, 0, EFF_REPORT, SEC_KERNEL, NULL,
+	  "with --kunit: print a summary as kunit.py does instead of the KTAP",
+	  set_kunit_summary },
+	{ "print-build-dir", 0, NULL, 0, EFF_ACTION, SEC_KERNEL, NULL,
+	  "print the build directory of the kernel these options boot (built first if need be), for make -C DIR ARCH=um M=$PWD, and exit",
+	  set_print_build_dir },
 	/* Diagnostics */
 	{ "verbose", 'v', NULL, U | P, EFF_REPORT, SEC_DIAG, NULL,
 	  "show what umlrun does and the kernel log", set_verbose },
@@ -885,6 +969,7 @@ const struct option *options_long(void)
 		if (n + 1 >= OPTIONS_MAX)
 			die("internal error: too many options");
 		opts[n++] = (struct option){ d->name,
+					     (d->flags & OPT_OPTARG) ? optional_argument :
 					     d->arg ? required_argument : no_argument,
 					     NULL, (int)(d - options_table) + 256 };
 	}
@@ -1174,6 +1259,9 @@ void options_free(struct options *o)
 	free(o->kconfig);
 	free(o->flavour);
 	free(o->append);
+	free(o->load_module);
+	free(o->module_src);
+	free(o->kunitconfig);
 	mounts_free(o->mounts, o->n_mounts);
 	disks_free(o->disks, o->n_disks);
 	memset(o, 0, sizeof(*o));
@@ -1275,11 +1363,17 @@ void options_parse(struct options *o, int argc, char **argv)
 				usage_error("unknown option '-%c'", optopt);
 			options_unknown(argv[optind - 1]);
 		}
+		/* --kunit GLOB: the next word, unless it is an option */
+		if ((d->flags & OPT_OPTARG) && !optarg && optind < argc &&
+		    argv[optind][0] != '-' && !config_where(argv[optind]))
+			optarg = argv[optind++];
 		d->set(o, d->arg ? optarg : NULL);
 	}
 	options_arg = NULL;
 	if (o->dump || o->print_config)
 		return;
+	if (o->print_build_dir && optind < argc)
+		usage_error("--print-build-dir takes no command");
 	if (o->kernels_action) {
 		if (optind < argc)
 			usage_error("--list-kernels and --prune-kernels take no command");
@@ -1291,6 +1385,17 @@ void options_parse(struct options *o, int argc, char **argv)
 		usage_error("--kconfig, --kconfig-add, --flavour and --coverage build a kernel: not with --kernel");
 	if (o->commit && !o->kernel_tree)
 		usage_error("--commit needs --kernel-tree");
+	if (o->commits && (!o->kernel_tree || o->commit))
+		usage_error("--commits needs --kernel-tree, and no --commit");
+	if (o->commits && (o->junit || o->log_file || o->coverage || o->gdb ||
+			   o->print_build_dir))
+		usage_error("--commits runs once per commit: not with --junit, --log, --coverage, --gdb or --print-build-dir");
+	if (!o->kunit && (o->n_kunitconfig || o->kunit_filter || o->kunit_summary))
+		usage_error("--kunitconfig, --kunit-filter and --kunit-summary go with --kunit");
+	if (o->kunit_filter_action && !o->kunit_filter)
+		usage_error("--kunit-filter-action goes with --kunit-filter");
+	if (o->kunit && o->kernel)
+		usage_error("--kunit builds a kernel with KUnit: not with --kernel");
 	if ((o->drop_kernel || o->coverage) && o->drop_landlock)
 		usage_error("--drop-layer: one isolation layer must stay (--coverage gives the kernel layer up)");
 	if (o->allow_modules && o->drop_landlock)
@@ -1312,7 +1417,11 @@ void options_parse(struct options *o, int argc, char **argv)
 	env = options_env("UMLRUN_KERNEL_ARGS");
 	if (env && *env && kparams_check(env, drop, err, sizeof(err)))
 		usage_error("UMLRUN_KERNEL_ARGS '%s': %s", env, err);
-	if (optind >= argc) {
+	if (optind >= argc && o->kunit) {
+		/* --kunit alone: the suites at boot, and nothing after */
+		o->shell[0] = "true";
+		o->argv = o->shell;
+	} else if (optind >= argc) {
 		/* No command: an interactive shell, like docker run -it. */
 		o->shell[0] = getenv("SHELL");
 		if (!o->shell[0] || access(o->shell[0], X_OK) < 0)

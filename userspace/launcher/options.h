@@ -58,6 +58,18 @@ struct options {
 	int splat_is_failure;		/* --splat-is-failure: a splat exits 1 */
 	int gdb;			/* --gdb: the kernel under gdb */
 	const char *module;		/* --module: hostexec.ko to load */
+	const char **load_module;	/* --load-module: the user's .ko files */
+	size_t n_load_module;
+	const char **module_src;	/* --module-src: Kbuild dirs to build */
+	size_t n_module_src;
+	int print_build_dir;		/* --print-build-dir */
+	const char *kunit;		/* --kunit: the suites' glob ("*": all) */
+	const char **kunitconfig;	/* --kunitconfig, in order */
+	size_t n_kunitconfig;
+	const char *kunit_filter;	/* --kunit-filter: by attributes */
+	const char *kunit_filter_action;	/* --kunit-filter-action */
+	int kunit_summary;		/* --kunit-summary: kunit.py's, not KTAP */
+	const char *commits;		/* --commits A..B: each commit of the tree */
 	const char *init;		/* --init: the guest init */
 	const char *log_file;		/* --log: keep the kernel log here */
 	const char *result_json;	/* --result-json: the outcome for machines */
@@ -123,6 +135,8 @@ enum opt_effect {
 #define OPT_PROJECT 0x2	/* a project file (still judged by its effect) */
 #define OPT_ACCUM 0x4	/* repeats add up instead of replacing */
 #define OPT_HIDDEN 0x8	/* not in --help (a tool for the build) */
+#define OPT_OPTARG 0x10	/* its argument may be left out: --name=ARG, or
+			 * the next word unless it starts with '-' */
 
 struct optdef {
 	const char *name;	/* long name */

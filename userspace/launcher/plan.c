@@ -68,6 +68,12 @@ void plan_derive(const struct options *user, struct plan *p)
 	o->kconfig = plan_copy(user->kconfig, user->n_kconfig, sizeof(*o->kconfig));
 	o->flavour = plan_copy(user->flavour, user->n_flavour, sizeof(char *));
 	o->append = plan_copy(user->append, user->n_append, sizeof(char *));
+	o->load_module = plan_copy(user->load_module, user->n_load_module,
+				   sizeof(char *));
+	o->module_src = plan_copy(user->module_src, user->n_module_src,
+				  sizeof(char *));
+	o->kunitconfig = plan_copy(user->kunitconfig, user->n_kunitconfig,
+				   sizeof(char *));
 	o->mounts = plan_copy(user->mounts, user->n_mounts, sizeof(*o->mounts));
 	for (i = 0; i < o->n_mounts; i++) {
 		o->mounts[i].src = plan_strdup(user->mounts[i].src);

@@ -7,9 +7,13 @@
 #ifndef UMLRUN_RESULT_H
 #define UMLRUN_RESULT_H
 
+#include <stdio.h>
+
 #include "proto.h"
 #include "splat.h"
 #include "tap.h"
+
+struct kunit;
 
 struct result {
 	int status;			/* umlrun's own exit status */
@@ -21,11 +25,15 @@ struct result {
 	char error[PROTO_MAX_ERRMSG + 512];		/* umlrun's (or the guest's) complaint */
 	long long start_ms, hello_ms, end_ms;	/* CLOCK_MONOTONIC */
 	unsigned long long bytes_stdin, bytes_stdout, bytes_stderr;
-	struct tap *tap;		/* --junit: reads the command's stdout */
+	struct tap *tap;		/* --junit: reads the command's stdout
+					 * (with --kunit: the suites' KTAP) */
+	struct kunit *kunit;		/* --kunit: reads the console's KTAP */
 	struct splats splats;		/* the kernel's splats, from the console */
 };
 
 long long result_now_ms(void);
+/* s as a JSON string (quoted, escaped) on f. */
+void result_json_str(FILE *f, const char *s);
 /* --junit: make path now, as a new file (dies if it cannot; follow:
  * --follow-links), read stdout as TAP. */
 void result_tests_start(struct result *r, const char *path, const char *name,

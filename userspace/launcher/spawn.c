@@ -40,6 +40,8 @@
 #include "landlock.h"
 #include "layers.h"
 #include "log.h"
+#include "kunit.h"
+#include "modules.h"
 #include "mounts.h"
 #include "net.h"
 #include "options.h"
@@ -453,7 +455,7 @@ static char **spawn_args(const struct uml *u, const struct options *o)
 	}
 	/* Not quiet (loglevel 4): a WARN and lockdep print at KERN_WARNING,
 	 * and splats are results (splat.c). Boot prints three lines more. */
-	if (!o->verbose && !o->log_file)
+	if (!o->verbose && !o->log_file && !o->kunit)
 		argv[n++] = "loglevel=5";
 	/* The host-side write policy: without it nothing is writable. */
 	argv[n] = mounts_hostfs_rw(o->mounts, o->n_mounts);
@@ -468,6 +470,8 @@ static char **spawn_args(const struct uml *u, const struct options *o)
 			      ARRAY_SIZE(argv) - 4);
 	if (o->gdb)
 		argv[n++] = KCMD_GDB "=1";
+	if (u->load)
+		argv[n++] = spawn_param(KCMD_LOAD, u->load, "the run directory");
 	if (o->allow_modules)
 		argv[n++] = KCMD_ALLOW_MODULES "=1";
 	else if (o->drop_kernel)
@@ -480,6 +484,7 @@ static char **spawn_args(const struct uml *u, const struct options *o)
 		argv[n++] = spawn_param("sysctl.kernel.threads-max", procs, "--max-procs");
 	}
 	n = kmodes_args(o, u->kernel, argv, n, ARRAY_SIZE(argv) - 1);
+	n = kunit_args(o, u->kernel, argv, n, ARRAY_SIZE(argv) - 1);
 	n = kparams_append(argv, n, ARRAY_SIZE(argv) - 1, o->append,
 			   o->n_append);
 	n = spawn_extra_args(argv, n, ARRAY_SIZE(argv) - 1);
@@ -657,6 +662,7 @@ void spawn_start(struct uml *u, const struct options *o)
 	layers_require(o, u->kernel);
 	spawn_rundir(u, plan_rundir_bytes(o));
 	disks_create(o->disks, o->n_disks, u->rundir);
+	u->load = modules_install(u->rundir);
 	bounds_prepare(o->max_procs, u->rundir);
 	/* Before we become the subreaper: the reaper is nobody's child. */
 	reaper_start(u->rundir, bounds_cgroup_dir());

@@ -18,6 +18,7 @@ struct uml {
 	char module[4096];
 	char init[4096];
 	char rundir[4096];
+	char *load;		/* umlinit's KCMD_LOAD value, or NULL */
 	pid_t pid;		/* the UML kernel process (its own session) */
 	int chan;		/* our end of the channel socketpair */
 	int console;		/* read end of the kernel's stdout/stderr */

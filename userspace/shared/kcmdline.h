@@ -21,6 +21,13 @@
 #define KCMD_DROP_KERNEL "umlrun.drop_kernel"	/* the kernel layer is given up */
 #define KCMD_COVERAGE "umlrun.coverage"		/* gcov data goes here */
 #define KCMD_HOSTNAME "umlrun.hostname"		/* the guest's host name */
+#define KCMD_LOAD "umlrun.load"			/* N:DIR, the user's modules */
+
+/* KUnit's own, which the launcher sets for --kunit. */
+#define KCMD_KUNIT_ENABLE "kunit.enable"		/* run the built-in suites */
+#define KCMD_KUNIT_GLOB "kunit.filter_glob"	/* which suites and tests */
+#define KCMD_KUNIT_FILTER "kunit.filter"		/* by attributes (6.6 on) */
+#define KCMD_KUNIT_FILTER_ACTION "kunit.filter_action"
 
 /* Flags of a row. */
 #define KCMD_PREFIX 0x1	/* protects every parameter starting with name */
@@ -53,6 +60,7 @@ static const struct kcmd_param kcmd_params[] = {
 	{ KCMD_DROP_KERNEL, KCMD_INIT, "the kernel layer is given up", "--drop-layer kernel" },
 	{ KCMD_COVERAGE, KCMD_INIT, "where umlinit puts the gcov data", "--coverage" },
 	{ KCMD_HOSTNAME, KCMD_INIT, "the guest's host name", "--hostname" },
+	{ KCMD_LOAD, KCMD_INIT, "the modules umlinit loads before it locks the kernel", "--load-module" },
 	{ "umlrun.", KCMD_PREFIX, "umlinit's namespace", NULL },
 	{ "hostexec.", KCMD_PREFIX, "the module's parameters", NULL },
 	{ "mem", 0, "the guest's memory", "-m" },
@@ -82,6 +90,7 @@ static const struct kcmd_param kcmd_params[] = {
 	{ "seccomp", KCMD_PREFIX, "the process mode: only seccomp=off, which umlrun keeps", NULL },
 	{ "sysctl.kernel.threads_max", KCMD_PREFIX, "the guest's process bound", "--max-procs" },
 	{ "initcall_blacklist", KCMD_PREFIX, "initcalls umlrun leaves out", NULL },
+	{ "kunit", KCMD_PREFIX, "KUnit's parameters (kunit_shutdown would stop the boot)", "--kunit and --kunit-filter" },
 	{ "lpj", KCMD_TUNE, "the delay-loop calibration", NULL },
 	{ "loglevel", KCMD_TUNE, "the console's log level", NULL },
 	{ "dummy.numdummies", KCMD_TUNE, "dummy devices at boot", NULL },
