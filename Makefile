@@ -21,7 +21,7 @@ PACKAGES := gcc make libc6-dev bc bison flex libelf-dev libssl-dev git \
 	linux-source-6.12 linux-source-6.1 busybox-static util-linux clang \
 	libclang-rt-14-dev tmux gdb valgrind python3 socat iproute2 iptables \
 	nftables e2fsprogs squashfs-tools squashfs-tools-ng gzip xz-utils \
-	zstd bzip2 openssl lcov python3-seccomp fio \
+	zstd bzip2 openssl lcov python3-seccomp fio ccache \
 	golang-github-docker-docker-dev \
 	docker.io
 # ... and those `make deb` and tests/deb.t need on top.

@@ -100,6 +100,25 @@ cache_dir() {
 }
 cache=$(cache_dir)
 jobs=${JOBS:-$(nproc)}
+
+# ccache_use: every compiler call of a kernel build (series, variant,
+# flavour, tree) goes through one compiler cache in the kernel cache,
+# Debian's ccache, bounded by UMLRUN_CCACHE_SIZE (default 5G);
+# UMLRUN_CCACHE=0 builds without it. Paths under the kernel cache are
+# hashed relative to the build directory, so the tree of a new key (a
+# patch or fragment changed) finds what the last one compiled. It goes in
+# by PATH (/usr/lib/ccache's gcc), so the command lines make records stay
+# gcc's: turning it on or off recompiles nothing. Kernels without debug
+# info (the series, variants and trees) share objects across directories;
+# a flavour with debug info shares them only within its own directory
+# (ccache hashes the directory then), so no kernel names another's source.
+ccache_use() {
+	[ "${UMLRUN_CCACHE:-1}" != 0 ] && [ -x /usr/lib/ccache/gcc ] || return 0
+	export CCACHE_DIR=$cache/ccache CCACHE_BASEDIR=$cache
+	export CCACHE_MAXSIZE=${UMLRUN_CCACHE_SIZE:-5G}
+	PATH=/usr/lib/ccache:$PATH
+}
+ccache_use
 label=
 probe=0
 
@@ -1093,6 +1112,10 @@ list_cache() {
 		fi
 		printf '%-7s %s  %s\n' "$size" "${d#"$cache"/}" "$what"
 	done
+	if [ -d "$cache/ccache" ]; then
+		printf '%-7s %s  %s\n' "$(du -sh "$cache/ccache" 2>/dev/null | cut -f1)" \
+			ccache "the compiler cache (bounded at ${CCACHE_MAXSIZE:-5G}; --prune keeps it)"
+	fi
 	echo "# total: $(du -sh "$cache" 2>/dev/null | cut -f1)"
 }
 

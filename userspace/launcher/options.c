@@ -902,6 +902,8 @@ const struct envdef options_env_table[] = {
 	{ "UMLRUN_KERNEL_ARGS", "append", "more kernel parameters, as --append" },
 	{ "UMLRUN_NO_CONFIG", "no-config", "ignore the config files, as --no-config" },
 	{ "UMLRUN_CACHE", NULL, "the kernel and root cache (default ${XDG_CACHE_HOME:-~/.cache}/umlrun)" },
+	{ "UMLRUN_CCACHE", NULL, "0: kernel builds without the compiler cache (read by the build script)" },
+	{ "UMLRUN_CCACHE_SIZE", NULL, "the compiler cache's bound, as ccache's max_size (default 5G; read by the build script)" },
 	{ "UMLRUN_RUNDIR", NULL, "where run directories go (default: the first of /dev/shm, $XDG_RUNTIME_DIR, $TMPDIR, /tmp with room)" },
 	{ "UMLRUN_LIBDIR", NULL, "where umlinit and kernels/ are (default: build/ beside the launcher, or ../lib/umlrun)" },
 	{ "UMLRUN_BUILD_KERNEL", NULL, "the kernel build script (default: scripts/build-kernel.sh beside the launcher, or installed)" },
