@@ -142,7 +142,7 @@ um --kconfig "$T/frag" -- true
 is "$rc" 125 "  ... and in a fragment file"
 like "$(cat "$T/err")" 'make would expand' "  ... line by line"
 "$ROOT/scripts/build-kernel.sh" --kconfig-add "$bad" 6.12 >/dev/null 2>"$T/err"
-is "$?" "$(sed -n 's/^BUILD_REFUSED=//p' "$ROOT/scripts/facts")" "  ... and by build-kernel.sh itself"
+is "$?" "$(fact BUILD_REFUSED)" "  ... and by build-kernel.sh itself"
 ok "$([ ! -e "$marker" ]; echo $?)" "nothing ran: the marker file is absent"
 
 # --- which project files are read --------------------------------------------------

@@ -46,6 +46,30 @@ for v in 6.12 6.1; do
 	ok "$([ "$ms" -lt 20000 ]; echo $?)" "  ... and quick ($ms ms)"
 done
 
+# --- the compiler cache: a variant built again compiles next to nothing ----
+# (romfs, a variant of its own: its kernel and tree are removed and built
+# twice; the second build finds the first one's objects in the ccache)
+if [ "${UMLRUN_CCACHE:-1}" != 0 ] && [ -x /usr/lib/ccache/gcc ]; then
+	export CCACHE_DIR=$cache/ccache
+	stat() { ccache --print-stats | awk -v k="$1" '$1 == k { print $2 }'; }
+	romfs() {
+		local k
+		k=$("$ROOT/scripts/build-kernel.sh" --where --kconfig-add CONFIG_ROMFS_FS=y 6.12)
+		rm -rf "$k" "$cache/$(fact CACHE_TREES)/$(basename "${k%-*}")"
+		ccache -z >/dev/null
+		TEST_TIMEOUT=3600 um -v --kconfig-add CONFIG_ROMFS_FS=y -- grep -cw romfs /proc/filesystems
+	}
+	romfs
+	is "$rc/$(cat "$T/out")" 0/1 "a romfs variant built through the compiler cache: romfs is there"
+	romfs
+	hits=$(($(stat direct_cache_hit) + $(stat preprocessed_cache_hit)))
+	misses=$(stat cache_miss)
+	is "$rc/$(cat "$T/out")" 0/1 "  ... built again from nothing: romfs is there"
+	ok "$([ "$hits" -ge 100 ] && [ $((misses * 10)) -lt "$hits" ]; echo $?)" \
+		"  ... and its compiles came from the cache: $hits hits, $misses misses (built in $(built) s)"
+	unset CCACHE_DIR
+fi
+
 printf '# minix, as a fragment\nCONFIG_MINIX_FS=y\n\n' >"$T/minix.config"
 um -v --kconfig "$T/minix.config" -- sh -c "$minix"
 is "$rc/$(cat "$T/out")" 0/minix-ok "--kconfig FILE with the same line: minix mounts"

@@ -91,12 +91,14 @@ linux_copy() {
 	mkdir -p "$(dirname "$repo")"
 	cp -al "$src" "$repo" 2>/dev/null || cp -a "$src" "$repo"
 }
+# fact NAME: a value of scripts/facts (as build-kernel.sh reads them)
+fact() { sed -n "s/^$1=//p" "$ROOT/scripts/facts"; }
 # kernel_build KERNEL src|obj: the source or object directory a cached
 # kernel was built in, as the file beside it says (scripts/facts'
 # KERNEL_BUILD_FILE, written by build-kernel.sh)
 kernel_build() {
 	local f
-	f=$(dirname "$(readlink -f "$1")")/$(sed -n 's/^KERNEL_BUILD_FILE=//p' "$ROOT/scripts/facts")
+	f=$(dirname "$(readlink -f "$1")")/$(fact KERNEL_BUILD_FILE)
 	sed -n "s/^$2=//p" "$f"
 }
 git_() { git -C "$repo" -c user.name=t -c user.email=t@t -c core.looseCompression=0 "$@"; }
