@@ -7,7 +7,8 @@
 # a ```text output block right after it is its stdout, exactly, and a
 # ```text output-like block a list of extended regexes, each matching a line
 # of it. Only the declared placeholders are given (docs/tests.md): $ROOTFS
-# (needs=rootfs), $LINUX, $GOOD and $BAD (needs=linux-tree), a project with
+# (needs=rootfs), $LINUX, $GOOD and $BAD (needs=linux-tree), the KUnit
+# variant (needs=kunit: a slow tier when it is not cached), a project with
 # a `make check` as the working directory (needs=project), and the checkout
 # for /usr/local/lib/umlrun/. Also: the links between README and docs/
 # resolve, and the README stays short.
@@ -210,6 +211,17 @@ for i in $(seq "$count"); do
 			envs+=("LINUX=$LINUX" "GOOD=${GOOD:-}" "BAD=${BAD:-}" "UMLRUN_CACHE=$DIR/cache")
 			vars="$vars LINUX GOOD BAD"
 			;;
+		kunit)
+			# the KUnit variant of lib/kunit's suites (tests/kunit.t's)
+			if [ "${UMLRUN_SLOW_TIERS:-all}" = cached ] &&
+				[ "$("$ROOT/scripts/build-kernel.sh" --probe --kconfig-add CONFIG_KUNIT=y \
+					--kconfig-add CONFIG_KUNIT_TEST=y \
+					--kconfig-add CONFIG_KUNIT_EXAMPLE_TEST=y 6.12 2>/dev/null ||
+					echo full)" = full ]; then
+				[ -z "${UMLRUN_SLOW_SKIPPED:-}" ] || echo "$0" >>"$UMLRUN_SLOW_SKIPPED"
+				missing="$missing slow"
+			fi
+			;;
 		project) project "$W" ;;
 		network | docker) ;;
 		*) missing="$missing unknown-need-$need" ;;
@@ -223,7 +235,7 @@ for i in $(seq "$count"); do
 	is "$undeclared" "" "$where: no undeclared placeholder"
 	case $missing in
 	*slow*)
-		skip "$where: needs a first kernel build of a Linux tree (UMLRUN_SLOW_TIERS=cached)"
+		skip "$where: needs a first kernel build (UMLRUN_SLOW_TIERS=cached)"
 		continue
 		;;
 	?*)
