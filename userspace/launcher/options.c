@@ -585,18 +585,25 @@ static void set_module(struct options *o, const char *a)
 	o->module = a;
 }
 
-static void set_load_module(struct options *o, const char *a)
+/* options_push_named: a repeatable option's value, never empty */
+static void options_push_named(const char ***v, size_t *n, const char *a,
+			       const char *what)
 {
 	if (!*a)
-		usage_error("empty path for --load-module");
-	options_push(&o->load_module, &o->n_load_module, a);
+		usage_error("empty %s", what);
+	options_push(v, n, a);
+}
+
+static void set_load_module(struct options *o, const char *a)
+{
+	options_push_named(&o->load_module, &o->n_load_module, a,
+			   "path for --load-module");
 }
 
 static void set_module_src(struct options *o, const char *a)
 {
-	if (!*a)
-		usage_error("empty directory for --module-src");
-	options_push(&o->module_src, &o->n_module_src, a);
+	options_push_named(&o->module_src, &o->n_module_src, a,
+			   "directory for --module-src");
 }
 
 static void set_print_build_dir(struct options *o, const char *a)
@@ -611,9 +618,8 @@ static void set_kunit(struct options *o, const char *a)
 
 static void set_kunitconfig(struct options *o, const char *a)
 {
-	if (!*a)
-		usage_error("empty path for --kunitconfig");
-	options_push(&o->kunitconfig, &o->n_kunitconfig, a);
+	options_push_named(&o->kunitconfig, &o->n_kunitconfig, a,
+			   "path for --kunitconfig");
 }
 
 static void set_kunit_filter(struct options *o, const char *a)
