@@ -12,6 +12,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -399,7 +400,13 @@ static int loop_frame(struct loop *l, const struct proto_frame *f)
 	return 0;
 }
 
-static int loop_channel(struct loop *l)
+/*
+ * Read what the guest sent, at most budget messages: a guest that keeps the
+ * channel full must not keep the loop here, or what we queue for it
+ * (OUT_CLOSED once our reader went away, a forwarded signal) and the
+ * console would wait until it stopped.
+ */
+static int loop_channel(struct loop *l, int budget)
 {
 	static uint8_t msg[PROTO_MAX_FRAME];
 	struct proto_frame f;
@@ -407,7 +414,8 @@ static int loop_channel(struct loop *l)
 	int r, resets = 0;
 	ssize_t n;
 
-	while (l->state != DONE && !sig_timeout && sigint_count < 2) {
+	while (l->state != DONE && !sig_timeout && sigint_count < 2 &&
+	       budget-- > 0) {
 		n = recv(l->u->chan, msg, sizeof(msg), MSG_DONTWAIT | MSG_TRUNC);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -619,8 +627,9 @@ static void loop_kernel_gone(struct loop *l)
 {
 	char why[256];
 
-	/* Frames the guest sent before it went still count. */
-	loop_channel(l);
+	/* Frames the guest sent before it went still count (all of
+	 * them: the kernel is gone, nothing more comes). */
+	loop_channel(l, INT_MAX);
 	if (l->state == DONE)
 		return;
 	if (loop_rundir_full(l)) {
@@ -732,7 +741,7 @@ int loop_run(struct uml *u, const struct options *o, const uint8_t *blob,
 		if (p[1].revents)
 			console_read(&l->con, CONSOLE_ALL);
 		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-			if (loop_channel(l) < 0 && l->state != DONE) {
+			if (loop_channel(l, 64) < 0 && l->state != DONE) {
 				/* Channel EOF: the kernel is going; a second at most. */
 				loop_reap_kernel(l, 1000);
 				loop_kernel_gone(l);
