@@ -104,17 +104,17 @@ jobs=${JOBS:-$(nproc)}
 # ccache_use: every compiler call of a kernel build (series, variant,
 # flavour, tree) goes through one compiler cache in the kernel cache,
 # Debian's ccache, bounded by UMLRUN_CCACHE_SIZE (default 5G);
-# UMLRUN_CCACHE=0 builds without it. Paths under the kernel cache are
-# hashed relative to the build directory, so the tree of a new key (a
-# patch or fragment changed) finds what the last one compiled. It goes in
-# by PATH (/usr/lib/ccache's gcc), so the command lines make records stay
-# gcc's: turning it on or off recompiles nothing. Kernels without debug
-# info (the series, variants and trees) share objects across directories;
-# a flavour with debug info shares them only within its own directory
-# (ccache hashes the directory then), so no kernel names another's source.
+# UMLRUN_CCACHE=0 builds without it. It goes in by PATH (/usr/lib/ccache's
+# gcc), so the command lines make records stay gcc's: turning it on or off
+# recompiles nothing. No base_dir: ccache would hand the compiler relative
+# paths, which the kernel's -fmacro-prefix-map=SRC/= does not map, and
+# __FILE__ in every WARN and BUG would name the cache's directories. So a
+# file's object is found again when it is compiled in the same directories
+# (a kernel built again, a bisect or --commits step going back to code it
+# compiled before, the variants of one series tree), not across keys.
 ccache_use() {
 	[ "${UMLRUN_CCACHE:-1}" != 0 ] && [ -x /usr/lib/ccache/gcc ] || return 0
-	export CCACHE_DIR=$cache/ccache CCACHE_BASEDIR=$cache
+	export CCACHE_DIR=$cache/ccache
 	export CCACHE_MAXSIZE=${UMLRUN_CCACHE_SIZE:-5G}
 	PATH=/usr/lib/ccache:$PATH
 }
