@@ -74,6 +74,13 @@ for KV in $SERIES; do
 		"  ... (more than 20 tests)"
 	um "${U[@]}" --kunit 'kunit_status*' $K --result-json "$T/r.json"
 	like "$(grep -c '^    # Subtest:' "$T/out")" '^1$' "$KV: the glob selects one suite (kunit.filter_glob)"
+	# under --time-travel the suites and the command run on the guest's
+	# own clock: a 300 s sleep passes inside the test's 60 s timeout
+	TEST_TIMEOUT=60 um "${U[@]}" --kunit 'kunit_status*' $K --time-travel -- \
+		sh -c 'a=$(date +%s); sleep 300; echo $(($(date +%s) - a))'
+	is "$rc" 0 "$KV: --kunit --time-travel: the suites pass and the command ends"
+	like "$(tail -n 1 "$T/out")" '^30[0-9]$' "  ... having slept 300 s of the guest's time ($(tail -n 1 "$T/out") s)"
+	like "$(cat "$T/out")" '^ok 1 kunit_status$' "  ... after the suite's KTAP"
 done
 
 # --- filters only where the kernel has them ---------------------------------------
