@@ -62,9 +62,15 @@ static void coverage_helper(const char *script, int outfd, int go, int done)
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGALRM, SIG_DFL);
 	signal(SIGWINCH, SIG_DFL);
+	/* Out of the way of fds 0-5 first: one of them may be among
+	 * those, and a dup2 below would close it before it is moved. */
+	go = fcntl(go, F_DUPFD_CLOEXEC, 10);
+	done = fcntl(done, F_DUPFD_CLOEXEC, 10);
+	outfd = fcntl(outfd, F_DUPFD_CLOEXEC, 10);
 	/* stdout is the command's: the report's messages go to stderr. */
 	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || dup2(fd, 0) < 0 || dup2(2, 1) < 0 ||
+	if (go < 0 || done < 0 || outfd < 0 ||
+	    fd < 0 || dup2(fd, 0) < 0 || dup2(2, 1) < 0 ||
 	    dup2(go, 3) < 0 || dup2(done, 4) < 0 || dup2(outfd, 5) < 0 ||
 	    sandbox_close_range(6, ~0U))
 		_exit(127);

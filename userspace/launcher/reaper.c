@@ -198,7 +198,12 @@ static void reaper_run(int go, int alive, const char *rundir, const char *cgroup
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGCHLD, SIG_DFL);
 	setsid();
-	if (chdir("/") < 0 || dup2(go, 3) < 0 || dup2(alive, 4) < 0 ||
+	/* Out of the way of fds 3 and 4 first (one may be the other's
+	 * target). */
+	go = fcntl(go, F_DUPFD_CLOEXEC, 10);
+	alive = fcntl(alive, F_DUPFD_CLOEXEC, 10);
+	if (go < 0 || alive < 0 ||
+	    chdir("/") < 0 || dup2(go, 3) < 0 || dup2(alive, 4) < 0 ||
 	    sandbox_close_range(5, ~0U))
 		_exit(1);
 	while (read(3, &c, 1) < 0 && errno == EINTR)
