@@ -14,11 +14,12 @@
 # confined (writes only beneath DATA and OUT, nothing written there can be
 # executed, no sockets), and the archive is bounded before it is read.
 #
-# usage: coverage.sh DATA OUT -q|-v
+# usage: coverage.sh DATA OUT -q|-v [SHOW]   (SHOW: OUT as the user named it,
+#        for the summary line; OUT may be the launcher's /proc/self/fd/N)
 # stdout and stderr are the launcher's stderr; -q: one summary line only.
 set -uo pipefail
 
-data=$1 out=$2 mode=${3:--q}
+data=$1 out=$2 mode=${3:--q} show=${4:-$2}
 say() { echo "umlrun: coverage: $*" >&2; }
 fail() {
 	say "$*"
@@ -84,7 +85,7 @@ if command -v genhtml >/dev/null; then
 	rm -rf "$out/html"
 	if run genhtml $quiet --output-directory "$out/html" \
 		"$out/coverage.info"; then
-		html=", $out/html/index.html"
+		html=", $show/html/index.html"
 		[ -z "$quiet" ] && say "HTML report in $(($(date +%s) - start)) s"
 	else
 		say "genhtml failed: no HTML report"
@@ -92,4 +93,4 @@ if command -v genhtml >/dev/null; then
 fi
 lines=$(lcov --summary "$out/coverage.info" 2>&1 |
 	sed -n 's/^ *lines\.*: *\([0-9.]*%\) (\([0-9]*\) of \([0-9]*\) lines)$/\1 (\2 of \3)/p')
-say "kernel lines run: ${lines:-?}: $out/coverage.info$html"
+say "kernel lines run: ${lines:-?}: $show/coverage.info$html"

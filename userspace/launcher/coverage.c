@@ -48,7 +48,8 @@ static int coverage_go = -1;	/* write end: the data's path, then EOF */
 static int coverage_done = -1;	/* read end: EOF when the helper is done */
 
 /* The helper: wait for the path, confine itself, run the script, exit. */
-static void coverage_helper(const char *script, int outfd, int go, int done)
+static void coverage_helper(const char *script, const char *show, int outfd,
+			    int go, int done)
 {
 	char path[PATH_MAX + 1];
 	ssize_t n;
@@ -99,7 +100,7 @@ static void coverage_helper(const char *script, int outfd, int go, int done)
 	signal(SIGPIPE, SIG_DFL);
 	/* fd 4 stays open in the script: the launcher waits for its EOF. */
 	execl(script, script, path, COVERAGE_OUT, log_verbose ? "-v" : "-q",
-	      (char *)NULL);
+	      show, (char *)NULL);
 	dprintf(2, "umlrun: coverage: cannot run %s: %s\n", script,
 		strerror(errno));
 	_exit(127);
@@ -139,7 +140,7 @@ void coverage_prepare(const struct options *o)
 		pid = fork();
 		if (pid != 0)
 			_exit(pid < 0 ? 127 : 0);
-		coverage_helper(script, outfd, go[0], done[1]);
+		coverage_helper(script, o->coverage, outfd, go[0], done[1]);
 	}
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
