@@ -108,6 +108,12 @@ um --kunit $K --kunitconfig "$T/other.kunitconfig" -- true
 is "$rc/$(wc -l <"$T/err")" 125/1 "two kunitconfigs giving one option two values: 125, one line"
 like "$(cat "$T/err")" "CONFIG_KUNIT_TEST=y in .*lib/kunit/.kunitconfig and CONFIG_KUNIT_TEST=n in $T/other.kunitconfig" \
 	"  ... naming both"
+# a kunitconfig is opened without following a link (an earlier guest may
+# have planted one where it could write); --follow-links follows it
+ln -s /etc/shadow "$T/planted.kunitconfig"
+um --kunit --kunitconfig "$T/planted.kunitconfig" -- true
+is "$rc/$(wc -l <"$T/err")" 125/1 "a kunitconfig that is a link (to /etc/shadow): 125, one line"
+like "$(cat "$T/err")" "planted\.kunitconfig is a symbolic link \(to /etc/shadow\).*--follow-links" "  ... naming it and its target"
 um --kunit --kunitconfig "$T/missing" -- true
 is "$rc/$(wc -l <"$T/err")" 125/1 "a kunitconfig that is nowhere: 125, one line"
 um --append kunit_shutdown=halt -- true

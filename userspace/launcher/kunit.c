@@ -17,6 +17,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 #include <unistd.h>
 
 #include "facts.h"
+#include "hostpath.h"
 #include "kcmdline.h"
 #include "kernels.h"
 #include "kmodes.h"
@@ -87,48 +89,55 @@ static int kunit_source_tree(const struct options *o, char *out, size_t len)
 	return found;
 }
 
-/* A --kunitconfig argument as a file: a directory means its .kunitconfig;
- * a relative path not found here is the kernel's source tree's. */
-static char *kunit_find(const struct options *o, const char *arg)
+/*
+ * A --kunitconfig argument, opened: a directory means its .kunitconfig; a
+ * relative path not found here is the kernel's source tree's. What you
+ * name is opened without following a link (it may lie where a guest
+ * wrote, as every path umlrun opens; --follow-links follows them); the
+ * source tree is the kernel cache's, or the --kernel-tree you build.
+ */
+static int kunit_open(const struct options *o, const char *arg, char **opened)
 {
-	char src[PATH_MAX], path[2 * PATH_MAX];
+	char src[PATH_MAX], path[2 * PATH_MAX], why[PATH_MAX + 256];
+	int have_src = -1, follow = o->follow_links, fd;
 	struct stat st;
-	char *s;
-	int have_src = -1;
 
 	snprintf(path, sizeof(path), "%s", arg);
 	if (stat(path, &st) < 0 && errno == ENOENT && arg[0] != '/') {
 		have_src = kunit_source_tree(o, src, sizeof(src));
-		if (!have_src)
+		if (!have_src) {
 			snprintf(path, sizeof(path), "%s/%s", src, arg);
+			follow = 1;
+		}
 	}
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
 	    strlen(path) + sizeof("/.kunitconfig") < sizeof(path))
 		strcat(path, "/.kunitconfig");
-	if (access(path, R_OK) < 0)
-		die("--kunitconfig %s: %s%s%s%s", arg, strerror(errno),
+	fd = hostpath_open(path, O_RDONLY, follow, why, sizeof(why));
+	if (fd < 0)
+		die("--kunitconfig %s: %s%s%s%s", arg, why,
 		    have_src == 0 ? " (here, nor in the kernel's source tree " : "",
 		    have_src == 0 ? src : "", have_src == 0 ? ")" : "");
-	s = realpath(path, NULL);
-	if (!s)
-		die_errno("--kunitconfig %s", arg);
-	return s;
+	*opened = strdup(path);
+	if (!*opened)
+		die("out of memory");
+	return fd;
 }
 
-/* Read one kunitconfig: each line checked as a --kconfig fragment's,
- * each option merged into e (a second value for one is refused, as
- * kunit.py refuses it). */
-static void kunit_read(const char *arg, const char *file,
-		       struct kunit_entry **e, size_t *n)
+/* Read one kunitconfig, once, from its fd: each line checked as a
+ * --kconfig fragment's, each option merged into e (a second value for
+ * one is refused, as kunit.py refuses it). */
+static void kunit_read(const char *file, int fd, struct kunit_entry **e,
+		       size_t *n)
 {
 	char *buf = NULL, *l, *end, *name, *value;
 	const char *why;
 	size_t cap = 0, i;
 	int lineno = 0;
-	FILE *f = fopen(file, "re");
+	FILE *f = fdopen(fd, "r");
 
 	if (!f)
-		die_errno("--kunitconfig %s", arg);
+		die_errno("--kunitconfig %s", file);
 	while (getline(&buf, &cap, f) >= 0) {
 		lineno++;
 		for (l = buf; *l == ' ' || *l == '\t'; l++)
@@ -178,33 +187,37 @@ void kunit_prepare(struct plan *p)
 	struct kunit_entry *e = NULL;
 	struct kconfig_opt *k;
 	size_t n = 0, nk = 0, i;
-	char **files;
+	char *line, *file;
+	int fd;
 
 	if (!o->kunit)
 		return;
-	files = calloc(o->n_kunitconfig + 1, sizeof(*files));
-	k = calloc(o->n_kunitconfig + ARRAY_SIZE(kunit_default) + o->n_kconfig + 1,
-		   sizeof(*k));
-	if (!files || !k)
-		die("out of memory");
 	for (i = 0; i < o->n_kunitconfig; i++) {
-		files[i] = kunit_find(o, o->kunitconfig[i]);
-		kunit_read(o->kunitconfig[i], files[i], &e, &n);
+		fd = kunit_open(o, o->kunitconfig[i], &file);
+		kunit_read(file, fd, &e, &n);
 	}
+	k = calloc(n + ARRAY_SIZE(kunit_default) + o->n_kconfig + 1, sizeof(*k));
+	if (!k)
+		die("out of memory");
 	/* KUnit itself first, then the suites, then the user's own lines
-	 * (kunit.py's --kconfig_add comes after its kunitconfig too) */
+	 * (kunit.py's --kconfig_add comes after its kunitconfig too). The
+	 * kunitconfigs' options go to the build as the lines read here: no
+	 * file is read twice. */
 	k[nk++] = (struct kconfig_opt){ 0, "CONFIG_KUNIT=y" };
 	if (!o->n_kunitconfig)
 		for (i = 1; i < ARRAY_SIZE(kunit_default); i++)
 			k[nk++] = (struct kconfig_opt){ 0, kunit_default[i] };
-	for (i = 0; i < o->n_kunitconfig; i++)
-		k[nk++] = (struct kconfig_opt){ 1, files[i] };
+	for (i = 0; i < n; i++) {
+		if (asprintf(&line, "%s=%s", e[i].name, e[i].value) < 0)
+			die("out of memory");
+		k[nk++] = (struct kconfig_opt){ 0, line };
+	}
 	for (i = 0; i < o->n_kconfig; i++)
 		k[nk++] = o->kconfig[i];
 	free(o->kconfig);
 	o->kconfig = k;
 	o->n_kconfig = nk;
-	/* the entries and files live as long as the run */
+	/* the entries and lines live as long as the run */
 	info("kunit: %zu option%s from %zu kunitconfig%s", n, n == 1 ? "" : "s",
 	     o->n_kunitconfig, o->n_kunitconfig == 1 ? "" : "s");
 }
