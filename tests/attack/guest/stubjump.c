@@ -56,9 +56,17 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IONBF, 0);
 	signal(SIGSEGV, on_segv);
-	for (page = LOW; page < HIGH && !code; page += PG)
+	/*
+	 * From the top down: the first run of writable pages is the stub's
+	 * data, the read-only page under it its code. (Upwards, the guest's
+	 * own randomized stack could lie in the window and be taken for it.)
+	 */
+	for (page = HIGH - PG; page >= LOW; page -= PG) {
 		if (writable((unsigned char *)page))
 			code = page - PG;
+		else if (code)
+			break;
+	}
 	if (!code) {
 		puts("no stub found");
 		return 0;
