@@ -12,6 +12,8 @@
 #    replaced, not written through;
 #  - a set-uid file in a rw bind loses its bit when the guest writes it,
 #    and the guest can give no host file to another user;
+#  - a fifo or device planted where a later run reads a disk, root, module
+#    or fragment is refused at once (its open would wait forever);
 #  - a :cow disk counts against the run directory's room (refused before
 #    boot where it would not fit);
 #  - a run directory or cgroup of a dead run goes (tests/limits.t and
@@ -86,6 +88,34 @@ for user in root nobody; do
 	is "$rc/$(cat "$T/out")" "0/victim" "$user: --follow-links follows a link the user means"
 	rm -rf "${WS:?}"/* "$BASE/mine.img"
 done
+
+# --- what a guest plants is judged by what it is, not by its name: a fifo
+# (whose open would wait forever) or a device is no disk, root, module or
+# fragment; a link at a fragment is refused as at any path -----------------
+as root --bind "$WS:rw" -- sh -c "
+	for f in a.img b.ko c.config d.kunitconfig; do mkfifo '$WS/'\$f; done
+	ln -sf /etc/passwd '$WS/e.config'"
+is "$rc/$(find "$WS" -type p | wc -l)" "0/4" "a guest plants fifos in its rw workspace"
+fifo() {
+	local what=$1
+	shift
+	TEST_TIMEOUT=30 um "$@" -- true
+	is "$rc/$(wc -l <"$T/err")" "125/1" "a fifo planted at $what: refused at once, one line"
+	like "$(cat "$T/err")" "a fifo, not a regular file" "  ... saying what it is"
+}
+fifo "$WS/a.img" -k "$K/linux" --disk "$WS/a.img"
+fifo "$WS/a.img" -k "$K/linux" --root "$WS/a.img"
+fifo "$WS/b.ko" -k "$K/linux" --load-module "$WS/b.ko"
+fifo "$WS/c.config" --kconfig "$WS/c.config"
+fifo "$WS/d.kunitconfig" --kunit --kunitconfig "$WS/d.kunitconfig"
+um --kconfig "$WS/e.config" -- true
+is "$rc/$(wc -l <"$T/err")" "125/1" "a link planted at a --kconfig fragment: refused, one line"
+like "$(cat "$T/err")" "e\\.config is a symbolic link \\(to /etc/passwd\\)" "  ... naming it (its target is not read)"
+printf 'CONFIG_MINIX_FS=y\n' >"$BASE/minix.config"
+ln -sf "$BASE/minix.config" "$BASE/mine.config"
+um --follow-links --kconfig "$BASE/mine.config" --list-kernels
+is "$rc" 0 "control: --follow-links follows a fragment link the user means"
+rm -rf "${WS:?}"/* "$BASE/minix.config" "$BASE/mine.config"
 
 # --- set-id files and owners in a rw bind -----------------------------------------
 cp /bin/true "$WS/suid"

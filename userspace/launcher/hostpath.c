@@ -101,26 +101,63 @@ static void hostpath_link_why(const char *path, char *why, size_t len)
 	snprintf(why, len, "a symbolic link on the way: umlrun follows none in a path it opens for the guest (--follow-links does)");
 }
 
+/* What a non-file is, for the refusal. */
+static const char *hostpath_kind(mode_t m)
+{
+	return S_ISFIFO(m) ? "a fifo" : S_ISSOCK(m) ? "a socket" :
+	       S_ISCHR(m) ? "a character device" :
+	       S_ISBLK(m) ? "a block device" : "not a file";
+}
+
+/*
+ * An fd opened for its content must be a regular file or a directory
+ * (which a caller that wants a file refuses itself): a fifo an earlier guest left in a writable bind
+ * would hold the open, or the read, forever; a device has effects of its
+ * own. So the open does not wait (O_NONBLOCK, dropped again after) nor
+ * take a terminal (O_NOCTTY), and anything else is refused.
+ */
+static int hostpath_content(int fd, int flags, char *why, size_t len)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) {
+		if (!(flags & O_NONBLOCK) &&
+		    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
+			return -errno;
+		return 0;
+	}
+	snprintf(why, len, "%s, not a regular file", hostpath_kind(st.st_mode));
+	return -EINVAL;
+}
+
 int hostpath_open(const char *path, int flags, int follow, char *why,
 		  size_t len)
 {
-	struct open_how how = {
-		.flags = (unsigned long long)(flags | O_CLOEXEC),
-		.resolve = follow ? RESOLVE_NO_MAGICLINKS :
-				    RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
-	};
-	int fd;
+	int content = !(flags & O_PATH), open_flags, fd, err;
+	struct open_how how = { 0 };
 
 	if (!*path) {
 		snprintf(why, len, "empty path");
 		return -EINVAL;
 	}
+	open_flags = flags | O_CLOEXEC | (content ? O_NONBLOCK | O_NOCTTY : 0);
+	how.flags = (unsigned long long)open_flags;
+	how.resolve = follow ? RESOLVE_NO_MAGICLINKS :
+			       RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
 	fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
 	if (fd < 0 && errno == ENOSYS) {
-		fd = follow ? open(path, flags | O_CLOEXEC) :
-			      hostpath_walk(path, flags);
+		fd = follow ? open(path, open_flags) :
+			      hostpath_walk(path, open_flags & ~O_CLOEXEC);
 		if (fd < 0 && !follow)
 			errno = -fd;
+	}
+	if (fd >= 0 && content && (err = hostpath_content(fd, flags, why, len))) {
+		close(fd);
+		if (err != -EINVAL)
+			snprintf(why, len, "%s", strerror(-err));
+		return err;
 	}
 	if (fd >= 0)
 		return fd;

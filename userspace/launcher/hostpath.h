@@ -16,8 +16,11 @@
 /*
  * Open path (relative to the working directory, or absolute) with flags
  * (O_PATH, O_RDONLY, O_RDWR, O_DIRECTORY...; O_CLOEXEC is added),
- * following no symbolic link unless follow. Returns the fd, or -errno
- * with a one-line reason in why (a link names itself and its target).
+ * following no symbolic link unless follow. Opened for its content (not
+ * O_PATH), it must be a regular file or a directory: a fifo, socket or
+ * device is refused, and the open never waits for one. Returns the fd,
+ * or -errno with a one-line reason in why (a link names itself and its
+ * target).
  */
 int hostpath_open(const char *path, int flags, int follow, char *why,
 		  size_t len);
