@@ -161,6 +161,23 @@ static void config_project_kconfig(const char *where, const char *kl)
 		    where, kl, name);
 }
 
+/* A project fragment's lines: each where it was found. */
+struct project_fragment {
+	const char *file, *real;
+	int line;
+};
+
+static void config_project_fragment_line(void *ctx, int lineno, char *l)
+{
+	struct project_fragment *pf = ctx;
+	char where[PATH_MAX * 2 + 64];
+
+	snprintf(where, sizeof(where), "%s:%d (%s:%d)", pf->file, pf->line,
+		 pf->real, lineno);
+	config_project_kconfig(where, l);
+	config_add(where, options_find("kconfig-add"), l, 1);
+}
+
 /*
  * kconfig = FILE in a project file: the fragment must lie in the project
  * and hold only switches; its lines become the entries (read once here,
@@ -169,12 +186,10 @@ static void config_project_kconfig(const char *where, const char *kl)
 static void config_project_fragment(const char *file, int line,
 				    const char *value)
 {
-	char why[PATH_MAX + 256], real[PATH_MAX], where[PATH_MAX * 2 + 64];
-	char *buf = NULL, *l;
-	size_t cap = 0, plen = strlen(project_dir);
-	ssize_t n;
-	int fd, k = 0;
-	FILE *f;
+	char why[PATH_MAX + 256], real[PATH_MAX];
+	struct project_fragment pf = { file, real, line };
+	size_t plen = strlen(project_dir);
+	int fd;
 
 	fd = hostpath_open(value, O_RDONLY, 0, why, sizeof(why));
 	if (fd < 0)
@@ -183,20 +198,7 @@ static void config_project_fragment(const char *file, int line,
 	    strncmp(real, project_dir, plen) || real[plen] != '/')
 		config_error(file, line, "kconfig %s: a project file's fragment must lie in %s; give others on the command line or in the user file",
 			     value, project_dir);
-	f = fdopen(fd, "r");
-	if (!f)
-		die("out of memory");
-	while ((n = getline(&buf, &cap, f)) >= 0) {
-		k++;
-		l = config_trim(buf);
-		if (!*l || (*l == '#' && strncmp(l, "# CONFIG_", 9)))
-			continue;
-		snprintf(where, sizeof(where), "%s:%d (%s:%d)", file, line, real, k);
-		config_project_kconfig(where, l);
-		config_add(where, options_find("kconfig-add"), l, 1);
-	}
-	free(buf);
-	fclose(f);
+	options_each_fragment_line(fd, real, config_project_fragment_line, &pf);
 }
 
 /* --- reading a file ------------------------------------------------------- */
@@ -416,21 +418,39 @@ static int config_project_path(char *out, size_t len, char *dir, size_t dlen)
 	}
 }
 
-/* Open file if it exists and may be trusted; NULL otherwise. */
+/*
+ * Open file if it exists and may be trusted; NULL otherwise. Opened
+ * first (no link, no waiting on a fifo), then judged by its path, then
+ * the path checked to still name what was opened: what is read is what
+ * was judged.
+ */
 static FILE *config_open(const char *file)
 {
 	char why[PATH_MAX + 128];
+	struct stat st, now;
 	FILE *f;
+	int fd;
 
-	if (access(file, F_OK) < 0 && errno == ENOENT)
+	fd = open(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
 		return NULL;
 	if (config_trusted(file, why, sizeof(why))) {
+		if (fd >= 0)
+			close(fd);
 		config_skip(file, why);
 		return NULL;
 	}
-	f = fopen(file, "re");
-	if (!f)
+	if (fd < 0)
 		die_errno("cannot read %s (or run with --no-config)", file);
+	if (fstat(fd, &st) < 0 || lstat(file, &now) < 0 ||
+	    st.st_dev != now.st_dev || st.st_ino != now.st_ino ||
+	    !S_ISREG(st.st_mode))
+		die("%s changed while it was read (or run with --no-config)", file);
+	if (fcntl(fd, F_SETFL, O_RDONLY) < 0)
+		die_errno("%s", file);
+	f = fdopen(fd, "r");
+	if (!f)
+		die("out of memory");
 	return f;
 }
 

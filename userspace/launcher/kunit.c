@@ -59,10 +59,8 @@ struct kunit_entry {
  * (its cached kernel names it), into out; 0 or -ENOENT. */
 static int kunit_source_tree(const struct options *o, char *out, size_t len)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 32], line[PATH_MAX + 8];
+	char dir[PATH_MAX], src[PATH_MAX], obj[PATH_MAX];
 	struct options series = *o;
-	FILE *f;
-	int found = -ENOENT;
 
 	if (o->kernel_tree) {
 		snprintf(out, len, "%s", o->kernel_tree);
@@ -71,22 +69,11 @@ static int kunit_source_tree(const struct options *o, char *out, size_t len)
 	series.n_kconfig = 0;
 	series.n_flavour = 0;
 	series.drop_kernel = 0;
-	if (kernels_where(&series, dir, sizeof(dir)))
+	if (kernels_where(&series, dir, sizeof(dir)) ||
+	    kernels_build_tree(dir, src, obj) || strlen(src) >= len)
 		return -ENOENT;
-	snprintf(path, sizeof(path), "%s/" FACT_KERNEL_BUILD_FILE, dir);
-	f = fopen(path, "re");
-	if (!f)
-		return -ENOENT;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "src=", 4)) {
-			line[strcspn(line, "\n")] = 0;
-			if (strlen(line + 4) < len) {
-				memcpy(out, line + 4, strlen(line + 4) + 1);
-				found = 0;
-			}
-		}
-	fclose(f);
-	return found;
+	memcpy(out, src, strlen(src) + 1);
+	return 0;
 }
 
 /*
@@ -124,69 +111,57 @@ static int kunit_open(const struct options *o, const char *arg, char **opened)
 	return fd;
 }
 
-/* Read one kunitconfig, once, from its fd: each line checked as a
- * --kconfig fragment's, each option merged into e (a second value for
- * one is refused, as kunit.py refuses it). */
-static void kunit_read(const char *file, int fd, struct kunit_entry **e,
-		       size_t *n)
-{
-	char *buf = NULL, *l, *end, *name, *value;
-	const char *why;
-	size_t cap = 0, i;
-	int lineno = 0;
-	FILE *f = fdopen(fd, "r");
+/* The options read so far, from all kunitconfigs. */
+struct kunit_entries {
+	const char *file;
+	struct kunit_entry *e;
+	size_t n;
+};
 
-	if (!f)
-		die_errno("--kunitconfig %s", file);
-	while (getline(&buf, &cap, f) >= 0) {
-		lineno++;
-		for (l = buf; *l == ' ' || *l == '\t'; l++)
-			;
-		end = l + strlen(l);
-		while (end > l && strchr(" \t\r\n", end[-1]))
-			*--end = 0;
-		if (!*l || (*l == '#' && strncmp(l, "# CONFIG_", 9)))
-			continue;
-		why = options_check_kconfig_line(l, 0);
-		if (why)
-			die("--kunitconfig %s:%d: '%s': %s", file, lineno, l, why);
-		if (*l == '#') {
-			name = strndup(l + 2, strcspn(l + 2, " "));
-			value = strdup("n");
-		} else {
-			name = strndup(l, strcspn(l, "="));
-			value = strdup(strchr(l, '=') + 1);
-		}
-		if (!name || !value)
-			die("out of memory");
-		for (i = 0; i < *n; i++) {
-			if (strcmp((*e)[i].name, name))
-				continue;
-			if (strcmp((*e)[i].value, value))
-				die("--kunitconfig: %s=%s in %s and %s=%s in %s: one option, two values (kunit.py refuses it too)",
-				    name, (*e)[i].value, (*e)[i].file, name, value, file);
-			break;
-		}
-		if (i < *n) {
-			free(name);
-			free(value);
-			continue;
-		}
-		*e = realloc(*e, (*n + 1) * sizeof(**e));
-		if (!*e)
-			die("out of memory");
-		(*e)[(*n)++] = (struct kunit_entry){ name, value, file };
+/* One kunitconfig line: checked as a --kconfig fragment's, the option
+ * merged (a second value for one is refused, as kunit.py refuses it). */
+static void kunit_config_line(void *ctx, int lineno, char *l)
+{
+	struct kunit_entries *ke = ctx;
+	const char *why = options_check_kconfig_line(l, 0);
+	char *name, *value;
+	size_t i;
+
+	if (why)
+		die("--kunitconfig %s:%d: '%s': %s", ke->file, lineno, l, why);
+	if (*l == '#') {
+		name = strndup(l + 2, strcspn(l + 2, " "));
+		value = strdup("n");
+	} else {
+		name = strndup(l, strcspn(l, "="));
+		value = strdup(strchr(l, '=') + 1);
 	}
-	free(buf);
-	fclose(f);
+	if (!name || !value)
+		die("out of memory");
+	for (i = 0; i < ke->n; i++) {
+		if (strcmp(ke->e[i].name, name))
+			continue;
+		if (strcmp(ke->e[i].value, value))
+			die("--kunitconfig: %s=%s in %s and %s=%s in %s: one option, two values (kunit.py refuses it too)",
+			    name, ke->e[i].value, ke->e[i].file, name, value,
+			    ke->file);
+		free(name);
+		free(value);
+		return;
+	}
+	ke->e = realloc(ke->e, (ke->n + 1) * sizeof(*ke->e));
+	if (!ke->e)
+		die("out of memory");
+	ke->e[ke->n++] = (struct kunit_entry){ name, value, ke->file };
 }
 
 void kunit_prepare(struct plan *p)
 {
 	struct options *o = &p->o;
-	struct kunit_entry *e = NULL;
+	struct kunit_entries ke = { 0 };
+	struct kunit_entry *e;
 	struct kconfig_opt *k;
-	size_t n = 0, nk = 0, i;
+	size_t n, nk = 0, i;
 	char *line, *file;
 	int fd;
 
@@ -194,8 +169,11 @@ void kunit_prepare(struct plan *p)
 		return;
 	for (i = 0; i < o->n_kunitconfig; i++) {
 		fd = kunit_open(o, o->kunitconfig[i], &file);
-		kunit_read(file, fd, &e, &n);
+		ke.file = file;
+		options_each_fragment_line(fd, file, kunit_config_line, &ke);
 	}
+	e = ke.e;
+	n = ke.n;
 	k = calloc(n + ARRAY_SIZE(kunit_default) + o->n_kconfig + 1, sizeof(*k));
 	if (!k)
 		die("out of memory");

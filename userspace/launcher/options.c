@@ -16,15 +16,19 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "facts.h"
+#include "hostpath.h"
 #include "kernels.h"
 #include "kparams.h"
 #include "log.h"
@@ -262,33 +266,96 @@ const char *options_check_kconfig_line(const char *line, int bool_only)
 	return "a value is y, n, m, a number or a \"string\"";
 }
 
-/* --kconfig FILE: every line a comment, blank, or a line as above. */
-static void options_check_fragment(const char *file)
+void options_each_fragment_line(int fd, const char *file,
+				void (*each)(void *ctx, int lineno, char *line),
+				void *ctx)
 {
 	char *buf = NULL, *l, *e;
-	const char *why;
 	size_t cap = 0;
+	struct stat st;
 	int n = 0;
 	FILE *f;
 
-	f = fopen(file, "re");
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		die("%s: not a regular file", file);
+	f = fdopen(fd, "r");
 	if (!f)
-		usage_error("--kconfig %s: %s", file, strerror(errno));
+		die("out of memory");
 	while (getline(&buf, &cap, f) >= 0) {
 		n++;
 		for (l = buf; *l == ' ' || *l == '\t'; l++)
 			;
 		e = l + strlen(l);
-		while (e > l && (e[-1] == '\n' || e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		while (e > l && strchr(" \t\r\n", e[-1]))
 			*--e = 0;
 		if (!*l || (*l == '#' && strncmp(l, "# CONFIG_", 9)))
 			continue;
-		why = options_check_kconfig_line(l, 0);
-		if (why)
-			usage_error("--kconfig %s:%d: '%s': %s", file, n, l, why);
+		each(ctx, n, l);
 	}
+	if (ferror(f))
+		die_errno("%s", file);
 	free(buf);
 	fclose(f);
+}
+
+/* --kconfig FILE's lines, checked and kept (as --kconfig-add's are). */
+struct fragment_lines {
+	const char *file;
+	struct kconfig_opt *k;
+	size_t n;
+};
+
+static void fragment_lines_add(struct fragment_lines *fl, struct kconfig_opt k)
+{
+	fl->k = realloc(fl->k, (fl->n + 1) * sizeof(*fl->k));
+	if (!fl->k)
+		die("out of memory");
+	fl->k[fl->n++] = k;
+}
+
+static void options_fragment_line(void *ctx, int lineno, char *l)
+{
+	struct fragment_lines *fl = ctx;
+	const char *why = options_check_kconfig_line(l, 0);
+	char *line;
+
+	if (why)
+		usage_error("--kconfig %s:%d: '%s': %s", fl->file, lineno, l, why);
+	line = strdup(l);
+	if (!line)
+		die("out of memory");
+	fragment_lines_add(fl, (struct kconfig_opt){ 0, line });
+}
+
+/*
+ * Each --kconfig FILE is opened as a path a guest could have shaped (no
+ * link followed unless --follow-links; a file only, never a fifo or a
+ * device), read once here, and replaced by its lines: the build gets the
+ * lines that were checked, not the file again.
+ */
+static void options_read_fragments(struct options *o)
+{
+	struct fragment_lines fl = { 0 };
+	char why[PATH_MAX + 256];
+	size_t i;
+	int fd;
+
+	for (i = 0; i < o->n_kconfig; i++) {
+		if (!o->kconfig[i].file) {
+			fragment_lines_add(&fl, o->kconfig[i]);
+			continue;
+		}
+		fl.file = o->kconfig[i].arg;
+		fd = hostpath_open(fl.file, O_RDONLY, o->follow_links, why,
+				   sizeof(why));
+		if (fd < 0)
+			usage_error("--kconfig %s: %s", fl.file, why);
+		options_each_fragment_line(fd, fl.file, options_fragment_line,
+					   &fl);
+	}
+	free(o->kconfig);
+	o->kconfig = fl.k;
+	o->n_kconfig = fl.n;
 }
 
 /* --- what each option does -------------------------------------------- */
@@ -1419,9 +1486,7 @@ void options_parse(struct options *o, int argc, char **argv)
 			usage_error("--append '%s': %s", o->append[i], err);
 	}
 	options_arg = NULL;
-	for (i = 0; i < o->n_kconfig; i++)
-		if (o->kconfig[i].file)
-			options_check_fragment(o->kconfig[i].arg);
+	options_read_fragments(o);
 	env = options_env("UMLRUN_KERNEL_ARGS");
 	if (env && *env && kparams_check(env, drop, err, sizeof(err)))
 		usage_error("UMLRUN_KERNEL_ARGS '%s': %s", env, err);

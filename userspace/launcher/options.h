@@ -187,6 +187,15 @@ int options_parse_publish(const char *s, struct publish *p);
 int options_parse_max_procs(const char *s, unsigned long *n);
 /* A kconfig line; bool_only: y, n, m or "is not set" only. NULL or why. */
 const char *options_check_kconfig_line(const char *line, int bool_only);
+/*
+ * A kconfig fragment, read once from fd (closed here; a regular file, or
+ * the run ends naming file): each option line, blanks trimmed, to each()
+ * with its number; blank lines and comments (but "# CONFIG_X is not set")
+ * are skipped.
+ */
+void options_each_fragment_line(int fd, const char *file,
+				void (*each)(void *ctx, int lineno, char *line),
+				void *ctx);
 
 /* One more entry at the end of o->mounts, counted; dies out of memory. */
 struct mount_opt *options_add_mount(struct options *o);
