@@ -102,7 +102,10 @@ if [ -e "$art/.done" ]; then
 fi
 stage=$(mktemp -d "$cache/modules/.stage-XXXXXX")
 trap 'rm -rf "$stage"' EXIT
-mkdir "$stage/src" "$stage/ko"
+mkdir "$stage/src" "$stage/ko" "$stage/tmp"
+# the launcher confines this build to the cache for writing (and the
+# compiler's temporary files with it)
+export TMPDIR=$stage/tmp
 src_files | tr '\n' '\0' |
 	(cd "$src" && xargs -0r cp -L --parents -t "$stage/src" --)
 log=$art.log

@@ -101,6 +101,24 @@ is "$rc/$(cat "$T/out")" "125/" "a source that does not build: 125, nothing ran"
 like "$(cat "$T/err")" "^umlrun: build: build-module: $T/broken/umlrun_splat\\.c:$line:[0-9]+: error: " \
 	"  ... naming the file, line and the compiler's first error"
 like "$(tail -n1 "$T/err")" "^umlrun: the module of $T/broken did not build$" "  ... and saying what did not build"
+# --- --module-src runs DIR's Makefile, and DIR may be where a guest wrote:
+# the build is confined. A Kbuild that reads a host file and writes outside
+# builds (neither happens) and loads; a link out of DIR is refused ----------
+cp -r "$ROOT/tests/splat" "$T/nosy"
+cat >>"$T/nosy/Kbuild" <<EOF
+ifneq (\$(shell cat /etc/passwd 2>/dev/null),)
+\$(error read the host's /etc/passwd)
+endif
+\$(shell echo written >$T/outside 2>/dev/null; echo written >/tmp/umlrun-nosy-$$ 2>/dev/null)
+EOF
+um --module-src "$T/nosy" -- sh -c 'lsmod | grep -c "^umlrun_splat "'
+is "$rc/$(cat "$T/out")" "0/1" "--module-src: a Makefile that reads /etc/passwd builds (the read is refused) and loads"
+is "$(ls "$T/outside" /tmp/umlrun-nosy-$$ 2>/dev/null | wc -l)" 0 "  ... and it wrote nothing outside the module cache"
+ln -s /etc/passwd "$T/nosy/passwd.h"
+um --module-src "$T/nosy" -- true
+is "$rc" 125 "  ... a link in DIR to a host file: refused (125), its target not read"
+like "$(cat "$T/err")" "passwd\.h: Permission denied" "  ... naming the link"
+rm -f "$T/nosy/passwd.h"
 mkdir -p "$T/failing"
 cat >"$T/failing/failing.c" <<'EOF'
 #include <linux/module.h>

@@ -162,8 +162,9 @@ static const char *const confine_exec_dirs[] = {
 	"/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32",
 };
 
-int confine_tool(const char *const *exec, size_t ne, const char *const *rw,
-		 size_t nw)
+static int confine_helper(const char *const *exec, size_t ne,
+			  const char *const *ro, size_t nr,
+			  const char *const *rw, size_t nw, int read_host)
 {
 	char real[ARRAY_SIZE(confine_exec_dirs)][PATH_MAX];
 	const char *all[ARRAY_SIZE(confine_exec_dirs) + 8];
@@ -177,7 +178,7 @@ int confine_tool(const char *const *exec, size_t ne, const char *const *rw,
 			all[n] = real[n], n++;
 	for (i = 0; i < ne && n < ARRAY_SIZE(all); i++)
 		all[n++] = exec[i];
-	ruleset = landlock_confined(all, n, NULL, 0, rw, nw);
+	ruleset = landlock_confined(all, n, ro, nr, rw, nw, read_host);
 	if (ruleset >= 0) {
 		err = landlock_enforce(ruleset);
 		close(ruleset);
@@ -185,4 +186,16 @@ int confine_tool(const char *const *exec, size_t ne, const char *const *rw,
 			return err;
 	}
 	return sandbox_enter(SANDBOX_METADATA);
+}
+
+int confine_tool(const char *const *exec, size_t ne, const char *const *rw,
+		 size_t nw)
+{
+	return confine_helper(exec, ne, NULL, 0, rw, nw, 1);
+}
+
+int confine_build(const char *const *exec, size_t ne, const char *const *ro,
+		  size_t nr, const char *const *rw, size_t nw)
+{
+	return confine_helper(exec, ne, ro, nr, rw, nw, 0);
 }

@@ -24,5 +24,13 @@ int confine_launcher(const char *rundir, int net);
  */
 int confine_tool(const char *const *exec, size_t ne, const char *const *rw,
 		 size_t nw);
+/*
+ * Confine a build of code a guest could have written (--module-src): as
+ * confine_tool, but read only the system's directories, the ne paths in
+ * exec, the nr in ro and the nw in rw: the host's other files (a key, a
+ * password file) cannot go into what it builds. 0 or -errno.
+ */
+int confine_build(const char *const *exec, size_t ne, const char *const *ro,
+		  size_t nr, const char *const *rw, size_t nw);
 
 #endif

@@ -314,8 +314,31 @@ int kernels_where(const struct options *o, char *dir, size_t len)
  * when lines) in out. Dies (exit 125) when it fails, with the end of its
  * progress, or with its reason when it refuses (FACT_BUILD_REFUSED).
  */
+int kernels_build_tree(const char *kdir, char *src, char *obj)
+{
+	char path[PATH_MAX + 64], line[PATH_MAX + 8];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/" FACT_KERNEL_BUILD_FILE, kdir);
+	src[0] = obj[0] = 0;
+	f = fopen(path, "re");
+	if (!f)
+		return -ENOENT;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		if (strlen(line) - 4 >= PATH_MAX)
+			continue;
+		if (!strncmp(line, "src=", 4))
+			memcpy(src, line + 4, strlen(line + 4) + 1);
+		else if (!strncmp(line, "obj=", 4))
+			memcpy(obj, line + 4, strlen(line + 4) + 1);
+	}
+	fclose(f);
+	return src[0] && obj[0] ? 0 : -ENOENT;
+}
+
 void kernels_run(char **argv, const char *what, char *out, size_t len,
-		 int lines)
+		 int lines, int (*confine)(void *), void *arg)
 {
 	char buf[4096];
 	struct kernels_tail tail = { 0 };
@@ -342,6 +365,10 @@ void kernels_run(char **argv, const char *what, char *out, size_t len,
 		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(pout[1], 1) < 0 ||
 		    (!live && dup2(perr[1], 2) < 0))
 			_exit(127);
+		if (confine && (errno = -confine(arg))) {
+			dprintf(2, "cannot confine %s: %s\n", argv[0], strerror(errno));
+			_exit(127);
+		}
 		execv(argv[0], argv);
 		dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
@@ -420,6 +447,6 @@ void kernels_build(const struct options *o, char *dir, size_t len)
 	else
 		snprintf(what, sizeof(what), "the %s kernel%s", o->kernel_version,
 			 o->n_kconfig || o->n_flavour ? " with the extra options" : "");
-	kernels_run(argv, what, dir, len, 0);
+	kernels_run(argv, what, dir, len, 0, NULL, NULL);
 	free(argv);
 }

@@ -21,10 +21,17 @@ void kernels_build(const struct options *o, char *dir, size_t len);
  * Run a build script (argv, its path first; what names what it builds)
  * and put what it prints on stdout in out: one line (a directory), or
  * several when lines. Dies (exit 125) when it fails or refuses, showing
- * the end of its progress or its reason.
+ * the end of its progress or its reason. confine, when given, runs in
+ * the script's process before exec (0, or -errno: it does not run).
  */
+/*
+ * The trees a kernel umlrun built (its directory kdir) was built in, as
+ * its build-tree file names them: src and obj (PATH_MAX each); 0, or
+ * -ENOENT when it has none.
+ */
+int kernels_build_tree(const char *kdir, char *src, char *obj);
 void kernels_run(char **argv, const char *what, char *out, size_t len,
-		 int lines);
+		 int lines, int (*confine)(void *), void *arg);
 /* --commits: where a build that fails says why ("build\tWHY\n"), or -1. */
 extern int kernels_failure_fd;
 /* The directory the kernel o asks for is (or would be) in, built or not:

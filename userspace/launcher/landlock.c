@@ -212,7 +212,7 @@ int landlock_create(uint64_t net, uint64_t scoped)
 
 int landlock_confined(const char *const *exec, size_t ne,
 		      const char *const *ro, size_t nr,
-		      const char *const *rw, size_t nw)
+		      const char *const *rw, size_t nw, int read_host)
 {
 	int abi = landlock_abi(), ruleset;
 	uint64_t fs = landlock_all(abi);
@@ -226,7 +226,10 @@ int landlock_confined(const char *const *exec, size_t ne,
 				  LANDLOCK_SCOPE_SIGNAL);
 	if (ruleset < 0)
 		die_errno("landlock: create ruleset");
-	landlock_allow_root(ruleset, fs);
+	if (read_host)
+		landlock_allow_root(ruleset, fs);
+	else
+		landlock_allow(ruleset, "/", LANDLOCK_ACCESS_FS_READ_DIR, fs, 0);
 	for (i = 0; i < ne; i++)
 		landlock_allow(ruleset, exec[i], LL_READ | LL_EXEC, fs, 0);
 	for (i = 0; i < ARRAY_SIZE(landlock_devs); i++)
@@ -249,7 +252,7 @@ int landlock_prepare(const char *kernel, const char *const *ro, size_t nr,
 	int abi = landlock_abi(), ruleset;
 
 	landlock_interp(kernel, interp, sizeof(interp));
-	ruleset = landlock_confined(exec, interp[0] ? 2 : 1, ro, nr, rw, nw);
+	ruleset = landlock_confined(exec, interp[0] ? 2 : 1, ro, nr, rw, nw, 1);
 	if (ruleset >= 0)
 		info("Landlock ABI %d: the kernel may write only %zu path%s%s%s",
 		     abi, nw, nw == 1 ? "" : "s", abi >= 4 ? ", no TCP" : "",

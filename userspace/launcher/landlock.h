@@ -37,14 +37,15 @@ int landlock_prepare(const char *kernel, const char *const *ro, size_t nr,
 /*
  * The ruleset of any confined host process that reads what the guest
  * controls (the kernel, the --coverage report): read the host but its
- * /dev (null, zero, full, random, urandom aside), execute only beneath
- * the ne paths in exec, read the nr paths in ro, write beneath the nw in
- * rw (executing nothing there), no TCP, no signal or abstract socket
- * outside. Its fd, or -1 without Landlock; dies on other failures.
+ * /dev (null, zero, full, random, urandom aside; without read_host, only
+ * what the other paths name), execute only beneath the ne paths in exec,
+ * read the nr paths in ro, write beneath the nw in rw (executing nothing
+ * there), no TCP, no signal or abstract socket outside. Its fd, or -1
+ * without Landlock; dies on other failures.
  */
 int landlock_confined(const char *const *exec, size_t ne,
 		      const char *const *ro, size_t nr,
-		      const char *const *rw, size_t nw);
+		      const char *const *rw, size_t nw, int read_host);
 /* NO_NEW_PRIVS and the ruleset on the calling thread: 0 or -errno. */
 int landlock_enforce(int ruleset);
 /*

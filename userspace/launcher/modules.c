@@ -25,10 +25,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "confine.h"
 #include "hostpath.h"
 #include "kernels.h"
 #include "log.h"
 #include "modules.h"
+#include "root.h"
 #include "util.h"
 
 /* At most this many modules (umlinit's table is the same size). */
@@ -183,16 +185,66 @@ static void modules_kernel_magic(const char *module, char *out, size_t len)
 		die("%s: cannot read its vermagic: %s", module, strerror(-err));
 }
 
-/* build-module.sh ARGS... : what it prints, in out. */
+/*
+ * Where a --module-src build may reach: DIR's Makefile is code, and DIR
+ * may lie where a guest wrote (a rw bind), so the build runs confined.
+ * It reads and executes the system's directories, umlrun's own files and
+ * the kernel's source and object trees; reads DIR and the kernel's
+ * directory; writes only the
+ * module cache (its copy of DIR and its temporary files are there); no
+ * socket, no signal outside. The host's other files (a key, /etc) cannot
+ * go into the module it builds, and nothing outside the cache changes.
+ */
+struct modules_reach {
+	char lib[PATH_MAX], src[PATH_MAX], obj[PATH_MAX], dir[PATH_MAX];
+	char kdir[PATH_MAX], cache[PATH_MAX];
+};
+
+static int modules_confine(void *arg)
+{
+	struct modules_reach *r = arg;
+	const char *exec[] = { r->lib, r->src, r->obj };
+	const char *ro[] = { r->dir, r->kdir, "/etc/ld.so.cache" };
+	const char *rw[] = { r->cache };
+
+	return confine_build(exec, ARRAY_SIZE(exec), ro, ARRAY_SIZE(ro), rw,
+			     ARRAY_SIZE(rw));
+}
+
+/* The reach of a build of dir against the kernel in kdir (its build-tree
+ * file names the trees). */
+static void modules_reach(const char *kdir, const char *dir,
+			  struct modules_reach *r)
+{
+	char *slash;
+
+	if (kernels_lib_path(".", r->lib, sizeof(r->lib)) ||
+	    !realpath(dir, r->dir))
+		die_errno("--module-src %s", dir);
+	snprintf(r->kdir, sizeof(r->kdir), "%s", kdir);
+	if (kernels_build_tree(kdir, r->src, r->obj))
+		die("the kernel in %s has no build tree beside it (only kernels umlrun built have one)",
+		    kdir);
+	if (root_cache_dir(r->cache, sizeof(r->cache)) ||
+	    !(slash = strrchr(r->cache, '/')))
+		die("--module-src: no cache directory to build in");
+	snprintf(slash + 1, sizeof(r->cache) - (size_t)(slash + 1 - r->cache),
+		 "modules");
+	if (mkdir(r->cache, 0700) < 0 && errno != EEXIST)
+		die_errno("%s", r->cache);
+}
+
+/* build-module.sh ARGS... : what it prints, in out; confined to r's
+ * reach when given. */
 static void modules_script(const char *a1, const char *a2, const char *what,
-			   char *out, size_t len)
+			   char *out, size_t len, struct modules_reach *r)
 {
 	char script[PATH_MAX + 64];
 	char *argv[] = { script, (char *)a1, (char *)a2, NULL };
 
 	if (kernels_lib_path("scripts/build-module.sh", script, sizeof(script)))
 		die("cannot find scripts/build-module.sh next to the launcher");
-	kernels_run(argv, what, out, len, 1);
+	kernels_run(argv, what, out, len, 1, r ? modules_confine : NULL, r);
 }
 
 /* The directory of the kernel binary at kernel. */
@@ -211,6 +263,7 @@ void modules_prepare(const struct options *o, const char *kernel,
 {
 	char want[256], kdir[PATH_MAX], what[PATH_MAX + 64], why[PATH_MAX + 256];
 	static char out[16384];
+	struct modules_reach reach;
 	char *line, *save = NULL;
 	size_t i;
 	int fd;
@@ -221,7 +274,9 @@ void modules_prepare(const struct options *o, const char *kernel,
 	modules_kernel_dir(kernel, kdir, sizeof(kdir));
 	for (i = 0; i < o->n_module_src; i++) {
 		snprintf(what, sizeof(what), "the module of %s", o->module_src[i]);
-		modules_script(kdir, o->module_src[i], what, out, sizeof(out));
+		modules_reach(kdir, o->module_src[i], &reach);
+		modules_script(kdir, o->module_src[i], what, out, sizeof(out),
+			       &reach);
 		for (line = strtok_r(out, "\n", &save); line;
 		     line = strtok_r(NULL, "\n", &save)) {
 			/* our own cache: opened as any file of it is */
@@ -291,7 +346,7 @@ int modules_print_build_dir(const char *kernel)
 
 	modules_kernel_dir(kernel, kdir, sizeof(kdir));
 	modules_script("--build-dir", kdir, "the build directory", out,
-		       sizeof(out));
+		       sizeof(out), NULL);
 	printf("%s\n", out);
 	return 0;
 }
