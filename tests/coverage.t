@@ -21,17 +21,8 @@ done
 mkdir -p "$T/tmp"
 export TMPDIR=$T/tmp
 
-# info FILE SOURCE: "HIT FNDA" for SOURCE in the tracefile FILE: how many
-# of its lines ran (DA:LINE,COUNT with COUNT > 0) and how often
-# do_mkdirat ran; "none" for what is not there
-info() {
-	awk -v src="$2" '
-		/^SF:/ { on = substr($0, 4) ~ ("/" src "$"); if (on) seen = 1 }
-		on && /^DA:/ { split(substr($0, 4), a, ","); if (a[2] > 0) hit++ }
-		on && /^FNDA:[0-9]+,do_mkdirat$/ { split(substr($0, 6), a, ","); fn += a[1]; fs = 1 }
-		END { print (seen ? hit + 0 : "none") " " (fs ? fn : "none") }
-	' "$1"
-}
+# info FILE SOURCE: SOURCE's hit lines and do_mkdirat's runs (cov_info)
+info() { cov_info "$1" "$2" do_mkdirat; }
 
 um --flavour nope -- true
 is "$rc/$(cat "$T/err")" "125/umlrun: unknown flavour 'nope' (known: coverage, debug)" \

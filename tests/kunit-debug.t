@@ -13,12 +13,7 @@
 need_kernel
 TEST_TIMEOUT=${TEST_TIMEOUT_BUILD:-3600}
 KV=6.12
-src=$(kernel_build "$ROOT/build/kernels/$KV/linux" src)
-# the variant --kunit --kunitconfig lib/kunit --flavour debug makes
-variant=(--kconfig-add CONFIG_KUNIT=y)
-while IFS= read -r l; do
-	variant+=(--kconfig-add "$l")
-done < <(grep -h '^CONFIG_' "$src/lib/kunit/.kunitconfig" | sort -u)
+mapfile -t variant < <(kunit_variant "$KV" lib/kunit)
 slow_tier "the $KV debug KUnit variant" --flavour debug "${variant[@]}" "$KV"
 
 json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }

@@ -33,19 +33,10 @@ kpdir() {
 		cat "$s/lib/kunit/.kunitconfig" "$s/fs/ext4/.kunitconfig" "$DAMON"
 	} | sha256sum | cut -c1-16)"
 }
-# the umlrun variant's options, as --kunit makes them (for its probe)
-variant() {
-	local s l
-	s=$(src "$1")
-	echo --kconfig-add CONFIG_KUNIT=y
-	grep -h '^CONFIG_' "$s/lib/kunit/.kunitconfig" "$s/fs/ext4/.kunitconfig" "$DAMON" |
-		sort -u | while IFS= read -r l; do echo --kconfig-add "$l"; done
-}
-
 for KV in $SERIES; do
 	[ -x "$ROOT/build/kernels/$KV/linux" ] || continue
-	# shellcheck disable=SC2046 # one word per line
-	slow_tier "the $KV KUnit variant of three kunitconfigs" $(variant "$KV") "$KV"
+	mapfile -t variant < <(kunit_variant "$KV" lib/kunit fs/ext4 "$DAMON")
+	slow_tier "the $KV KUnit variant of three kunitconfigs" "${variant[@]}" "$KV"
 	if [ "${UMLRUN_SLOW_TIERS:-all}" = cached ] && [ ! -e "$(kpdir "$KV")/.done" ]; then
 		[ -z "${UMLRUN_SLOW_SKIPPED:-}" ] || echo "$0" >>"$UMLRUN_SLOW_SKIPPED"
 		echo "1..0 # SKIP kunit.py's $KV kernel is not built (UMLRUN_SLOW_TIERS=cached)"

@@ -110,6 +110,32 @@ edit() {
 	mv "$f.new" "$f"
 }
 
+# kunit_variant KV KUNITCONFIG...: the build-kernel.sh options (one word a
+# line, for mapfile) of the variant `--kunit --kunitconfig KUNITCONFIG...`
+# makes on series KV; a KUNITCONFIG not a file is the series tree's DIR
+kunit_variant() {
+	local kv=$1 s f l
+	shift
+	s=$(kernel_build "$ROOT/build/kernels/$kv/linux" src)
+	printf '%s\n' --kconfig-add CONFIG_KUNIT=y
+	for f; do
+		[ -f "$f" ] || f=$s/$f/.kunitconfig
+		grep -h '^CONFIG_' "$f"
+	done | sort -u | while IFS= read -r l; do printf '%s\n' --kconfig-add "$l"; done
+}
+
+# cov_info FILE SOURCE FUNC: "HIT RUNS" from the lcov tracefile FILE: how
+# many of SOURCE's lines ran (DA:LINE,COUNT with COUNT > 0) and how often
+# its function FUNC ran; "none" for what is not there
+cov_info() {
+	awk -v src="$2" -v fn="$3" '
+		/^SF:/ { on = substr($0, 4) ~ ("/" src "$"); if (on) seen = 1 }
+		on && /^DA:/ { split(substr($0, 4), a, ","); if (a[2] > 0) hit++ }
+		on && /^FNDA:/ { split(substr($0, 6), a, ","); if (a[2] == fn) { runs += a[1]; fs = 1 } }
+		END { print (seen ? hit + 0 : "none") " " (fs ? runs : "none") }
+	' "$1"
+}
+
 # um ARGS...: run umlrun; stdin is the caller's unless redirected.
 um() {
 	timeout -k 5 "$TEST_TIMEOUT" "$UMLRUN" "$@" >"$T/out" 2>"$T/err"
