@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * umlinit's half of --coverage (umlrun.coverage=HOSTDIR): gcov's counters
- * are reset just before the command runs, so boot is not counted; after
+ * are reset just before the command runs, so boot is not counted (but
+ * with --kunit: its suites ran at boot, or as the user's modules loaded,
+ * and are what the report is for); after
  * it exits, every .gcda file under /sys/kernel/debug/gcov goes into one
  * tar file, HOSTDIR/gcda.tar, on a hostfs mount of the directory the
  * launcher made writable for it. One file and no mkdir: the copy itself
@@ -40,7 +42,7 @@ static int cov_mount_debugfs(void)
 	return 0;
 }
 
-void init_coverage_reset(const char *hostdir)
+void init_coverage_reset(const char *hostdir, int keep_boot)
 {
 	int fd, err;
 
@@ -54,8 +56,8 @@ void init_coverage_reset(const char *hostdir)
 		init_log("coverage: mount debugfs: %s", strerror(-err));
 		return;
 	}
-	fd = open(COV_GCOV "/reset", O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write_all(fd, "1", 1) < 0)
+	fd = keep_boot ? -1 : open(COV_GCOV "/reset", O_WRONLY | O_CLOEXEC);
+	if (!keep_boot && (fd < 0 || write_all(fd, "1", 1) < 0))
 		init_log("coverage: reset: %s", strerror(errno));
 	if (fd >= 0)
 		close(fd);

@@ -24,9 +24,9 @@ void init_swap(const char *dev);
 /* After the command: wait (bounded) until its TCP data has left the guest. */
 void init_net_drain(void);
 /* --coverage (umlrun.coverage=HOSTDIR, else nothing): zero gcov's counters
- * before the command; after it, write its .gcda files to HOSTDIR/gcda.tar
- * (init_coverage.c). */
-void init_coverage_reset(const char *hostdir);
+ * before the command, unless keep_boot (--kunit: the suites ran at boot);
+ * after it, write its .gcda files to HOSTDIR/gcda.tar (coverage.c). */
+void init_coverage_reset(const char *hostdir, int keep_boot);
 void init_coverage_collect(const char *hostdir);
 /* Open the ring devices if the host set them up (before HELLO). */
 void init_ring_open(void);

@@ -437,7 +437,8 @@ int main(void)
 		winsize[0] = proto_get_u32(f.payload);
 		winsize[1] = proto_get_u32(f.payload + 4);
 	}
-	init_coverage_reset(init_param(KCMD_COVERAGE));
+	init_coverage_reset(init_param(KCMD_COVERAGE),
+			    init_param(KCMD_KUNIT_ENABLE) != NULL);
 	status = init_run(&e, &rd, winsize);
 	init_coverage_collect(init_param(KCMD_COVERAGE));
 	init_net_drain();
