@@ -189,7 +189,8 @@ static void modules_kernel_magic(const char *module, char *out, size_t len)
  * Where a --module-src build may reach: DIR's Makefile is code, and DIR
  * may lie where a guest wrote (a rw bind), so the build runs confined.
  * It reads and executes the system's directories, umlrun's own files and
- * the kernel's source and object trees; reads DIR and the kernel's
+ * the kernel's source and object trees (and the tree a link-farm source
+ * points into); reads DIR and the kernel's
  * directory; writes only the
  * module cache (its copy of DIR and its temporary files are there); no
  * socket, no signal outside. The host's other files (a key, /etc) cannot
@@ -198,17 +199,40 @@ static void modules_kernel_magic(const char *module, char *out, size_t len)
 struct modules_reach {
 	char lib[PATH_MAX], src[PATH_MAX], obj[PATH_MAX], dir[PATH_MAX];
 	char kdir[PATH_MAX], cache[PATH_MAX];
+	char farm[PATH_MAX];	/* where a link-farm src points, or "" */
 };
 
 static int modules_confine(void *arg)
 {
 	struct modules_reach *r = arg;
-	const char *exec[] = { r->lib, r->src, r->obj };
+	const char *exec[] = { r->lib, r->src, r->obj, r->farm };
 	const char *ro[] = { r->dir, r->kdir, "/etc/ld.so.cache" };
 	const char *rw[] = { r->cache };
 
-	return confine_build(exec, ARRAY_SIZE(exec), ro, ARRAY_SIZE(ro), rw,
-			     ARRAY_SIZE(rw));
+	return confine_build(exec, ARRAY_SIZE(exec) - !r->farm[0], ro,
+			     ARRAY_SIZE(ro), rw, ARRAY_SIZE(rw));
+}
+
+/*
+ * A --kernel-tree or --commit build's src is a farm of links into the
+ * tree (or its export at that commit): its top Makefile's link names it.
+ */
+static void modules_farm(const char *src, char *farm, size_t len)
+{
+	char path[PATH_MAX + 16], *slash;
+	ssize_t n;
+
+	farm[0] = 0;
+	snprintf(path, sizeof(path), "%s/Makefile", src);
+	n = readlink(path, farm, len - 1);
+	if (n <= 0 || farm[0] != '/') {
+		farm[0] = 0;
+		return;
+	}
+	farm[n] = 0;
+	slash = strrchr(farm, '/');
+	if (slash)
+		*slash = 0;
 }
 
 /* The reach of a build of dir against the kernel in kdir (its build-tree
@@ -225,6 +249,7 @@ static void modules_reach(const char *kdir, const char *dir,
 	if (kernels_build_tree(kdir, r->src, r->obj))
 		die("the kernel in %s has no build tree beside it (only kernels umlrun built have one)",
 		    kdir);
+	modules_farm(r->src, r->farm, sizeof(r->farm));
 	if (root_cache_dir(r->cache, sizeof(r->cache)) ||
 	    !(slash = strrchr(r->cache, '/')))
 		die("--module-src: no cache directory to build in");
