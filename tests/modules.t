@@ -119,6 +119,15 @@ um --module-src "$T/nosy" -- true
 is "$rc" 125 "  ... a link in DIR to a host file: refused (125), its target not read"
 like "$(cat "$T/err")" "passwd\.h: Permission denied" "  ... naming the link"
 rm -f "$T/nosy/passwd.h"
+# DIR itself a link an earlier guest planted (to /, say): it would name
+# what the build may read; refused, as every path umlrun opens
+ln -s / "$T/planted-src"
+um --module-src "$T/planted-src" -- true
+is "$rc/$(wc -l <"$T/err")" "125/1" "--module-src at a planted link (to /): 125, one line"
+like "$(cat "$T/err")" "planted-src is a symbolic link \\(to /\\)" "  ... naming it and its target"
+ln -s "$T/nosy" "$T/mine-src"
+um --follow-links --module-src "$T/mine-src" -- sh -c 'lsmod | grep -c "^umlrun_splat "'
+is "$rc/$(cat "$T/out")" "0/1" "  ... and --follow-links follows a link the user means"
 mkdir -p "$T/failing"
 cat >"$T/failing/failing.c" <<'EOF'
 #include <linux/module.h>

@@ -235,16 +235,27 @@ static void modules_farm(const char *src, char *farm, size_t len)
 		*slash = 0;
 }
 
-/* The reach of a build of dir against the kernel in kdir (its build-tree
- * file names the trees). */
-static void modules_reach(const char *kdir, const char *dir,
+/*
+ * The reach of a build of dir against the kernel in kdir (its build-tree
+ * file names the trees). DIR is opened as any path a guest could have
+ * shaped (no link followed unless follow): a link planted for it would
+ * otherwise name what the build may read (/, say). The build is given
+ * the directory that was opened, by its canonical name.
+ */
+static void modules_reach(const char *kdir, const char *dir, int follow,
 			  struct modules_reach *r)
 {
-	char *slash;
+	char why[PATH_MAX + 256], *slash;
+	int fd;
 
-	if (kernels_lib_path(".", r->lib, sizeof(r->lib)) ||
-	    !realpath(dir, r->dir))
-		die_errno("--module-src %s", dir);
+	fd = hostpath_open(dir, O_PATH | O_DIRECTORY, follow, why, sizeof(why));
+	if (fd < 0)
+		die("--module-src %s: %s", dir, why);
+	if (hostpath_real(fd, r->dir, sizeof(r->dir)))
+		die("--module-src %s: cannot name the directory opened", dir);
+	close(fd);
+	if (kernels_lib_path(".", r->lib, sizeof(r->lib)))
+		die("cannot find umlrun's own directory");
 	snprintf(r->kdir, sizeof(r->kdir), "%s", kdir);
 	if (kernels_build_tree(kdir, r->src, r->obj))
 		die("the kernel in %s has no build tree beside it (only kernels umlrun built have one)",
@@ -299,9 +310,8 @@ void modules_prepare(const struct options *o, const char *kernel,
 	modules_kernel_dir(kernel, kdir, sizeof(kdir));
 	for (i = 0; i < o->n_module_src; i++) {
 		snprintf(what, sizeof(what), "the module of %s", o->module_src[i]);
-		modules_reach(kdir, o->module_src[i], &reach);
-		modules_script(kdir, o->module_src[i], what, out, sizeof(out),
-			       &reach);
+		modules_reach(kdir, o->module_src[i], o->follow_links, &reach);
+		modules_script(kdir, reach.dir, what, out, sizeof(out), &reach);
 		for (line = strtok_r(out, "\n", &save); line;
 		     line = strtok_r(NULL, "\n", &save)) {
 			/* our own cache: opened as any file of it is */
