@@ -606,7 +606,10 @@ static void config_plan(char **v, int n, struct plan *p)
  */
 static void config_judge_project(int argc, char **argv)
 {
-	char **v, why[PATH_MAX + 256];
+	/* static: a refusal ends the run from below, and the argument
+	 * vector must still be reachable then (no leak for LeakSanitizer) */
+	static char **v;
+	char why[PATH_MAX + 256];
 	struct plan without, with;
 	int i, k, n, lone, saved = log_verbose;
 
@@ -641,6 +644,7 @@ static void config_judge_project(int argc, char **argv)
 	}
 	plan_free(&without);
 	free(v);
+	v = NULL;
 	optind = 0;
 	log_verbose = saved;
 }
