@@ -78,7 +78,8 @@ exit $bad;
 # architecture's)?
 sub is_um {
 	my ($d) = @_;
-	return $d->{file} !~ m{^arch/} || $d->{file} =~ m{^arch/(um|x86/um)/};
+	# arch/Kconfig is every architecture's
+	return $d->{file} !~ m{^arch/(?!um/|x86/um/)[^/]+/};
 }
 
 # One Kconfig file: the entries of the wanted symbols with their
@@ -176,12 +177,18 @@ sub value {
 # EXPR with [=value] after each symbol, as menuconfig shows it.
 sub annotate {
 	my ($e) = @_;
-	my @parts = split /("[^"]*")/, $e;
+	my @parts = split /("[^"]*"|\$\([^()]*\))/, $e;
 	for (@parts) {
-		next if /^"/;
-		s/\b([A-Za-z_][A-Za-z0-9_]*)\b/$1 =~ m{^[ymn]$} ? $1 : "$1 [=" . value($1) . "]"/ge;
+		next if /^("|\$\()/;
+		s/\b([A-Za-z_][A-Za-z0-9_]*)\b/sym_shown($1)/ge;
 	}
 	return join '', @parts;
+}
+
+# A symbol as menuconfig shows it in an expression: y, m and n as they are.
+sub sym_shown {
+	my ($s) = @_;
+	return $s =~ /^[ymn]$/ ? $s : "$s [=" . value($s) . "]";
 }
 
 # Kconfig's tristate logic on EXPR: true unless it evaluates to n.
