@@ -147,7 +147,7 @@ is "$(cat "$T/out")" "[]" "  ... an unknown parameter does not leak into the com
 for p in mem=1G hostfs_rw=/ init=/bin/sh rdinit=/bin/sh root=/dev/ubda rootflags=/etc \
 	ro rw con0=fd:0,fd:1 console=tty0 ssl0=/dev/tty hostexec.fd=0 iomem=x,/etc/passwd \
 	umlrun.drop_kernel=1 uml_dir=/tmp umid=x ubd0=/etc/shadow vec0:transport=tap \
-	lockdown=none lsm=landlock security=none module.sig_enforce=0 time-travel \
+	lockdown=none security=none module.sig_enforce=0 time-travel \
 	time-travel-start=0 '"hostfs_rw=/"' hostfs-rw=/ uml-dir=/tmp panic=-1 \
 	--help -- 'a="b' 'ok=1 mem=2G'; do
 	start=$(date +%s%N)
@@ -158,5 +158,13 @@ done
 like "$(cat "$T/err")" "^umlrun: --append 'ok=1 mem=2G': umlrun sets mem itself" "  ... naming the parameter"
 um --append lpj=4000000 --append quiet -- true
 is "$rc" 0 "--append of a tuning parameter umlrun also sets (lpj, quiet) is allowed"
+# lsm= picks the active security modules (only ever more refusals):
+# lockdown, the kernel layer's, is an early LSM whatever the list says
+um --append lsm=capability --append initcall_debug -- sh -c \
+	'cat /sys/kernel/security/lsm; echo; cat /sys/kernel/security/lockdown; dmesg | grep -c "initcall .* returned"'
+is "$rc" 0 "--append lsm=capability initcall_debug is allowed"
+like "$(cat "$T/out")" '^lockdown,capability' "  ... lockdown stays active, first"
+like "$(cat "$T/out")" '\[confidentiality\]' "  ... in confidentiality mode"
+like "$(cat "$T/out")" '^[1-9][0-9]+$' "  ... and initcall_debug (not init=) timed the initcalls"
 
 finish

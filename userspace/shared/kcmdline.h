@@ -68,7 +68,8 @@ static const struct kcmd_param kcmd_params[] = {
 	{ "root", KCMD_PREFIX, "the host's / over hostfs", "--root" },
 	{ "ro", 0, "the root read-only", NULL },
 	{ "rw", 0, "the root writable", NULL },
-	{ "init", KCMD_PREFIX, "umlinit", "--init" },
+	/* init= only: initcall_debug and init_on_alloc= are the user's */
+	{ "init", 0, "umlinit", "--init" },
 	{ "rdinit", KCMD_PREFIX, "an initramfs init", NULL },
 	{ "uml_dir", KCMD_PREFIX, "the run directory", NULL },
 	{ "umid", KCMD_PREFIX, "the run's name in it", NULL },
@@ -81,8 +82,14 @@ static const struct kcmd_param kcmd_params[] = {
 	{ "ubd", KCMD_PREFIX, "the disks", "--disk" },
 	{ "hostfs", KCMD_PREFIX | KCMD_LAYER, "the host-side write policy", "--bind" },
 	{ "lockdown", KCMD_PREFIX | KCMD_LAYER, "the kernel's lockdown", "--drop-layer kernel" },
-	{ "lsm", KCMD_PREFIX | KCMD_LAYER, "the security modules", NULL },
-	{ "security", KCMD_PREFIX | KCMD_LAYER, "the security modules", NULL },
+	/*
+	 * lsm= is the user's: it picks the security modules that are active
+	 * (AppArmor, SELinux, ...), which only ever refuse more. Lockdown,
+	 * which the kernel layer rests on, is an early LSM (isolation.config's
+	 * SECURITY_LOCKDOWN_LSM_EARLY), started before and whatever the list
+	 * says (tests/kconfig.t, tests/debian.t). security= stays ours.
+	 */
+	{ "security", KCMD_PREFIX | KCMD_LAYER, "the security modules", "lsm=" },
 	{ "module", KCMD_PREFIX | KCMD_LAYER, "the module policy", "--allow-modules" },
 	{ "time_travel", KCMD_PREFIX, "virtual time", "--time-travel" },
 	{ "panic", KCMD_PREFIX, "what a panic does", NULL },
