@@ -22,6 +22,8 @@ PACKAGES := gcc make libc6-dev bc bison flex libelf-dev libssl-dev git \
 	libclang-rt-14-dev tmux gdb valgrind python3 socat iproute2 iptables \
 	nftables e2fsprogs squashfs-tools squashfs-tools-ng gzip xz-utils \
 	zstd bzip2 openssl lcov python3-seccomp fio ccache \
+	linux-config-6.12 linux-config-6.1 wireguard-tools xfsprogs btrfs-progs \
+	erofs-utils cryptsetup-bin mdadm bpftool apparmor ipset iputils-ping \
 	golang-github-docker-docker-dev \
 	docker.io
 # ... and those `make deb` and tests/deb.t need on top.
@@ -141,6 +143,18 @@ kernels: $(KERNEL_VERSIONS:%=kernel-%)
 kernel-%: | deps
 	$(Q)dir=$$(scripts/build-kernel.sh $*) && mkdir -p $(B)/kernels && \
 		ln -sfn "$$dir" $(B)/kernels/$*
+
+# The debian flavour's options for each series
+# (arch-um-config/flavours/debian-SERIES.config, committed): remade from the
+# linux-config-SERIES packages by rule, less arch-um-config/debian-exclude
+debian-config: | deps
+	$(Q)for v in $(KERNEL_VERSIONS); do scripts/debian-config.sh $$v || exit 1; done
+
+# How much of Debian's kernel each series' debian flavour has, per area (it
+# must be built: umlrun --flavour debian -- true); fails naming any option
+# the rule wants and the kernel lacks
+parity: | deps
+	$(Q)scripts/kernel-parity.sh $(KERNEL_VERSIONS)
 
 # --- tests ----------------------------------------------------------------
 LAUNCHER_INC := -Iuserspace/launcher -Iuserspace/shared -I$(B)/gen
@@ -283,4 +297,4 @@ clean:
 	$(Q)rm -rf $(B)/host $(B)/guest $(B)/tests $(B)/umlinit $(B)/kernels $(B)/fuzz \
 		$(B)/asan $(B)/deb umlrun
 
-.PHONY: all deps deps-deb deb docs install-files kernels check check-fast check-unit check-sanitize clean install uninstall fuzz fuzz-smoke fuzz-corpus list-kernels prune
+.PHONY: all deps deps-deb deb debian-config parity docs install-files kernels check check-fast check-unit check-sanitize clean install uninstall fuzz fuzz-smoke fuzz-corpus list-kernels prune

@@ -12,8 +12,9 @@
 #
 # usage: kernel-parity.sh [--config DOTCONFIG] [--src DIR] [--debian FILE]
 #                         [--exclude FILE] SERIES...
-#   DOTCONFIG: a kernel's .config (default: the series' kernel for this
-#   checkout, scripts/build-kernel.sh --where SERIES, which must be built);
+#   DOTCONFIG: a kernel's .config (default: the series' debian flavour for
+#   this checkout, scripts/build-kernel.sh --where --flavour debian SERIES,
+#   which must be built: umlrun --flavour debian -- true builds it);
 #   the Kconfig files come from DIR, else from the build tree named beside
 #   DOTCONFIG (a built kernel's build-tree file), else linux-source-SERIES. --debian and --exclude as for
 #   debian-config.sh. `make parity` runs it on both series.
@@ -43,10 +44,10 @@ rc=0
 for series in "$@"; do
 	cfg=$config s=$src
 	if [ -z "$cfg" ]; then
-		dir=$("$root/scripts/build-kernel.sh" --where "$series")
+		dir=$("$root/scripts/build-kernel.sh" --where --flavour debian "$series")
 		cfg=$dir/config
 		[ -r "$cfg" ] || {
-			echo "parity: no $series kernel built for this checkout ($dir); make kernel-$series, or give --config" >&2
+			echo "parity: the $series debian flavour is not built for this checkout ($dir): umlrun --kernel-version $series --flavour debian -- true builds it, or give --config" >&2
 			rc=1
 			continue
 		}

@@ -25,7 +25,7 @@ export TMPDIR=$T/tmp
 info() { cov_info "$1" "$2" do_mkdirat; }
 
 um --flavour nope -- true
-is "$rc/$(cat "$T/err")" "125/umlrun: unknown flavour 'nope' (known: coverage, debug)" \
+is "$rc/$(cat "$T/err")" "125/umlrun: unknown flavour 'nope' (known: coverage, debian, debug)" \
 	"an unknown flavour: 125 and one line naming the known ones"
 um -k "$KERNEL" --coverage "$T/c0" -- true
 is "$rc" 125 "--coverage builds its kernel: not with -k"

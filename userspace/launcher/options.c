@@ -881,7 +881,7 @@ const struct optdef options_table[] = {
 	  "one more option, as --kconfig (repeatable); a line that does not land exits 125 saying why; options the kernel layer rests on change only with --drop-layer kernel",
 	  set_kconfig_add },
 	{ "flavour", 0, "NAME", U | P | A, EFF_BUILD, SEC_KERNEL, "flavours",
-	  "a kernel built for finding bugs, as --kconfig of arch-um-config/flavours/NAME*.config (repeatable): debug (KASAN, lockdep, UBSAN), coverage (gcov; only with --drop-layer kernel)",
+	  "a kernel built for a purpose, as --kconfig of arch-um-config/flavours/NAME*.config (repeatable): debian (every non-hardware option Debian turns on, built in), debug (KASAN, lockdep, UBSAN), coverage (gcov; only with --drop-layer kernel)",
 	  set_flavour },
 	{ "coverage", 0, "DIR", U, EFF_WRITE, SEC_KERNEL, "dir",
 	  "run on the coverage flavour and write the kernel's coverage of the command to DIR (coverage.info, html/); gives the kernel layer up",
