@@ -433,14 +433,17 @@ extras_collect() {
 	return 0
 }
 
-# The options the kernel layer rests on: every one isolation.config names,
-# the lockdown and module-signature families, and hostfs itself.
+# extras_protected FILE: the lines of FILE that name an option the kernel
+# layer rests on: every one isolation.config names, the lockdown and
+# module-signature families, and hostfs itself (one pass: a flavour has
+# 1,400 lines).
 extras_protected() {
-	case $1 in
-	CONFIG_HOSTFS | CONFIG_SECURITY_LOCKDOWN_LSM* | CONFIG_LOCK_DOWN_* | \
-		CONFIG_MODULE_SIG*) return 0 ;;
-	esac
-	grep -qE "^(# )?$1[= ]" arch-um-config/isolation.config
+	awk 'function sym(l) { sub(/^# /, "", l); sub(/[= ].*/, "", l); return l }
+		FNR == NR { if (sym($0) ~ /^CONFIG_/) iso[sym($0)] = 1; next }
+		{ s = sym($0) }
+		s in iso || s == "CONFIG_HOSTFS" ||
+			s ~ /^CONFIG_(SECURITY_LOCKDOWN_LSM|LOCK_DOWN_|MODULE_SIG)/' \
+		arch-um-config/isolation.config "$1"
 }
 
 # extras_drop_ours: extra lines that restate one of our fragments' lines
@@ -461,7 +464,6 @@ extras_guard() {
 	while IFS= read -r line; do
 		sym=${line#\# }
 		sym=${sym%%[= ]*}
-		extras_protected "$sym" || continue
 		ours=$(grep -hE "^(# )?$sym[= ]" arch-um-config/isolation.config \
 			arch-um-config/base.config | head -n 1)
 		[ "$line" = "$ours" ] && continue
@@ -471,7 +473,7 @@ extras_guard() {
 			echo "config: $line changes $sym, which the kernel layer rests on (ours: ${ours:-unset}); only with --drop-layer kernel" >&2
 			bad=1
 		fi
-	done <"$extra"
+	done < <(extras_protected "$extra")
 	[ $bad = 0 ] || refuse "options the isolation depends on cannot change without --drop-layer kernel"
 }
 
@@ -1168,6 +1170,8 @@ prune_cache() {
 		echo "removing modules/$k ($(du -sh "$d" | cut -f1))" >&2
 		rm -rf "$d"
 	done
+	# the launcher's memos of which kernel the script found (kernels.c)
+	rm -rf "$cache/lookup"
 }
 
 while [ $# -gt 0 ]; do

@@ -44,7 +44,18 @@ for v in 6.12 6.1; do
 	is "$rc" 0 "$v: the same variant again"
 	unlike "$(cat "$T/err")" 'KERNEL .*(building|configuring)' "  ... is a cache hit: nothing configured or built"
 	ok "$([ "$ms" -lt 20000 ]; echo $?)" "  ... and quick ($ms ms)"
+	like "$(cat "$T/err")" "the $v kernel with the extra options: .*/kernels/.* \\(the memo " \
+		"  ... found by the memo of the script's answer (the script does not run)"
 done
+# the memo is keyed by the inputs' names, sizes and times: a file of the
+# checkout touched (its content the same) runs the script again, which
+# finds the same kernel and keeps a new memo
+touch "$ROOT/arch-um-config/flavours/coverage.config"
+um -v --kconfig-add CONFIG_MINIX_FS=y -- true
+is "$rc" 0 "a checkout file touched: the variant runs"
+unlike "$(cat "$T/err")" '\(the memo ' "  ... without the old memo: the script ran"
+um -v --kconfig-add CONFIG_MINIX_FS=y -- true
+like "$(cat "$T/err")" '\(the memo ' "  ... and the next run has a memo again"
 
 # --- the compiler cache: a variant built again compiles next to nothing ----
 # (romfs, a variant of its own: its kernel and tree are removed and built

@@ -245,7 +245,7 @@ static void modules_farm(const char *src, char *farm, size_t len)
 static void modules_reach(const char *kdir, const char *dir, int follow,
 			  struct modules_reach *r)
 {
-	char why[PATH_MAX + 256], *slash;
+	char why[PATH_MAX + 256];
 	int fd;
 
 	fd = hostpath_open(dir, O_PATH | O_DIRECTORY, follow, why, sizeof(why));
@@ -261,13 +261,8 @@ static void modules_reach(const char *kdir, const char *dir, int follow,
 		die("the kernel in %s has no build tree beside it (only kernels umlrun built have one)",
 		    kdir);
 	modules_farm(r->src, r->farm, sizeof(r->farm));
-	if (root_cache_dir(r->cache, sizeof(r->cache)) ||
-	    !(slash = strrchr(r->cache, '/')))
+	if (root_cache_sub("modules", r->cache, sizeof(r->cache)))
 		die("--module-src: no cache directory to build in");
-	snprintf(slash + 1, sizeof(r->cache) - (size_t)(slash + 1 - r->cache),
-		 "modules");
-	if (mkdir(r->cache, 0700) < 0 && errno != EEXIST)
-		die_errno("%s", r->cache);
 }
 
 /* build-module.sh ARGS... : what it prints, in out; confined to r's

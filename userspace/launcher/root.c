@@ -128,6 +128,22 @@ int root_cache_dir(char *buf, size_t len)
 	return root_mkdirs(buf);
 }
 
+int root_cache_sub(const char *sub, char *buf, size_t len)
+{
+	char *slash;
+	int err = root_cache_dir(buf, len);
+
+	if (err)
+		return err;
+	slash = strrchr(buf, '/');
+	if (!slash)
+		return -EINVAL;
+	snprintf(slash + 1, len - (size_t)(slash + 1 - buf), "%s", sub);
+	if (mkdir(buf, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
 /* "ext4", "squashfs", "tar" from the first bytes of fd; decompressor
  * the program a compressed tar needs (or NULL); NULL when neither. */
 static const char *root_kind(int fd, const char **decompressor)

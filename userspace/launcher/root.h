@@ -21,5 +21,7 @@ struct plan;
 void root_prepare(struct plan *p);
 /* The cache's roots directory (made), into buf: 0 or -errno. */
 int root_cache_dir(char *buf, size_t len);
+/* SUB (made, 0700) beside the roots in the same cache: "modules", ... */
+int root_cache_sub(const char *sub, char *buf, size_t len);
 
 #endif
