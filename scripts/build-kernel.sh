@@ -368,8 +368,14 @@ flavours_apply() {
 	[ ${#flavours[@]} -gt 0 ] || return 0
 	for name in "${flavours[@]}"; do
 		pre+=(--kconfig "$dir/$name.config")
-		[ ! -e "$dir/$name-$series.config" ] ||
+		if [ -e "$dir/$name-$series.config" ]; then
 			pre+=(--kconfig "$dir/$name-$series.config")
+		elif grep -qx '# umlrun: one file a series' "$dir/$name.config"; then
+			# (the debian flavour's options are each series' own)
+			refuse "the $name flavour is made for series $(cd "$dir" &&
+				ls "$name"-*.config | sed "s/^$name-//; s/\.config\$//" |
+				sort -V | paste -sd' '), not $series"
+		fi
 	done
 	flavour_files=()
 	for name in "${pre[@]}"; do
