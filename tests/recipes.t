@@ -8,7 +8,8 @@
 # ```text output-like block a list of extended regexes, each matching a line
 # of it. Only the declared placeholders are given (docs/tests.md): $ROOTFS
 # (needs=rootfs), $LINUX, $GOOD and $BAD (needs=linux-tree), the KUnit
-# variant (needs=kunit: a slow tier when it is not cached), a project with
+# variant (needs=kunit: a slow tier when it is not cached), the debian
+# flavour (needs=debian, the same), a project with
 # a `make check` as the working directory (needs=project), and the checkout
 # for /usr/local/lib/umlrun/. Also: the links between README and docs/
 # resolve, and the README stays short.
@@ -218,6 +219,15 @@ for i in $(seq "$count"); do
 					--kconfig-add CONFIG_KUNIT_TEST=y \
 					--kconfig-add CONFIG_KUNIT_EXAMPLE_TEST=y 6.12 2>/dev/null ||
 					echo full)" = full ]; then
+				[ -z "${UMLRUN_SLOW_SKIPPED:-}" ] || echo "$0" >>"$UMLRUN_SLOW_SKIPPED"
+				missing="$missing slow"
+			fi
+			;;
+		debian)
+			# the debian flavour of 6.12 (tests/debian.t's)
+			if [ "${UMLRUN_SLOW_TIERS:-all}" = cached ] &&
+				[ "$("$ROOT/scripts/build-kernel.sh" --probe --flavour debian 6.12 \
+					2>/dev/null || echo full)" = full ]; then
 				[ -z "${UMLRUN_SLOW_SKIPPED:-}" ] || echo "$0" >>"$UMLRUN_SLOW_SKIPPED"
 				missing="$missing slow"
 			fi
