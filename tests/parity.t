@@ -102,6 +102,14 @@ parity "$T/short" >"$T/out" 2>"$T/err"
 is "$?" 1 "a config without a wanted option fails"
 is "$(cat "$T/err")" "parity: 6.12: CONFIG_VETH=y is wanted (drivers/net/Kconfig) and missing" "  ... naming it"
 
+# --- a tree of a series the flavour has no options for -------------------------
+mkdir -p "$T/t66/arch/um"
+printf 'VERSION = 6\nPATCHLEVEL = 6\nSUBLEVEL = 0\n' >"$T/t66/Makefile"
+um --flavour debian --kernel-tree "$T/t66" -- true
+is "$rc/$(cat "$T/err")" \
+	"125/umlrun: the kernel of $T/t66: the debian flavour is made for series 6.1 6.12, not 6.6" \
+	"--flavour debian on a 6.6 tree: 125, naming the series it is made for (not a build of its common part alone)"
+
 # --- the real fragments ----------------------------------------------------------
 # (the flavour's built kernels against them: tests/debian.t)
 for KV in $(sed -n 's/^SERIES=//p' "$ROOT/scripts/facts"); do
