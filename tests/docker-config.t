@@ -14,29 +14,21 @@ if [ ! -r "$SCRIPT" ]; then
 	exit 1
 fi
 
-# missing CONFIG [FROM TO]: the options the script calls missing between
-# the section headers FROM and TO
-missing() {
-	bash "$SCRIPT" "$1" 2>&1 | sed 's/\x1b\[[0-9;]*m//g' |
-		sed -n "/^$2:/,/^$3:/p" |
-		sed -n 's/^ *- \(CONFIG_[A-Z0-9_]*\): missing$/\1/p' | sort | tr '\n' ' '
-}
-
 for KV in 6.12 6.1; do
 	cfg=$ROOT/build/kernels/$KV/config
 	if [ ! -r "$cfg" ]; then
 		ok 1 "$KV: kernel config $cfg built"
 		continue
 	fi
-	is "$(missing "$cfg" "Generally Necessary" "Optional Features")" "CONFIG_CPUSETS " \
+	is "$(docker_missing "$cfg" "Generally Necessary" "Optional Features")" "CONFIG_CPUSETS " \
 		"$KV: of docker's necessary options only CPUSETS is missing (UML has no SMP)"
-	is "$(missing "$cfg" "Optional Features" "Limits")" \
+	is "$(docker_missing "$cfg" "Optional Features" "Limits")" \
 		"CONFIG_AUFS_FS CONFIG_BTRFS_FS CONFIG_BTRFS_FS_POSIX_ACL CONFIG_CGROUP_HUGETLB CONFIG_CGROUP_PERF CONFIG_MEMCG_SWAP CONFIG_RT_GROUP_SCHED " \
 		"$KV: of the optional ones only those docs/ci.md names"
 done
 
 cfg=$ROOT/build/kernels/6.12/config
 grep -v '^CONFIG_VETH=' "$cfg" >"$T/config"
-is "$(missing "$T/config" "Generally Necessary" "Optional Features")" "CONFIG_CPUSETS CONFIG_VETH " \
+is "$(docker_missing "$T/config" "Generally Necessary" "Optional Features")" "CONFIG_CPUSETS CONFIG_VETH " \
 	"control: a config without VETH is caught"
 finish

@@ -214,23 +214,12 @@ for i in $(seq "$count"); do
 			;;
 		kunit)
 			# the KUnit variant of lib/kunit's suites (tests/kunit.t's)
-			if [ "${UMLRUN_SLOW_TIERS:-all}" = cached ] &&
-				[ "$("$ROOT/scripts/build-kernel.sh" --probe --kconfig-add CONFIG_KUNIT=y \
-					--kconfig-add CONFIG_KUNIT_TEST=y \
-					--kconfig-add CONFIG_KUNIT_EXAMPLE_TEST=y 6.12 2>/dev/null ||
-					echo full)" = full ]; then
-				[ -z "${UMLRUN_SLOW_SKIPPED:-}" ] || echo "$0" >>"$UMLRUN_SLOW_SKIPPED"
-				missing="$missing slow"
-			fi
+			! slow_deferred --kconfig-add CONFIG_KUNIT=y --kconfig-add CONFIG_KUNIT_TEST=y \
+				--kconfig-add CONFIG_KUNIT_EXAMPLE_TEST=y 6.12 || missing="$missing slow"
 			;;
 		debian)
 			# the debian flavour of 6.12 (tests/debian.t's)
-			if [ "${UMLRUN_SLOW_TIERS:-all}" = cached ] &&
-				[ "$("$ROOT/scripts/build-kernel.sh" --probe --flavour debian 6.12 \
-					2>/dev/null || echo full)" = full ]; then
-				[ -z "${UMLRUN_SLOW_SKIPPED:-}" ] || echo "$0" >>"$UMLRUN_SLOW_SKIPPED"
-				missing="$missing slow"
-			fi
+			! slow_deferred --flavour debian 6.12 || missing="$missing slow"
 			;;
 		project) project "$W" ;;
 		network | docker) ;;

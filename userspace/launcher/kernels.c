@@ -449,9 +449,30 @@ void kernels_run(char **argv, const char *what, char *out, size_t len,
  * while its kernel is whole (.done, linux). Not for --kernel-tree: a tree
  * changes under us, and only the script reads it.
  */
+/* NAME's record in the digest: what stat() says of PATH (a link's target,
+ * so a changed target is a changed input); -1 when there is none. */
+static int kernels_memo_stat(struct sha256 *h, const char *name, const char *path)
+{
+	char rec[PATH_MAX + 128];
+	struct stat st;
+	int l;
+
+	if (stat(path, &st) < 0)
+		return -1;
+	l = snprintf(rec, sizeof(rec), "%s %o %lld %lld.%09ld %lld.%09ld %llu\n", name,
+		     (unsigned int)st.st_mode, (long long)st.st_size,
+		     (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+		     (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec,
+		     (unsigned long long)st.st_ino);
+	sha256_update(h, rec, (size_t)l < sizeof(rec) ? (size_t)l : sizeof(rec) - 1);
+	return 0;
+}
+
+/* Every file beneath base/rel, in name order (directories entered only
+ * when they are directories themselves, not links to one). */
 static void kernels_memo_dir(struct sha256 *h, const char *base, const char *rel)
 {
-	char path[2 * PATH_MAX + 2];
+	char path[2 * PATH_MAX + 2], sub[PATH_MAX];
 	struct dirent **ents;
 	struct stat st;
 	int i, n;
@@ -464,25 +485,14 @@ static void kernels_memo_dir(struct sha256 *h, const char *base, const char *rel
 	}
 	for (i = 0; i < n; i++) {
 		const char *name = ents[i]->d_name;
-		char sub[PATH_MAX], rec[PATH_MAX + 128];
-		int l;
 
-		if (name[0] == '.' && (!name[1] || (name[1] == '.' && !name[2])))
-			goto next;
-		if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", rel, name) >= sizeof(sub))
-			goto next;
-		snprintf(path, sizeof(path), "%s/%s", base, sub);
-		if (lstat(path, &st) < 0)
-			goto next;
-		l = snprintf(rec, sizeof(rec), "%s %o %lld %lld.%09ld %lld.%09ld %llu\n",
-			     sub, (unsigned int)st.st_mode, (long long)st.st_size,
-			     (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
-			     (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec,
-			     (unsigned long long)st.st_ino);
-		sha256_update(h, rec, (size_t)l);
-		if (S_ISDIR(st.st_mode))
-			kernels_memo_dir(h, base, sub);
-next:
+		if ((name[0] != '.' || (name[1] && (name[1] != '.' || name[2]))) &&
+		    (size_t)snprintf(sub, sizeof(sub), "%s/%s", rel, name) < sizeof(sub)) {
+			snprintf(path, sizeof(path), "%s/%s", base, sub);
+			kernels_memo_stat(h, sub, path);
+			if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+				kernels_memo_dir(h, base, sub);
+		}
 		free(ents[i]);
 	}
 	free(ents);
@@ -494,11 +504,9 @@ static int kernels_memo_path(const struct options *o, char **argv, char *out,
 {
 	static const char *const inputs[] = { "arch-um-config", "patches", "scripts",
 					      "hostexec-driver" };
-	char lib[PATH_MAX], dir[PATH_MAX], hex[65], rec[PATH_MAX + 128];
+	char lib[PATH_MAX], dir[PATH_MAX], hex[65], path[PATH_MAX + 64];
 	struct sha256 h;
-	struct stat st;
 	size_t i;
-	int l;
 
 	if (o->kernel_tree || kernels_lib_path(".", lib, sizeof(lib)) ||
 	    root_cache_sub("lookup", dir, sizeof(dir)))
@@ -508,19 +516,11 @@ static int kernels_memo_path(const struct options *o, char **argv, char *out,
 		sha256_update(&h, argv[i], strlen(argv[i]) + 1);
 	for (i = 0; i < ARRAY_SIZE(inputs); i++)
 		kernels_memo_dir(&h, lib, inputs[i]);
-	snprintf(rec, sizeof(rec), "%s/Kbuild", lib);
-	if (stat(rec, &st) == 0) {
-		l = snprintf(rec, sizeof(rec), "Kbuild %lld %lld.%09ld\n", (long long)st.st_size,
-			     (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
-		sha256_update(&h, rec, (size_t)l);
-	}
-	snprintf(rec, sizeof(rec), "/usr/src/linux-source-%s.tar.xz", o->kernel_version);
-	if (stat(rec, &st) < 0)
+	snprintf(path, sizeof(path), "%s/Kbuild", lib);
+	kernels_memo_stat(&h, "Kbuild", path);
+	snprintf(path, sizeof(path), "/usr/src/linux-source-%s.tar.xz", o->kernel_version);
+	if (kernels_memo_stat(&h, "source", path))
 		return -1;
-	l = snprintf(rec, sizeof(rec), "source %lld %lld.%09ld %llu\n", (long long)st.st_size,
-		     (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
-		     (unsigned long long)st.st_ino);
-	sha256_update(&h, rec, (size_t)l);
 	sha256_hex(&h, hex);
 	snprintf(out, len, "%s/%s", dir, hex);
 	return 0;
