@@ -56,6 +56,16 @@ is "$rc" 0 "a checkout file touched: the variant runs"
 unlike "$(cat "$T/err")" '\(the memo ' "  ... without the old memo: the script ran"
 um -v --kconfig-add CONFIG_MINIX_FS=y -- true
 like "$(cat "$T/err")" '\(the memo ' "  ... and the next run has a memo again"
+# a link planted where the memo is (by a guest given the cache rw, say) is
+# not followed: the script runs, and the memo written replaces the link
+memo=$(sed -n 's/.*(the memo \(.*\))$/\1/p' "$T/err")
+echo "$ROOT/build" >"$T/elsewhere"
+rm -f "$memo" && ln -s "$T/elsewhere" "$memo"
+um -v --kconfig-add CONFIG_MINIX_FS=y -- true
+is "$rc" 0 "a link planted at the memo: the variant runs"
+unlike "$(cat "$T/err")" '\(the memo ' "  ... the link not followed: the script ran"
+ok "$([ -f "$memo" ] && [ ! -L "$memo" ] && [ "$(cat "$T/elsewhere")" = "$ROOT/build" ]; echo $?)" \
+	"  ... a memo file replaced the link, and its target was not written"
 
 # --- the compiler cache: a variant built again compiles next to nothing ----
 # (romfs, a variant of its own: its kernel and tree are removed and built
