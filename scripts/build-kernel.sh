@@ -51,9 +51,12 @@
 #                                    only the extra lines and flavours)
 #   kernels/tree-ID-CFGKEY-MODKEY/   a user tree's kernel; ID is the commit
 #                                    and a hash of uncommitted changes
-#   trees/SERIES-TREEKEY-kVARKEY/    a variant of a series (extra options):
+#   trees/SERIES-TREEKEY/kVARKEY/    a variant of a series (extra options):
 #                                    its own object dir, seeded from the
 #                                    series' built one, the series' source
+#                                    (src, a link to ../src; variants built
+#                                    before were trees/SERIES-TREEKEY-kVARKEY/
+#                                    and are used where they are)
 #   kernels/SERIES-TREEKEY-kVARKEY-MODKEY/  a variant's kernel
 #   trees/export-PATHKEY/            --commit: REV of a git tree, written
 #                                    through a private index (the user's
@@ -106,16 +109,16 @@ jobs=${JOBS:-$(nproc)}
 # Debian's ccache, bounded by UMLRUN_CCACHE_SIZE (default 5G);
 # UMLRUN_CCACHE=0 builds without it. It goes in by PATH (/usr/lib/ccache's
 # gcc), so the command lines make records stay gcc's: turning it on or off
-# recompiles nothing. No base_dir: ccache would hand the compiler relative
-# paths, which the kernel's -fmacro-prefix-map=SRC/= does not map, and
-# __FILE__ in every WARN and BUG would name the cache's directories. So a
-# file's object is found again when it is compiled in the same directories
-# (a kernel built again, a bisect or --commits step going back to code it
-# compiled before, the variants of one series tree), not across keys.
+# recompiles nothing. Across trees, see ccache_relative.
 ccache_use() {
 	[ "${UMLRUN_CCACHE:-1}" != 0 ] && [ -x /usr/lib/ccache/gcc ] || return 0
 	export CCACHE_DIR=$cache/ccache
 	export CCACHE_MAXSIZE=${UMLRUN_CCACHE_SIZE:-5G}
+	# depend mode: a miss runs the compiler once and takes the headers from
+	# its -MMD file, instead of running the preprocessor first to look in
+	# the cache again (kernel files are mostly headers: a miss cost about
+	# 25% more CPU than gcc alone, now about 5%; see bench/ccache.sh)
+	export CCACHE_DEPEND=1
 	PATH=/usr/lib/ccache:$PATH
 }
 ccache_use
@@ -549,16 +552,52 @@ progress() {
 	echo "$n" >"$cache/.files-${label//\//_}.new"
 }
 
+# ccache_relative TREE SRC OBJ: the environment (NAME=VALUE words) that
+# lets ccache find a file's object again from another tree. A change to
+# our patches or fragments is a new key, so a new tree, and Kbuild hands
+# the compiler the source dir's absolute path (-I, -include, the file):
+# every compile would miss. With base_dir at the trees' parent, ccache
+# rewrites those paths relative to the object dir (../src for a series
+# or a --kernel-tree tree, ../../src for a variant: the same in every
+# tree); a wrapper ahead of
+# ccache's gcc in PATH adds -fmacro-prefix-map for the source dir seen that
+# way, so __FILE__ in every WARN and BUG stays fs/..., as Kbuild's own map
+# of the absolute path makes it. Kbuild's command lines stay `gcc ...`:
+# turning this on recompiles nothing. A variant's TREE/src is a link to
+# the series' source: the series' objects it starts from record their
+# dependencies as ../src/... Left as they were: debug info and coverage
+# builds (ccache hashes the object dir into those; a relative source path
+# would reach the DWARF and the .gcno files).
+ccache_relative() {
+	local tree=$1 src=$2 obj=$3 rel base gcc
+	[ "$src" = "$tree/src" ] ||
+		ln -sfn "$(realpath --relative-to="$tree" "$src")" "$tree/src"
+	[[ ":$PATH:" == *:/usr/lib/ccache:* ]] || return 0
+	! grep -qE '^CONFIG_(DEBUG_INFO|GCOV_KERNEL)=y' "$obj/.config" || return 0
+	base=$(realpath "$cache/trees")
+	rel=$(realpath -m --relative-to="$(realpath "$obj")" "$(realpath "$src")")
+	case $(realpath "$src") in "$base"/*) ;; *) return 0 ;; esac
+	# the compiler ccache would find (its own links left out of PATH)
+	gcc=$(PATH=${PATH//\/usr\/lib\/ccache/} command -v gcc) || return 0
+	mkdir -p "$tree/ccbin"
+	# shellcheck disable=SC2016 # "$@" is the wrapper's
+	printf '#!/bin/sh\nexec ccache %q %q "$@"\n' \
+		"$gcc" "-fmacro-prefix-map=$rel/=" >"$tree/ccbin/gcc"
+	chmod +x "$tree/ccbin/gcc"
+	printf '%s\n' "CCACHE_BASEDIR=$base" "PATH=$tree/ccbin:$PATH"
+}
+
 # make_kernel TREE SRC OBJ: build the kernel proper.
 make_kernel() {
 	local tree=$1 src=$2 obj=$3 log=$1/build.log start total=0 rc from first
-	local count=$cache/.files-${label//\//_}
+	local count=$cache/.files-${label//\//_} cenv
+	mapfile -t cenv < <(ccache_relative "$tree" "$src" "$obj")
 	say "building with $jobs jobs (log: $log)"
 	start=$(date +%s)
 	from=$(($(stat -c %s "$log" 2>/dev/null || echo 0) + 1))
 	[ -r "$count" ] && total=$(cat "$count")
 	set +e
-	make -C "$src" O="$obj" ARCH=um -j"$jobs" all 2>&1 |
+	env "${cenv[@]}" make -C "$src" O="$obj" ARCH=um -j"$jobs" all 2>&1 |
 		tee -a "$log" | progress "${total:-0}"
 	rc=${PIPESTATUS[0]}
 	set -e
@@ -567,7 +606,7 @@ make_kernel() {
 		# this build's first compiler error names the file that failed
 		first=$(tail -c "+$from" "$log" |
 			grep -m1 -E '^[^ ]+:[0-9]+(:[0-9]+)?: (fatal )?error: ' |
-			sed "s|^$src/||; s|^\.\./[^ ]*/src/||") || true
+			sed "s|^$src/||; s|^\(\.\./\)\{1,\}\([^/ ]*/\)\{0,1\}src/||") || true
 		fail "kernel build failed${first:+: $first} (see $log)"
 	fi
 	# A full build's file count makes the next one's percentage.
@@ -667,7 +706,8 @@ build_variant() {
 		cat "$extra"
 		[ ${#flavour_patches[@]} = 0 ] || cat "${flavour_patches[@]}"
 	} | sha256sum | cut -c1-16)
-	vtree=$tree-k$varkey
+	vtree=$tree/k$varkey
+	[ ! -d "$tree-k$varkey" ] || vtree=$tree-k$varkey # built before
 	art=$cache/kernels/$series-$treekey-k$varkey-$modkey
 	label=$series+$(IFS=+; echo "${flavours[*]:-kconfig}")
 	extras_guard
@@ -1106,9 +1146,11 @@ list_cache() {
 	local d size what k
 	[ -d "$cache" ] || return 0
 	echo "# cache: $cache"
-	for d in "$cache"/kernels/*/ "$cache"/trees/*/ "$cache"/modules/*/; do
+	for d in "$cache"/kernels/*/ "$cache"/trees/*/ "$cache"/trees/*/k*/ \
+		"$cache"/modules/*/; do
 		[ -d "$d" ] || continue
 		d=${d%/}
+		[[ $d != */trees/*/* ]] || [[ ${d##*/} =~ ^k[0-9a-f]{16}$ ]] || continue
 		size=$(du -sh "$d" 2>/dev/null | cut -f1)
 		case $d in
 		*/kernels/*) what=kernel ;;
@@ -1120,7 +1162,7 @@ list_cache() {
 		elif [ -e "$d/source" ]; then
 			what="$what $(cat "$d/source")"
 		elif [[ $d != */tree-* ]]; then
-			k=${d##*/}
+			k=${d#"$cache"/*/}
 			what="$what linux-source-${k%%-*}"
 		fi
 		if [ -e "$d/label" ]; then
@@ -1166,6 +1208,13 @@ prune_cache() {
 			[[ $k == $v ]] && continue 2
 		done
 		echo "removing $k ($(du -sh "$d" | cut -f1))" >&2
+		rm -rf "$d"
+	done
+	# the object dirs of the variants, in the series' trees kept
+	for d in "$cache"/trees/*/k*/; do
+		d=${d%/}
+		[[ ${d##*/} =~ ^k[0-9a-f]{16}$ ]] || continue
+		echo "removing ${d#"$cache"/} ($(du -sh "$d" | cut -f1))" >&2
 		rm -rf "$d"
 	done
 	# a user's modules go with the kernel they were built for

@@ -74,10 +74,17 @@ if [ "${UMLRUN_CCACHE:-1}" != 0 ] && [ -x /usr/lib/ccache/gcc ]; then
 	# this build's own counts (ccache's stats log), whatever else compiles
 	export CCACHE_STATSLOG=$T/ccache-stats.log
 	stat() { grep -cx "$1" "$CCACHE_STATSLOG"; }
+	# vtree KERNEL-DIR [old]: a variant's object tree (inside the series'
+	# tree; before, beside it)
+	vtree() {
+		local n t=$cache/$(fact CACHE_TREES)
+		n=$(basename "${1%-*}")
+		if [ "${2:-}" = old ]; then echo "$t/$n"; else echo "$t/${n%-k*}/${n##*-}"; fi
+	}
 	romfs() {
 		local k
 		k=$("$ROOT/scripts/build-kernel.sh" --where --kconfig-add CONFIG_ROMFS_FS=y 6.12)
-		rm -rf "$k" "$cache/$(fact CACHE_TREES)/$(basename "${k%-*}")" "$CCACHE_STATSLOG"
+		rm -rf "$k" "$(vtree "$k")" "$(vtree "$k" old)" "$CCACHE_STATSLOG"
 		TEST_TIMEOUT=3600 um -v --kconfig-add CONFIG_ROMFS_FS=y -- grep -cw romfs /proc/filesystems
 	}
 	romfs
@@ -88,6 +95,16 @@ if [ "${UMLRUN_CCACHE:-1}" != 0 ] && [ -x /usr/lib/ccache/gcc ]; then
 	is "$rc/$(cat "$T/out")" 0/1 "  ... built again from nothing: romfs is there"
 	ok "$([ "$hits" -ge 100 ] && [ $((misses * 10)) -lt "$hits" ]; echo $?)" \
 		"  ... and its compiles came from the cache: $hits hits, $misses misses (built in $(built) s)"
+	# ccache was handed the source relative to the object dir (so another
+	# tree, after a change to our patches, finds the objects): the
+	# compiler wrapper maps that path for __FILE__, which still names
+	# fs/romfs/... in the kernel, never the cache's directories
+	k=$("$ROOT/scripts/build-kernel.sh" --where --kconfig-add CONFIG_ROMFS_FS=y 6.12)
+	like "$(cat "$(vtree "$k")/ccbin/gcc")" 'exec ccache [^ ]*gcc -fmacro-prefix-map=\.\./\.\./src/= "\$@"$' \
+		"  ... through a wrapper mapping the source dir as ccache hands it over (relative: the same in every tree)"
+	strings "$k/linux" >"$T/strings"
+	ok "$(grep -qx 'fs/romfs/storage\.c' "$T/strings" && ! grep -Eq '\.\./[0-9.]+-[0-9a-f]{16}/|/trees/' "$T/strings"; echo $?)" \
+		"  ... and __FILE__ in the kernel is fs/romfs/storage.c, no path of the cache"
 	unset CCACHE_STATSLOG
 fi
 
@@ -98,7 +115,7 @@ unlike "$(cat "$T/err")" 'KERNEL .*(building|configuring)' "  ... the same varia
 um --list-kernels
 like "$(cat "$T/out")" 'kernels/6\.12-[0-9a-f]+-k[0-9a-f]+-[0-9a-f]+  kernel linux-source-6\.12 \+ CONFIG_MINIX_FS=y$' \
 	"--list-kernels shows the variant's kernel with its extra option"
-like "$(cat "$T/out")" 'trees/6\.12-[0-9a-f]+-k[0-9a-f]+  build linux-source-6\.12 \+ CONFIG_MINIX_FS=y$' \
+like "$(cat "$T/out")" 'trees/6\.12-[0-9a-f]+(/|-)k[0-9a-f]+  build linux-source-6\.12 \+ CONFIG_MINIX_FS=y$' \
 	"  ... and its object dir"
 
 # --- what cannot land stops at configuration, names it and why ---------------
@@ -144,12 +161,14 @@ like "$rc/$(cat "$T/err")" "^125/.*--kconfig $T/bad.config:2: 'not an option'" "
 cur=$(basename "$(readlink -f "$ROOT/build/kernels/6.12")")
 var=${cur%-*}-k0123456789abcdef-${cur##*-}
 mkdir -p "$T/pc/kernels/$var" "$T/pc/trees/${cur%-*}-k0123456789abcdef" \
+	"$T/pc/trees/${cur%-*}/k0123456789abcdef/obj" "$T/pc/trees/${cur%-*}/src" \
 	"$T/pc/kernels/6.12-0000000000000000-kfedcba9876543210-${cur##*-}"
 echo CONFIG_MINIX_FS=y >"$T/pc/kernels/$var/variant"
 UMLRUN_CACHE=$T/pc um --prune-kernels
 is "$rc" 0 "--prune-kernels with variants"
-is "$(cd "$T/pc" && find kernels trees -mindepth 1 -maxdepth 1 | sort)" "kernels/$var" \
-	"  ... keeps the current series' variant kernel, drops its object dir and an old series' variant"
+is "$(cd "$T/pc" && find kernels trees -mindepth 1 -maxdepth 2 | sort | paste -sd' ')" \
+	"kernels/$var kernels/$var/variant trees/${cur%-*} trees/${cur%-*}/src" \
+	"  ... keeps the current series' variant kernel and tree, drops the variant's object dir (either place) and an old series' variant"
 
 # --- a series make did not link: found in the cache (or built) on first use ---
 mkdir -p "$T/lib/kernels"

@@ -95,7 +95,8 @@ out:
 /*
  * The kernel with its symbols: itself if not stripped, else the build
  * tree's unstripped linux with the same build id (a cached kernel
- * CACHE/kernels/NAME/linux was built in one of CACHE/trees/ * /obj).
+ * CACHE/kernels/NAME/linux was built in one of CACHE/trees/ * /obj, or
+ * a variant's CACHE/trees/ * /kKEY/obj).
  */
 static int gdb_symbols(const char *kernel, char *out, size_t len)
 {
@@ -113,10 +114,10 @@ static int gdb_symbols(const char *kernel, char *out, size_t len)
 	snprintf(pat, sizeof(pat), "%s", kernel);
 	for (i = 0; i < 3 && (p = strrchr(pat, '/')); i++)
 		*p = 0;	/* CACHE/kernels/NAME/linux -> CACHE */
-	if (!idlen || i < 3 || strlen(pat) + 20 >= sizeof(pat))
+	if (!idlen || i < 3 || strlen(pat) + 30 >= sizeof(pat))
 		return 0;
-	strcat(pat, "/trees/*/obj/linux");
-	if (glob(pat, 0, NULL, &g))
+	strcat(pat, "/trees/{*,*/k*}/obj/linux");
+	if (glob(pat, GLOB_BRACE, NULL, &g))
 		return 0;
 	for (i = 0; i < g.gl_pathc && !found; i++) {
 		olen = gdb_elf_id(g.gl_pathv[i], other, sizeof(other), &osym);

@@ -259,8 +259,9 @@ static char **kernels_argv(const struct options *o, char *script,
 		argv[n++] = "--flavour";
 		argv[n++] = (char *)o->flavour[i];
 	}
+	/* lines only: options_read_fragments replaced each --kconfig FILE */
 	for (i = 0; i < o->n_kconfig; i++) {
-		argv[n++] = o->kconfig[i].file ? "--kconfig" : "--kconfig-add";
+		argv[n++] = "--kconfig-add";
 		argv[n++] = (char *)o->kconfig[i].arg;
 	}
 	if (o->drop_kernel)

@@ -36,7 +36,8 @@ struct publish {
 
 /* One --kconfig FILE or --kconfig-add LINE, in the order given. */
 struct kconfig_opt {
-	int file;			/* --kconfig: arg is a fragment file */
+	int file;			/* --kconfig: arg is a fragment file
+					   (until options_read_fragments) */
 	const char *arg;
 };
 
