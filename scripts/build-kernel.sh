@@ -110,8 +110,10 @@ jobs=${JOBS:-$(nproc)}
 # UMLRUN_CCACHE=0 builds without it. It goes in by PATH (/usr/lib/ccache's
 # gcc), so the command lines make records stay gcc's: turning it on or off
 # recompiles nothing. Across trees, see ccache_relative.
+ccache_on=0
 ccache_use() {
 	[ "${UMLRUN_CCACHE:-1}" != 0 ] && [ -x /usr/lib/ccache/gcc ] || return 0
+	ccache_on=1
 	export CCACHE_DIR=$cache/ccache
 	export CCACHE_MAXSIZE=${UMLRUN_CCACHE_SIZE:-5G}
 	# depend mode: a miss runs the compiler once and takes the headers from
@@ -572,11 +574,12 @@ ccache_relative() {
 	local tree=$1 src=$2 obj=$3 rel base gcc
 	[ "$src" = "$tree/src" ] ||
 		ln -sfn "$(realpath --relative-to="$tree" "$src")" "$tree/src"
-	[[ ":$PATH:" == *:/usr/lib/ccache:* ]] || return 0
+	[ "$ccache_on" = 1 ] || return 0
 	! grep -qE '^CONFIG_(DEBUG_INFO|GCOV_KERNEL)=y' "$obj/.config" || return 0
 	base=$(realpath "$cache/trees")
-	rel=$(realpath -m --relative-to="$(realpath "$obj")" "$(realpath "$src")")
-	case $(realpath "$src") in "$base"/*) ;; *) return 0 ;; esac
+	src=$(realpath "$src")
+	case $src in "$base"/*) ;; *) return 0 ;; esac
+	rel=$(realpath -m --relative-to="$(realpath "$obj")" "$src")
 	# the compiler ccache would find (its own links left out of PATH)
 	gcc=$(PATH=${PATH//\/usr\/lib\/ccache/} command -v gcc) || return 0
 	mkdir -p "$tree/ccbin"
